@@ -1,0 +1,42 @@
+// Entry point of the `ouro` command line: subcommand dispatch and the single place where library
+// errors become a message on stderr and a non-zero exit status.
+#include <cstdio>
+#include <exception>
+#include <vector>
+#include <string>
+
+#include <fmt/core.h>
+
+#include "commands.hpp"
+#include "ouro/core/error.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{"ouroboros: self-consuming generative training loops and model collapse"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("ouro ") + OURO_VERSION);
+
+  const std::vector<ouro::cli::Subcommand> commands = {
+      ouro::cli::add_options_command(app),
+  };
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  try {
+    for (const auto& command : commands) {
+      if (command.app->parsed()) return command.run();
+    }
+    return 2;
+  } catch (const ouro::ConfigError& e) {
+    fmt::print(stderr, "ouro: config error: {}\n", e.what());
+  } catch (const ouro::DataError& e) {
+    fmt::print(stderr, "ouro: data error: {}\n", e.what());
+  } catch (const ouro::IoError& e) {
+    fmt::print(stderr, "ouro: i/o error: {}\n", e.what());
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "ouro: error: {}\n", e.what());
+  }
+  return 1;
+}

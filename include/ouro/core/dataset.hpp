@@ -1,0 +1,68 @@
+// Dataset: samples of one kind plus a provenance record per sample.
+//
+// Every sample in a training set knows where it came from: the original real data, fresh real data
+// drawn during the loop, or the synthetic output of generation g. The loop engine reads these
+// records to write composition.csv, and hygiene filters (curation, watermark rejection) keep or drop
+// rows together with their provenance.
+//
+// Sample encodings by family: real vectors are rows of `x`; a categorical outcome k is the single
+// column value k; a regression example (x, y) is the row [x_1 .. x_d, y].
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "ouro/core/matrix.hpp"
+
+namespace ouro {
+
+enum class Origin : std::uint8_t {
+  kOriginal = 0,   // the initial real data (generation 0's training set)
+  kFresh = 1,      // real data drawn from the truth during the loop
+  kSynthetic = 2,  // sampled from a fitted model
+};
+
+std::string_view origin_name(Origin origin);
+
+struct Provenance {
+  std::int32_t generation = 0;  // synthetic: the generation whose model produced it;
+                                // fresh: the generation whose training set it joined; original: 0
+  Origin origin = Origin::kOriginal;
+  bool watermarked = false;
+
+  friend bool operator==(const Provenance&, const Provenance&) = default;
+};
+
+class Dataset {
+ public:
+  Dataset() = default;
+  // Every row gets the same provenance.
+  Dataset(Matrix x, Provenance provenance);
+  Dataset(Matrix x, std::vector<Provenance> provenance);
+
+  const Matrix& x() const { return x_; }
+  const std::vector<Provenance>& provenance() const { return provenance_; }
+  Eigen::Index size() const { return x_.rows(); }
+  Eigen::Index dim() const { return x_.cols(); }
+  bool empty() const { return x_.rows() == 0; }
+
+  // The rows at `indices`, in that order.
+  Dataset select(std::span<const std::size_t> indices) const;
+
+  // Rows of all parts, in order; parts must share the column count (DataError otherwise).
+  static Dataset concat(std::span<const Dataset* const> parts);
+
+  // Throws DataError naming `what` and the first row/column holding NaN or Inf.
+  void check_finite(std::string_view what) const;
+
+ private:
+  Matrix x_;
+  std::vector<Provenance> provenance_;
+};
+
+// Throws DataError naming `what` and the first row/column of `x` holding NaN or Inf.
+void check_finite(const Matrix& x, std::string_view what);
+
+}  // namespace ouro

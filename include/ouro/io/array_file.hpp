@@ -1,0 +1,22 @@
+// Reading and writing numeric arrays: .npy (NumPy's format) and .csv, rows are samples.
+//
+// Used by file truths and the standalone metric tool. .npy files must hold float32 or float64 (any
+// byte order) or integer data in C order, with one or two dimensions (one dimension = one column).
+// .csv files hold numbers separated by commas; a first line that does not parse as numbers is taken
+// as a header. Every error names the file and, for CSV, the line and column.
+#pragma once
+
+#include <filesystem>
+
+#include "ouro/core/matrix.hpp"
+
+namespace ouro {
+
+// Reads a .npy or .csv file (chosen by extension). Throws IoError (missing, unreadable, malformed,
+// unsupported dtype or order) or DataError (no rows, ragged rows, NaN/Inf).
+Matrix read_array(const std::filesystem::path& path);
+
+// Writes a float64 C-order .npy file (atomically: temporary name, then rename).
+void write_npy(const std::filesystem::path& path, const Matrix& x);
+
+}  // namespace ouro

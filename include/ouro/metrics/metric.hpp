@@ -1,0 +1,51 @@
+// Metric: a named measurement of one generation.
+//
+// A metric compares the generation's fitted model (through GenerativeModel's views), and where it
+// needs them the generation's own samples, with the truth and the replicate's held-out real test
+// set. Metrics are immutable and thread-safe; randomness (projections, subsets) comes from the
+// context's Rng, which the engine keys by (replicate, generation).
+//
+// Values may be +/-inf where that is the honest answer (the NLL of a test point the model gives no
+// mass; the log-determinant of a collapsed covariance); they are written as "inf"/"-inf".
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ouro/core/matrix.hpp"
+#include "ouro/core/rng.hpp"
+#include "ouro/models/generative_model.hpp"
+#include "ouro/models/truth.hpp"
+
+namespace ouro {
+
+class Config;
+
+struct MetricContext {
+  const Truth& truth;
+  const TestSet& test;
+  const Matrix& samples;  // the generation's synthetic samples (drawn with the loop's bias)
+  Rng& rng;
+};
+
+class Metric {
+ public:
+  virtual ~Metric() = default;
+  virtual std::string_view name() const = 0;
+  // True when the metric can be computed for models of this kind against this truth.
+  virtual bool applies(const GenerativeModel& model, const Truth& truth) const = 0;
+  virtual double compute(const GenerativeModel& model, const MetricContext& context) const = 0;
+};
+
+// Every metric name the engine knows, in output order.
+std::vector<std::string> metric_names();
+
+// The metrics a run records: `metrics.names` when set (ConfigError naming an unknown or
+// inapplicable one), otherwise the family's default list (see docs/metrics.md). `probe` is a model
+// of the run's family, used to check applicability.
+std::vector<std::unique_ptr<Metric>> make_metrics(const Config& config, const GenerativeModel& probe,
+                                                  const Truth& truth);
+
+}  // namespace ouro

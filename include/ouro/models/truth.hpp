@@ -1,0 +1,54 @@
+// Truth: the real data distribution that the initial data, fresh real data and test sets come from.
+//
+// A truth is either a known law (gaussian, categorical, gmm, regression), with exact summaries that
+// metrics and theory compare against, or a data file, whose non-test rows are the real pool and
+// whose test rows are held out once per run (the same split for every replicate). A truth is
+// immutable once built: sampling is const and thread-safe, with randomness from the caller's Rng.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string_view>
+
+#include "ouro/core/matrix.hpp"
+#include "ouro/core/rng.hpp"
+#include "ouro/models/generative_model.hpp"
+
+namespace ouro {
+
+class Config;
+
+class Truth {
+ public:
+  virtual ~Truth() = default;
+
+  virtual std::string_view kind() const = 0;
+  // Columns of one sample (categorical: 1; regression: d + 1).
+  virtual Eigen::Index dim() const = 0;
+
+  // n real samples. File truths draw n distinct rows of the real pool (DataError if n exceeds it).
+  virtual Matrix sample(std::size_t n, Rng& rng) const = 0;
+
+  // The held-out test set. Laws draw it from `rng`; file truths return their fixed holdout.
+  virtual Matrix test_set(std::size_t n, Rng& rng) const { return sample(n, rng); }
+
+  // Exact mean and covariance of the law (files: of the real pool). nullopt for categorical.
+  virtual std::optional<Moments> moments() const { return std::nullopt; }
+  // categorical: the outcome probabilities.
+  virtual const Vector* probabilities() const { return nullptr; }
+  // regression: the true weights w*.
+  virtual const Vector* coefficients() const { return nullptr; }
+  // regression: the label noise variance sigma^2 (0 for other kinds).
+  virtual double noise_variance() const { return 0.0; }
+  // Log density/mass of each row under the truth, where the law is known (files: nullopt).
+  virtual std::optional<Vector> log_prob(const Matrix& x) const { (void)x; return std::nullopt; }
+};
+
+// Builds the truth described by the [truth] section; `seed` keys the truth's own randomness (w* of
+// a regression truth, the test split of a file). Throws ConfigError/IoError/DataError naming the key
+// or file.
+std::unique_ptr<Truth> make_truth(const Config& config, std::uint64_t seed);
+
+}  // namespace ouro

@@ -1,0 +1,65 @@
+// The option table: every configuration key ouroboros understands, in documentation order.
+//
+// This is the single source of truth for config parsing, validation, `--set`, the resolved echo in
+// run.json and docs/config.md (regenerate with `ouro options --markdown > docs/config.md`; a test
+// fails when the file is stale). Cross-key rules (e.g. a Gaussian needs more points than dimensions)
+// are checked where the settings are used, with Config::fail naming the key.
+#include "ouro/core/config.hpp"
+
+namespace ouro {
+namespace {
+
+using T = OptionType;
+
+constexpr Option kOptions[] = {
+    // [run]
+    {"run.generations", T::kInteger, "100", "Generations after generation 0 (generation 0 is fitted on the initial real data).", {}, "[0, inf)"},
+    {"run.replicates", T::kInteger, "200", "Independent replicates of the whole loop; numbered from 0.", {}, "[1, inf)"},
+    {"run.seed", T::kInteger, "1", "Master seed; results are a pure function of the config and this seed.", {}, "[0, inf)"},
+    {"run.threads", T::kInteger, "0", "Worker threads; 0 uses every hardware thread. Never changes results.", {}, "[0, inf)"},
+
+    // [truth]
+    {"truth.kind", T::kString, "\"gaussian\"", "The real data distribution.", "gaussian|categorical|gmm|regression|file"},
+    {"truth.mean", T::kRealList, "[0.0]", "gaussian truth: mean vector (its length is the dimension d)."},
+    {"truth.cov", T::kRealMatrix, "[[1.0]]", "gaussian truth: d x d covariance (symmetric positive semi-definite)."},
+    {"truth.probs", T::kRealList, "", "categorical truth: outcome probabilities (normalised if they do not sum to 1).", {}, "[0, inf)"},
+    {"truth.zipf.outcomes", T::kInteger, "", "categorical truth: number of outcomes K of a Zipf law p_k ~ k^-s (instead of probs).", {}, "[1, inf)"},
+    {"truth.zipf.exponent", T::kReal, "1.0", "categorical truth: Zipf exponent s.", {}, "[0, inf)"},
+    {"truth.weights", T::kRealList, "", "gmm truth: component weights (normalised if they do not sum to 1).", {}, "[0, inf)"},
+    {"truth.means", T::kRealMatrix, "", "gmm truth: component means, one row per component."},
+    {"truth.covs", T::kRealMatrixList, "", "gmm truth: one d x d covariance per component."},
+    {"truth.dim", T::kInteger, "10", "regression truth: input dimension d (x ~ N(0, I_d), w* ~ N(0, I_d)).", {}, "[1, inf)"},
+    {"truth.noise", T::kReal, "1.0", "regression truth: label noise variance sigma^2.", {}, "(0, inf)"},
+    {"truth.path", T::kString, "", "file truth: a .npy (float32/float64, C order) or .csv file, one sample per row."},
+
+    // [model]
+    {"model.family", T::kString, "\"gaussian\"", "The generative model family fitted every generation.", "gaussian|categorical|gmm|kde|linear-regression"},
+    {"model.estimator", T::kString, "\"mle\"", "gaussian: covariance estimator, MLE (divide by n) or unbiased (divide by n-1).", "mle|unbiased"},
+    {"model.smoothing", T::kReal, "0.0", "categorical: additive (Lidstone) smoothing pseudo-count per outcome.", {}, "[0, inf)"},
+    {"model.components", T::kInteger, "2", "gmm: number of mixture components k.", {}, "[1, inf)"},
+    {"model.tol", T::kReal, "1e-6", "gmm: EM stops when the mean log-likelihood improves by less than this.", {}, "(0, inf)"},
+    {"model.max_iter", T::kInteger, "200", "gmm: EM iteration cap.", {}, "[1, inf)"},
+    {"model.cov_floor", T::kReal, "1e-6", "gmm: added to every component covariance diagonal, keeping it positive definite.", {}, "[0, inf)"},
+    {"model.bandwidth", T::kRealOrString, "\"scott\"", "kde: kernel standard deviation h (a number) or a rule scaling the data covariance (scott, silverman).", "scott|silverman", "(0, inf)"},
+    {"model.design", T::kString, "\"fixed\"", "linear-regression: synthetic labels on the training design (fixed) or on fresh x ~ N(0, I) (fresh).", "fixed|fresh"},
+
+    // [loop]
+    {"loop.initial", T::kInteger, "100", "Real samples that generation 0 is fitted on (the original pool).", {}, "[1, inf)"},
+    {"loop.synthetic", T::kInteger, "100", "Samples drawn from each generation's model.", {}, "[1, inf)"},
+    {"loop.real", T::kString, "\"none\"", "Real data in later training sets: none, the same original points (fixed), points resampled from the original pool (resample), or new draws from the truth (fresh).", "none|fixed|resample|fresh"},
+    {"loop.real_samples", T::kInteger, "0", "Real samples added to each training set after generation 0.", {}, "[0, inf)"},
+    {"loop.keep", T::kString, "\"replace\"", "Which synthetic sets a training set holds: the newest (replace), all, with the initial data (accumulate), a fixed-size subsample of all (accumulate-subsample), or the last `window` sets (window).", "replace|accumulate|accumulate-subsample|window"},
+    {"loop.window", T::kInteger, "2", "window: how many of the most recent data sets (the initial data counting as the first) a training set holds.", {}, "[1, inf)"},
+    {"loop.train_size", T::kInteger, "0", "accumulate-subsample: training-set size drawn from the pool; 0 means loop.initial.", {}, "[0, inf)"},
+    {"loop.bias", T::kReal, "1.0", "Sampling bias lambda: 1 samples the model as fitted, < 1 trades diversity for quality.", {}, "(0, 1]"},
+
+    // [metrics]
+    {"metrics.test_samples", T::kInteger, "1000", "Held-out real samples for the metrics that need them.", {}, "[1, inf)"},
+    {"metrics.names", T::kStringList, "[]", "Metrics to record; empty means every metric that applies to the family."},
+};
+
+}  // namespace
+
+std::span<const Option> option_table() { return kOptions; }
+
+}  // namespace ouro
