@@ -16,5 +16,6 @@ struct Subcommand {
 };
 
 Subcommand add_options_command(CLI::App& app);
+Subcommand add_metric_command(CLI::App& app);
 
 }  // namespace ouro::cli

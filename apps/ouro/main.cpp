@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
 
   const std::vector<ouro::cli::Subcommand> commands = {
       ouro::cli::add_options_command(app),
+      ouro::cli::add_metric_command(app),
   };
 
   try {

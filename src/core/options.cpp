@@ -56,6 +56,10 @@ constexpr Option kOptions[] = {
     // [metrics]
     {"metrics.test_samples", T::kInteger, "1000", "Held-out real samples for the metrics that need them.", {}, "[1, inf)"},
     {"metrics.names", T::kStringList, "[]", "Metrics to record; empty means every metric that applies to the family."},
+    {"metrics.k", T::kInteger, "5", "precision/recall/density/coverage: the k of the k-nearest-neighbour radii.", {}, "[1, inf)"},
+    {"metrics.kid_subsets", T::kInteger, "100", "kid: number of random subsets the unbiased MMD^2 is averaged over.", {}, "[1, inf)"},
+    {"metrics.kid_subset_size", T::kInteger, "1000", "kid: samples per subset (capped at the smaller set's size).", {}, "[2, inf)"},
+    {"metrics.projections", T::kInteger, "128", "sliced_w2: number of random directions.", {}, "[1, inf)"},
 };
 
 }  // namespace
