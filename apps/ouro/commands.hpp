@@ -15,6 +15,7 @@ struct Subcommand {
   Command run;
 };
 
+Subcommand add_run_command(CLI::App& app);
 Subcommand add_options_command(CLI::App& app);
 Subcommand add_metric_command(CLI::App& app);
 

@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("ouro ") + OURO_VERSION);
 
   const std::vector<ouro::cli::Subcommand> commands = {
+      ouro::cli::add_run_command(app),
       ouro::cli::add_options_command(app),
       ouro::cli::add_metric_command(app),
   };

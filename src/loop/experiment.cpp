@@ -1,1 +1,161 @@
-// placeholder: being written
+// The replicated self-consuming loop: see experiment.hpp.
+#include "ouro/loop/experiment.hpp"
+
+#include <algorithm>
+#include <map>
+
+#include "ouro/core/error.hpp"
+#include "ouro/core/parallel.hpp"
+
+namespace ouro {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Counts of a training set's rows per (origin, origin generation), ordered for output.
+void count_composition(const Dataset& training, std::int32_t generation, std::vector<CompositionCount>& out) {
+  std::map<std::pair<int, std::int32_t>, std::size_t> counts;
+  for (const Provenance& p : training.provenance()) ++counts[{static_cast<int>(p.origin), p.generation}];
+  for (const auto& [key, count] : counts) {
+    out.push_back({generation, static_cast<Origin>(key.first), key.second, count});
+  }
+}
+
+// A stable per-metric stream block (FNV-1a of the name), so a metric's random draws do not change
+// when other metrics are added to or removed from a run.
+std::uint64_t metric_block(std::string_view name) {
+  std::uint64_t hash = 14695981039346656037ULL;
+  for (const char c : name) {
+    hash ^= static_cast<unsigned char>(c);
+    hash *= 1099511628211ULL;
+  }
+  return hash;
+}
+
+}  // namespace
+
+StageTimes& StageTimes::operator+=(const StageTimes& other) {
+  setup += other.setup;
+  compose += other.compose;
+  fit += other.fit;
+  sample += other.sample;
+  metrics += other.metrics;
+  return *this;
+}
+
+nlohmann::json StageTimes::to_json() const {
+  return {{"setup", setup}, {"compose", compose}, {"fit", fit}, {"sample", sample}, {"metrics", metrics}};
+}
+
+Experiment::Experiment(Config config)
+    : config_(std::move(config)),
+      seed_(static_cast<std::uint64_t>(config_.integer("run.seed"))),
+      generations_(static_cast<std::size_t>(config_.integer("run.generations"))),
+      replicates_(static_cast<std::size_t>(config_.integer("run.replicates"))),
+      test_samples_(static_cast<std::size_t>(config_.integer("metrics.test_samples"))),
+      truth_(make_truth(config_, seed_)),
+      family_(make_family(config_, *truth_)),
+      policy_(LoopSettings::from(config_)) {
+  validate_sizes();
+  // A model fitted on data from the truth tells make_metrics which metrics apply to this family.
+  Rng probe_data(seed_, {Purpose::kUser, 0, 0, 0});
+  Rng probe_fit(seed_, {Purpose::kUser, 0, 0, 1});
+  const Matrix probe_sample = truth_->sample(policy_.settings().initial, probe_data);
+  const auto probe = family_->fit(probe_sample, probe_fit);
+  metrics_ = make_metrics(config_, *probe, *truth_);
+  for (const auto& metric : metrics_) metric_names_.emplace_back(metric->name());
+  theory_ = theory_curves(config_, *truth_);
+  // Theory is written only for metrics the run records.
+  std::erase_if(theory_, [&](const TheoryCurve& c) {
+    return std::find(metric_names_.begin(), metric_names_.end(), c.metric) == metric_names_.end();
+  });
+}
+
+Experiment::~Experiment() = default;
+
+void Experiment::validate_sizes() const {
+  const std::size_t needed = family_->min_samples(truth_->dim());
+  const LoopSettings& s = policy_.settings();
+  const auto family = config_.text("model.family");
+  if (s.initial < needed) {
+    config_.fail("loop.initial", fmt::format("a {} model in {} columns needs at least {} training samples",
+                                             family, truth_->dim(), needed));
+  }
+  if (generations_ == 0) return;
+  // Training sets only grow or stay equal after generation 1 for every policy, except that a
+  // window may hold D0 (initial rows) and then only synthetic sets; check the smallest ones.
+  for (std::size_t g = 1; g <= std::min<std::size_t>(generations_, s.window + 1); ++g) {
+    const std::size_t rows = policy_.training_size(g);
+    if (rows < needed) {
+      const char* key = s.keep == KeepPolicy::kAccumulateSubsample ? "loop.train_size" : "loop.synthetic";
+      config_.fail(key, fmt::format("generation {} would train a {} model on {} samples; it needs at least {}",
+                                    g, family, rows, needed));
+    }
+  }
+}
+
+ReplicateResult Experiment::run_replicate(std::size_t replicate, StageTimes* times) const {
+  StageTimes local;
+  auto start = Clock::now();
+  const Streams streams(seed_, replicate);
+  const std::size_t metrics = metrics_.size();
+
+  Rng test_rng = streams(Purpose::kTestData, 0);
+  const TestSet test = TestSet::from(truth_->test_set(test_samples_, test_rng));
+  Rng initial_rng = streams(Purpose::kInitialData, 0);
+  LoopState state = policy_.start(Dataset(truth_->sample(policy_.settings().initial, initial_rng),
+                                          Provenance{0, Origin::kOriginal}));
+  ReplicateResult result;
+  result.replicate = replicate;
+  result.values.resize((generations_ + 1) * metrics);
+  local.setup += seconds_since(start);
+
+  for (std::size_t g = 0; g <= generations_; ++g) {
+    start = Clock::now();
+    const Dataset training = g == 0 ? *state.history.front() : policy_.compose(g, state, *truth_, streams);
+    if (g == 0 || !policy_.composition_is_shared() || replicate == 0) {
+      count_composition(training, static_cast<std::int32_t>(g), result.composition);
+    }
+    local.compose += seconds_since(start);
+
+    start = Clock::now();
+    Rng fit_rng = streams(Purpose::kFit, g);
+    const auto model = family_->fit(training.x(), fit_rng);
+    local.fit += seconds_since(start);
+
+    start = Clock::now();
+    Rng sample_rng = streams(Purpose::kSample, g);
+    Matrix samples = model->sample(policy_.settings().synthetic, policy_.settings().bias, sample_rng);
+    local.sample += seconds_since(start);
+
+    start = Clock::now();
+    for (std::size_t m = 0; m < metrics; ++m) {
+      Rng metric_rng = streams(Purpose::kMetric, g, metric_block(metric_names_[m]));
+      const MetricContext context{*truth_, test, samples, metric_rng};
+      result.values[g * metrics + m] = metrics_[m]->compute(*model, context);
+    }
+    local.metrics += seconds_since(start);
+
+    if (g < generations_) policy_.record(state, Dataset(std::move(samples), Provenance{static_cast<std::int32_t>(g), Origin::kSynthetic}));
+  }
+  if (times) *times += local;
+  return result;
+}
+
+StageTimes Experiment::run(const RunContext& context, Recorder& recorder,
+                           const std::function<void()>& on_replicate_done) const {
+  std::vector<StageTimes> per_replicate(replicates_);
+  parallel_for(replicates_, context.threads, [&](std::size_t r) {
+    recorder.add(run_replicate(r, &per_replicate[r]));
+    if (on_replicate_done) on_replicate_done();
+  });
+  StageTimes total;
+  for (const StageTimes& t : per_replicate) total += t;
+  return total;
+}
+
+}  // namespace ouro

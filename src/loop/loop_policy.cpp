@@ -1,1 +1,172 @@
-// placeholder: being written
+// Training-set composition for the self-consuming loop: see loop_policy.hpp and docs/loop.md.
+#include "ouro/loop/loop_policy.hpp"
+
+#include <algorithm>
+#include <numeric>
+
+#include "ouro/core/config.hpp"
+#include "ouro/core/error.hpp"
+#include "ouro/models/truth.hpp"
+
+namespace ouro {
+namespace {
+
+RealPolicy parse_real(std::string_view name) {
+  if (name == "fixed") return RealPolicy::kFixed;
+  if (name == "resample") return RealPolicy::kResample;
+  if (name == "fresh") return RealPolicy::kFresh;
+  return RealPolicy::kNone;
+}
+
+KeepPolicy parse_keep(std::string_view name) {
+  if (name == "accumulate") return KeepPolicy::kAccumulate;
+  if (name == "accumulate-subsample") return KeepPolicy::kAccumulateSubsample;
+  if (name == "window") return KeepPolicy::kWindow;
+  return KeepPolicy::kReplace;
+}
+
+}  // namespace
+
+LoopSettings LoopSettings::from(const Config& config) {
+  LoopSettings s;
+  s.initial = static_cast<std::size_t>(config.integer("loop.initial"));
+  s.synthetic = static_cast<std::size_t>(config.integer("loop.synthetic"));
+  s.real_samples = static_cast<std::size_t>(config.integer("loop.real_samples"));
+  s.window = static_cast<std::size_t>(config.integer("loop.window"));
+  const auto train_size = static_cast<std::size_t>(config.integer("loop.train_size"));
+  s.train_size = train_size == 0 ? s.initial : train_size;
+  s.real = parse_real(config.text("loop.real"));
+  s.keep = parse_keep(config.text("loop.keep"));
+  s.bias = config.real("loop.bias");
+
+  if (s.real == RealPolicy::kNone && s.real_samples > 0) {
+    config.fail("loop.real_samples", "real samples are requested but loop.real = \"none\"; set loop.real "
+                                     "to fixed, resample or fresh, or real_samples to 0");
+  }
+  if (s.real != RealPolicy::kNone && s.real_samples == 0) {
+    config.fail("loop.real", "needs loop.real_samples > 0 real samples per generation");
+  }
+  if ((s.real == RealPolicy::kFixed || s.real == RealPolicy::kResample) && s.real_samples > s.initial) {
+    config.fail("loop.real_samples", fmt::format("loop.real = \"{}\" takes its samples from the {} initial "
+                                                 "real samples (loop.initial); cannot take {}",
+                                                 config.text("loop.real"), s.initial, s.real_samples));
+  }
+  if (config.user_set("loop.window") && s.keep != KeepPolicy::kWindow) {
+    config.fail("loop.window", "only applies with loop.keep = \"window\"");
+  }
+  if (config.user_set("loop.train_size") && s.keep != KeepPolicy::kAccumulateSubsample) {
+    config.fail("loop.train_size", "only applies with loop.keep = \"accumulate-subsample\"");
+  }
+  return s;
+}
+
+std::vector<std::size_t> sample_without_replacement(std::size_t n, std::size_t count, Rng& rng) {
+  std::vector<std::size_t> index(n);
+  std::iota(index.begin(), index.end(), std::size_t{0});
+  count = std::min(count, n);
+  for (std::size_t i = 0; i < count; ++i) {
+    std::swap(index[i], index[i + rng.below(n - i)]);
+  }
+  index.resize(count);
+  return index;
+}
+
+LoopState LoopPolicy::start(Dataset initial) const {
+  LoopState state;
+  state.history.push_back(std::make_shared<const Dataset>(std::move(initial)));
+  return state;
+}
+
+std::size_t LoopPolicy::real_size() const {
+  return settings_.real == RealPolicy::kNone ? 0 : settings_.real_samples;
+}
+
+// Rows of the union of history[first..g] for the synthetic part of generation g.
+std::size_t LoopPolicy::synthetic_pool_size(std::size_t generation) const {
+  const std::size_t entries = generation + 1;  // D0, S_0 .. S_{g-1}
+  std::size_t first = 0;
+  switch (settings_.keep) {
+    case KeepPolicy::kReplace: first = generation; break;
+    case KeepPolicy::kWindow: first = entries > settings_.window ? entries - settings_.window : 0; break;
+    case KeepPolicy::kAccumulate:
+    case KeepPolicy::kAccumulateSubsample: first = 0; break;
+  }
+  std::size_t rows = 0;
+  for (std::size_t i = first; i < entries; ++i) rows += i == 0 ? settings_.initial : settings_.synthetic;
+  return rows;
+}
+
+std::size_t LoopPolicy::training_size(std::size_t generation) const {
+  if (generation == 0) return settings_.initial;
+  std::size_t synthetic = synthetic_pool_size(generation);
+  if (settings_.keep == KeepPolicy::kAccumulateSubsample) synthetic = std::min(synthetic, settings_.train_size);
+  return real_size() + synthetic;
+}
+
+Dataset LoopPolicy::real_part(std::size_t generation, const LoopState& state, const Truth& truth,
+                              const Streams& streams) const {
+  const Dataset& initial = *state.history.front();
+  const std::size_t n = settings_.real_samples;
+  switch (settings_.real) {
+    case RealPolicy::kNone:
+      return {};
+    case RealPolicy::kFixed: {
+      std::vector<std::size_t> first(n);
+      std::iota(first.begin(), first.end(), std::size_t{0});
+      return initial.select(first);
+    }
+    case RealPolicy::kResample: {
+      Rng rng = streams(Purpose::kRealData, generation);
+      return initial.select(sample_without_replacement(static_cast<std::size_t>(initial.size()), n, rng));
+    }
+    case RealPolicy::kFresh: {
+      Rng rng = streams(Purpose::kRealData, generation);
+      return Dataset(truth.sample(n, rng), Provenance{static_cast<std::int32_t>(generation), Origin::kFresh});
+    }
+  }
+  return {};
+}
+
+Dataset LoopPolicy::synthetic_part(std::size_t generation, const LoopState& state,
+                                   const Streams& streams) const {
+  const std::size_t entries = generation + 1;
+  std::size_t first = 0;
+  if (settings_.keep == KeepPolicy::kReplace) first = generation;
+  if (settings_.keep == KeepPolicy::kWindow && entries > settings_.window) first = entries - settings_.window;
+
+  std::vector<const Dataset*> parts;
+  for (std::size_t i = first; i < entries; ++i) parts.push_back(state.history[i].get());
+  Dataset pool = parts.size() == 1 ? *parts.front() : Dataset::concat(parts);
+
+  if (settings_.keep == KeepPolicy::kAccumulateSubsample && static_cast<std::size_t>(pool.size()) > settings_.train_size) {
+    Rng rng = streams(Purpose::kCompose, generation);
+    return pool.select(sample_without_replacement(static_cast<std::size_t>(pool.size()), settings_.train_size, rng));
+  }
+  return pool;
+}
+
+Dataset LoopPolicy::compose(std::size_t generation, const LoopState& state, const Truth& truth,
+                            const Streams& streams) const {
+  Dataset synthetic = synthetic_part(generation, state, streams);
+  if (settings_.real == RealPolicy::kNone) return synthetic;
+  const Dataset real = real_part(generation, state, truth, streams);
+  const Dataset* parts[] = {&real, &synthetic};
+  return Dataset::concat(parts);
+}
+
+void LoopPolicy::record(LoopState& state, Dataset synthetic) const {
+  state.history.push_back(std::make_shared<const Dataset>(std::move(synthetic)));
+  // The next generation (g + 1, with g + 2 history entries) reads entries from `first_needed` on;
+  // D0 stays while the real part needs it.
+  const std::size_t entries = state.history.size();
+  std::size_t first_needed = 0;
+  if (settings_.keep == KeepPolicy::kReplace) first_needed = entries - 1;
+  if (settings_.keep == KeepPolicy::kWindow && entries > settings_.window) first_needed = entries - settings_.window;
+  const bool keep_initial = settings_.real == RealPolicy::kFixed || settings_.real == RealPolicy::kResample;
+  for (std::size_t i = 0; i < first_needed; ++i) {
+    if (i == 0 && keep_initial) continue;
+    state.history[i].reset();
+  }
+}
+
+}  // namespace ouro

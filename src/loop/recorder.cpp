@@ -1,1 +1,161 @@
-// placeholder: being written
+// Ordered, atomic writing of a run's results: see recorder.hpp.
+#include "ouro/loop/recorder.hpp"
+
+#include <charconv>
+#include <cmath>
+#include <fstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "ouro/core/error.hpp"
+#include "ouro/io/atomic_file.hpp"
+
+namespace ouro {
+
+void append_number(std::string& out, double value) {
+  if (std::isnan(value)) {
+    out += "nan";
+  } else if (std::isinf(value)) {
+    out += value > 0 ? "inf" : "-inf";
+  } else {
+    char text[32];
+    const auto [end, ec] = std::to_chars(text, text + sizeof text, value);
+    out.append(text, end);
+  }
+}
+
+namespace {
+
+void append_integer(std::string& out, std::int64_t value) {
+  char text[24];
+  const auto [end, ec] = std::to_chars(text, text + sizeof text, value);
+  out.append(text, end);
+}
+
+void append_composition(std::string& out, std::string_view replicate, const CompositionCount& c) {
+  out += replicate;
+  out += ',';
+  append_integer(out, c.generation);
+  out += ',';
+  out += origin_name(c.origin);
+  out += ',';
+  append_integer(out, c.origin_generation);
+  out += ',';
+  append_integer(out, static_cast<std::int64_t>(c.count));
+  out += '\n';
+}
+
+constexpr std::size_t kFlushBytes = 1 << 20;
+
+}  // namespace
+
+Recorder::Recorder(std::filesystem::path out_dir, std::vector<std::string> metric_names, std::size_t generations,
+                   std::size_t replicates, bool shared_composition)
+    : out_dir_(std::move(out_dir)),
+      metric_names_(std::move(metric_names)),
+      generations_(generations),
+      replicates_(replicates),
+      shared_composition_(shared_composition),
+      accumulators_((generations + 1) * metric_names_.size()) {
+  if (out_dir_.empty()) return;
+  metrics_file_ = std::make_unique<AtomicFile>(out_dir_ / "metrics.csv");
+  metrics_file_->stream() << "replicate,generation,metric,value\n";
+  composition_file_ = std::make_unique<AtomicFile>(out_dir_ / "composition.csv");
+  composition_file_->stream() << "replicate,generation,origin,origin_generation,count\n";
+}
+
+Recorder::~Recorder() = default;
+
+void Recorder::add(ReplicateResult result) {
+  std::lock_guard lock(mutex_);
+  pending_.emplace(result.replicate, std::move(result));
+  for (auto it = pending_.find(next_replicate_); it != pending_.end(); it = pending_.find(next_replicate_)) {
+    write_in_order(it->second);
+    pending_.erase(it);
+    ++next_replicate_;
+  }
+}
+
+void Recorder::write_in_order(const ReplicateResult& result) {
+  const std::size_t metrics = metric_names_.size();
+  for (std::size_t i = 0; i < result.values.size(); ++i) {
+    const double v = result.values[i];
+    Accumulator& a = accumulators_[i];
+    ++a.count;
+    const double delta = v - a.mean;
+    a.mean += delta / static_cast<double>(a.count);
+    a.m2 += delta * (v - a.mean);
+  }
+  if (!metrics_file_) return;
+
+  std::string replicate_text;
+  append_integer(replicate_text, static_cast<std::int64_t>(result.replicate));
+  for (std::size_t g = 0; g <= generations_; ++g) {
+    for (std::size_t m = 0; m < metrics; ++m) {
+      buffer_ += replicate_text;
+      buffer_ += ',';
+      append_integer(buffer_, static_cast<std::int64_t>(g));
+      buffer_ += ',';
+      buffer_ += metric_names_[m];
+      buffer_ += ',';
+      append_number(buffer_, result.values[g * metrics + m]);
+      buffer_ += '\n';
+    }
+    if (buffer_.size() > kFlushBytes) {
+      metrics_file_->stream() << buffer_;
+      buffer_.clear();
+    }
+  }
+  metrics_file_->stream() << buffer_;
+  buffer_.clear();
+
+  if (!shared_composition_ || result.replicate == 0) {
+    const std::string replicate_label = shared_composition_ ? "all" : replicate_text;
+    for (const CompositionCount& c : result.composition) append_composition(buffer_, replicate_label, c);
+    composition_file_->stream() << buffer_;
+    buffer_.clear();
+  }
+}
+
+MetricStat Recorder::stat(std::size_t generation, std::size_t metric) const {
+  const Accumulator& a = accumulators_[generation * metric_names_.size() + metric];
+  MetricStat s;
+  s.count = a.count;
+  if (a.count == 0) return s;
+  const double n = static_cast<double>(a.count);
+  s.mean = a.mean;
+  if (a.count > 1) s.standard_error = std::sqrt(a.m2 / (n - 1) / n);
+  return s;
+}
+
+void Recorder::finish(const std::vector<TheoryCurve>& theory, const nlohmann::json& run_info) {
+  OURO_CHECK(next_replicate_ == replicates_ && pending_.empty(), Error,
+             "internal: recorder finished with {} of {} replicates written", next_replicate_, replicates_);
+  if (out_dir_.empty()) return;
+
+  AtomicFile theory_file(out_dir_ / "theory.csv");
+  std::string text = "generation,metric,expected\n";
+  for (std::size_t g = 0; g <= generations_; ++g) {
+    for (const TheoryCurve& curve : theory) {
+      if (g >= curve.expected.size()) continue;
+      append_integer(text, static_cast<std::int64_t>(g));
+      text += ',';
+      text += curve.metric;
+      text += ',';
+      append_number(text, curve.expected[g]);
+      text += '\n';
+    }
+  }
+  theory_file.stream() << text;
+
+  AtomicFile run_file(out_dir_ / "run.json");
+  run_file.stream() << run_info.dump(2) << '\n';
+
+  metrics_file_->commit();
+  composition_file_->commit();
+  theory_file.commit();
+  run_file.commit();
+}
+
+}  // namespace ouro

@@ -106,4 +106,21 @@ class Rng {
   bool has_spare_normal_ = false;
 };
 
+// The streams of one replicate: Streams(seed, r)(purpose, generation, block) is the Rng keyed by
+// (seed, purpose, r, generation, block).
+class Streams {
+ public:
+  Streams(std::uint64_t seed, std::uint64_t replicate) : seed_(seed), replicate_(replicate) {}
+
+  Rng operator()(Purpose purpose, std::uint64_t generation, std::uint64_t block = 0) const {
+    return Rng(seed_, {purpose, replicate_, generation, block});
+  }
+  std::uint64_t seed() const { return seed_; }
+  std::uint64_t replicate() const { return replicate_; }
+
+ private:
+  std::uint64_t seed_;
+  std::uint64_t replicate_;
+};
+
 }  // namespace ouro

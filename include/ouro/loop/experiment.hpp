@@ -1,0 +1,75 @@
+// Experiment: the self-consuming loop, run for many independent replicates.
+//
+// Construction resolves and validates everything a run needs (truth, family, loop policy, metrics,
+// theory) so that impossible settings fail before any work starts, with the offending key named.
+// run() executes the replicates in parallel; each replicate draws only from its own counter-based
+// streams, so the recorded results are a pure function of (config, seed) for any thread count.
+//
+// Per replicate r: the test set and the initial real data D0 are drawn; generation 0 fits D0;
+// every generation g samples S_g from its model, records its metrics, and hands S_g to the policy,
+// which composes generation g+1's training set (docs/loop.md).
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ouro/core/config.hpp"
+#include "ouro/core/run_context.hpp"
+#include "ouro/loop/loop_policy.hpp"
+#include "ouro/loop/recorder.hpp"
+#include "ouro/metrics/metric.hpp"
+#include "ouro/models/generative_model.hpp"
+#include "ouro/models/truth.hpp"
+#include "ouro/theory/theory.hpp"
+
+namespace ouro {
+
+// Seconds spent in each stage, summed over all replicates (CPU time of the workers).
+struct StageTimes {
+  double setup = 0, compose = 0, fit = 0, sample = 0, metrics = 0;
+  StageTimes& operator+=(const StageTimes& other);
+  nlohmann::json to_json() const;
+};
+
+class Experiment {
+ public:
+  explicit Experiment(Config config);
+  ~Experiment();
+
+  const Config& config() const { return config_; }
+  const std::vector<std::string>& metric_names() const { return metric_names_; }
+  const std::vector<TheoryCurve>& theory() const { return theory_; }
+  std::size_t generations() const { return generations_; }
+  std::size_t replicates() const { return replicates_; }
+
+  // Runs every replicate, handing results to `recorder` (created by the caller with this
+  // experiment's metric names). `on_replicate_done` is called after each replicate (any thread).
+  StageTimes run(const RunContext& context, Recorder& recorder,
+                 const std::function<void()>& on_replicate_done = {}) const;
+
+  // One replicate, for tests and tools.
+  ReplicateResult run_replicate(std::size_t replicate, StageTimes* times = nullptr) const;
+
+ private:
+  void validate_sizes() const;
+
+  Config config_;
+  std::uint64_t seed_;
+  std::size_t generations_;
+  std::size_t replicates_;
+  std::size_t test_samples_;
+  std::unique_ptr<Truth> truth_;
+  std::unique_ptr<ModelFamily> family_;
+  LoopPolicy policy_;
+  std::vector<std::unique_ptr<Metric>> metrics_;
+  std::vector<std::string> metric_names_;
+  std::vector<TheoryCurve> theory_;
+};
+
+}  // namespace ouro

@@ -1,0 +1,81 @@
+// LoopPolicy: how generation g's training set is composed from the real data and past synthetic
+// sets, and which sets a replicate must keep in memory.
+//
+// The policy is immutable and shared by all replicates; each replicate's mutable state is its own
+// LoopState (the history of data sets), passed explicitly. history[0] is the initial real data D0
+// and history[g + 1] is S_g, the synthetic output of generation g. For g >= 1 the training set is
+// the real part (none | fixed | resample | fresh) followed by the synthetic part (replace |
+// accumulate | accumulate-subsample | window); docs/loop.md states the rules exactly.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "ouro/core/dataset.hpp"
+#include "ouro/core/rng.hpp"
+
+namespace ouro {
+
+class Config;
+class Truth;
+
+enum class RealPolicy { kNone, kFixed, kResample, kFresh };
+enum class KeepPolicy { kReplace, kAccumulate, kAccumulateSubsample, kWindow };
+
+struct LoopSettings {
+  std::size_t initial = 100;
+  std::size_t synthetic = 100;
+  std::size_t real_samples = 0;
+  std::size_t window = 2;
+  std::size_t train_size = 100;  // accumulate-subsample; resolved (never 0)
+  RealPolicy real = RealPolicy::kNone;
+  KeepPolicy keep = KeepPolicy::kReplace;
+  double bias = 1.0;
+
+  // Reads [loop]; throws ConfigError for contradictory settings (e.g. real samples requested with
+  // loop.real = "none", or more fixed real samples than the initial data holds).
+  static LoopSettings from(const Config& config);
+};
+
+struct LoopState {
+  std::vector<std::shared_ptr<const Dataset>> history;
+};
+
+class LoopPolicy {
+ public:
+  explicit LoopPolicy(LoopSettings settings) : settings_(settings) {}
+
+  const LoopSettings& settings() const { return settings_; }
+
+  // A fresh state holding the initial real data.
+  LoopState start(Dataset initial) const;
+
+  // The training set of generation g >= 1.
+  Dataset compose(std::size_t generation, const LoopState& state, const Truth& truth,
+                  const Streams& streams) const;
+
+  // Appends S_g and releases the sets no later generation can use.
+  void record(LoopState& state, Dataset synthetic) const;
+
+  // Rows in generation g's training set (exact for every policy), for up-front size checks.
+  std::size_t training_size(std::size_t generation) const;
+
+  // True when the training-set composition (counts per origin) is the same in every replicate.
+  bool composition_is_shared() const { return settings_.keep != KeepPolicy::kAccumulateSubsample; }
+
+ private:
+  Dataset real_part(std::size_t generation, const LoopState& state, const Truth& truth,
+                    const Streams& streams) const;
+  Dataset synthetic_part(std::size_t generation, const LoopState& state, const Streams& streams) const;
+  std::size_t synthetic_pool_size(std::size_t generation) const;
+  std::size_t real_size() const;
+
+  LoopSettings settings_;
+};
+
+// Draws `count` distinct indices from [0, n) uniformly (partial Fisher-Yates), in draw order.
+std::vector<std::size_t> sample_without_replacement(std::size_t n, std::size_t count, Rng& rng);
+
+}  // namespace ouro

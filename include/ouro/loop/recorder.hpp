@@ -1,0 +1,94 @@
+// Recorder: collects each replicate's results and writes the run's tidy output files.
+//
+// Replicates finish in any order on any thread; the recorder buffers them and streams them to
+// metrics.csv strictly in replicate order, which keeps the file byte-identical for any thread count
+// while holding only the out-of-order tail in memory. Per-(generation, metric) means and standard
+// errors are accumulated in the same order, for the summary table.
+//
+// Every file is written under a temporary name and renamed when complete; run.json is renamed
+// last, so a folder with run.json holds a finished run and nothing half-written looks complete.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "ouro/core/dataset.hpp"
+#include "ouro/theory/theory.hpp"
+
+namespace ouro {
+
+class AtomicFile;
+
+struct CompositionCount {
+  std::int32_t generation;
+  Origin origin;
+  std::int32_t origin_generation;  // the generation whose model (synthetic) or training set (fresh) it came from; 0 for original
+  std::size_t count;
+};
+
+struct ReplicateResult {
+  std::size_t replicate = 0;
+  std::vector<double> values;                   // values[generation * metrics + m]
+  std::vector<CompositionCount> composition;    // every generation, ordered
+};
+
+// Mean and standard error over replicates of one (generation, metric).
+struct MetricStat {
+  double mean = 0.0;
+  double standard_error = 0.0;
+  std::size_t count = 0;
+};
+
+class Recorder {
+ public:
+  // `out_dir` empty: nothing is written (results are still summarised).
+  Recorder(std::filesystem::path out_dir, std::vector<std::string> metric_names, std::size_t generations,
+           std::size_t replicates, bool shared_composition);
+  ~Recorder();
+
+  // Thread-safe. Results may arrive in any order.
+  void add(ReplicateResult result);
+
+  // Writes theory.csv and run.json and makes every file visible under its final name.
+  void finish(const std::vector<TheoryCurve>& theory, const nlohmann::json& run_info);
+
+  const std::vector<std::string>& metric_names() const { return metric_names_; }
+  MetricStat stat(std::size_t generation, std::size_t metric) const;
+
+ private:
+  // Welford's running mean and sum of squared deviations (stable when mean >> spread).
+  struct Accumulator {
+    double mean = 0.0;
+    double m2 = 0.0;
+    std::size_t count = 0;
+  };
+  void write_in_order(const ReplicateResult& result);
+
+  std::filesystem::path out_dir_;
+  std::vector<std::string> metric_names_;
+  std::size_t generations_;
+  std::size_t replicates_;
+  bool shared_composition_;
+
+  std::mutex mutex_;
+  std::size_t next_replicate_ = 0;
+  std::map<std::size_t, ReplicateResult> pending_;
+  std::vector<Accumulator> accumulators_;  // [generation * metrics + m]
+  std::unique_ptr<AtomicFile> metrics_file_;
+  std::unique_ptr<AtomicFile> composition_file_;
+  std::string buffer_;
+};
+
+// Shortest text that reads back to the same double ("inf", "-inf", "nan" for non-finite values).
+void append_number(std::string& out, double value);
+
+}  // namespace ouro
