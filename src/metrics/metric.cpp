@@ -1,1 +1,71 @@
-// placeholder: being written
+// The metric registry: which metrics exist, which a run records by default, and validation of a
+// user's `metrics.names` against the run's family and truth.
+//
+// Defaults per family (docs/metrics.md): every model metric that applies; gmm and kde runs also
+// record the sample metrics that compare their samples with the held-out real data (all but kid,
+// whose subset resampling costs more than the rest together). Gaussian runs get sample metrics only
+// on request, since their model metrics are exact.
+#include "ouro/metrics/metric.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include "model_metrics.hpp"
+#include "ouro/core/config.hpp"
+#include "ouro/metrics/sample_metrics.hpp"
+
+namespace ouro {
+namespace {
+
+std::unique_ptr<Metric> make_named_metric(std::string_view name, const Config& config) {
+  if (auto metric = make_model_metric(name)) return metric;
+  return make_sample_metric(name, config);
+}
+
+bool records_sample_metrics_by_default(std::string_view family) { return family == "gmm" || family == "kde"; }
+
+std::vector<std::string> default_metric_names(const GenerativeModel& probe) {
+  std::vector<std::string> names = model_metric_names();
+  if (records_sample_metrics_by_default(probe.family()))
+    for (const auto& name : sample_metric_names())
+      if (name != "kid") names.push_back(name);
+  return names;
+}
+
+}  // namespace
+
+std::vector<std::string> metric_names() {
+  std::vector<std::string> names = model_metric_names();
+  const auto samples = sample_metric_names();
+  names.insert(names.end(), samples.begin(), samples.end());
+  return names;
+}
+
+std::vector<std::unique_ptr<Metric>> make_metrics(const Config& config, const GenerativeModel& probe,
+                                                  const Truth& truth) {
+  const std::vector<std::string>& requested = config.texts("metrics.names");
+  std::vector<std::unique_ptr<Metric>> metrics;
+  if (requested.empty()) {
+    for (const auto& name : default_metric_names(probe)) {
+      auto metric = make_named_metric(name, config);
+      if (metric && metric->applies(probe, truth)) metrics.push_back(std::move(metric));
+    }
+    return metrics;
+  }
+  for (const auto& name : requested) {
+    auto metric = make_named_metric(name, config);
+    if (!metric) config.fail("metrics.names", fmt::format("unknown metric '{}'; known: {}", name, fmt::join(metric_names(), ", ")));
+    if (!metric->applies(probe, truth))
+      config.fail("metrics.names", fmt::format("metric '{}' does not apply to a {} model of a {} truth in {} dimension(s)",
+                                               name, probe.family(), truth.kind(), probe.dim()));
+    const bool duplicate = std::any_of(metrics.begin(), metrics.end(),
+                                       [&](const auto& m) { return m->name() == name; });
+    if (duplicate) config.fail("metrics.names", fmt::format("metric '{}' is listed twice", name));
+    metrics.push_back(std::move(metric));
+  }
+  return metrics;
+}
+
+}  // namespace ouro

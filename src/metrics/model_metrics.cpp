@@ -1,0 +1,161 @@
+// Model metrics: each is a name, an applicability rule and a formula over the model's exact
+// summaries (see model_metrics.hpp for the definitions).
+#include "model_metrics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <limits>
+#include <numeric>
+
+#include <Eigen/Eigenvalues>
+
+#include "ouro/metrics/distribution/frechet.hpp"
+
+namespace ouro {
+namespace {
+
+using Applies = std::function<bool(const GenerativeModel&, const Truth&)>;
+using Compute = std::function<double(const GenerativeModel&, const MetricContext&)>;
+
+class ModelMetric final : public Metric {
+ public:
+  ModelMetric(std::string name, Applies applies, Compute compute)
+      : name_(std::move(name)), applies_(std::move(applies)), compute_(std::move(compute)) {}
+  std::string_view name() const override { return name_; }
+  bool applies(const GenerativeModel& model, const Truth& truth) const override { return applies_(model, truth); }
+  double compute(const GenerativeModel& model, const MetricContext& context) const override {
+    return compute_(model, context);
+  }
+
+ private:
+  std::string name_;
+  Applies applies_;
+  Compute compute_;
+};
+
+// log det of a symmetric positive semi-definite matrix; -inf when it is singular.
+double log_determinant(const Matrix& cov) {
+  const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(cov, Eigen::EigenvaluesOnly);
+  double sum = 0.0;
+  for (const double value : solver.eigenvalues()) {
+    if (!(value > 0.0)) return -std::numeric_limits<double>::infinity();
+    sum += std::log(value);
+  }
+  return sum;
+}
+
+bool has_moments(const GenerativeModel& model, const Truth& truth) {
+  return model.moments().has_value() && truth.moments().has_value();
+}
+bool is_gaussian_against_gaussian(const GenerativeModel& model, const Truth& truth) {
+  return model.family() == "gaussian" && truth.kind() == "gaussian" && truth.moments().has_value();
+}
+bool is_one_dimensional(const GenerativeModel& model, const Truth&) {
+  return model.moments().has_value() && model.dim() == 1;
+}
+bool is_discrete(const GenerativeModel& model, const Truth& truth) {
+  return model.probabilities() != nullptr && truth.probabilities() != nullptr &&
+         model.probabilities()->size() == truth.probabilities()->size();
+}
+bool is_regression(const GenerativeModel& model, const Truth& truth) {
+  return model.coefficients() != nullptr && truth.coefficients() != nullptr &&
+         model.coefficients()->size() == truth.coefficients()->size();
+}
+
+Moments model_moments(const GenerativeModel& model) { return *model.moments(); }
+Moments truth_moments(const MetricContext& context) { return *context.truth.moments(); }
+
+double entropy(const Vector& q) {
+  double sum = 0.0;
+  for (const double v : q)
+    if (v > 0.0) sum -= v * std::log(v);
+  return sum;
+}
+
+std::vector<std::unique_ptr<Metric>> all_model_metrics() {
+  std::vector<std::unique_ptr<Metric>> m;
+  auto add = [&](std::string name, Applies applies, Compute compute) {
+    m.push_back(std::make_unique<ModelMetric>(std::move(name), std::move(applies), std::move(compute)));
+  };
+  add("nll_real", [](const GenerativeModel&, const Truth&) { return true; },
+      [](const GenerativeModel& model, const MetricContext& c) { return -model.mean_log_prob(c.test); });
+  add("mean_shift", has_moments, [](const GenerativeModel& model, const MetricContext& c) {
+    return (model_moments(model).mean - truth_moments(c).mean).squaredNorm();
+  });
+  add("trace_ratio", has_moments, [](const GenerativeModel& model, const MetricContext& c) {
+    return model_moments(model).cov.trace() / truth_moments(c).cov.trace();
+  });
+  add("logdet_ratio", has_moments, [](const GenerativeModel& model, const MetricContext& c) {
+    return log_determinant(model_moments(model).cov) - log_determinant(truth_moments(c).cov);
+  });
+  add("w2", is_gaussian_against_gaussian, [](const GenerativeModel& model, const MetricContext& c) {
+    const Moments g = model_moments(model);
+    const Moments t = truth_moments(c);
+    return frechet_distance(g.mean, g.cov, t.mean, t.cov);
+  });
+  add("mean", is_one_dimensional,
+      [](const GenerativeModel& model, const MetricContext&) { return model_moments(model).mean(0); });
+  add("variance", is_one_dimensional,
+      [](const GenerativeModel& model, const MetricContext&) { return model_moments(model).cov(0, 0); });
+  add("std", is_one_dimensional, [](const GenerativeModel& model, const MetricContext&) {
+    return std::sqrt(std::max(0.0, model_moments(model).cov(0, 0)));
+  });
+  add("support", is_discrete, [](const GenerativeModel& model, const MetricContext&) {
+    const Vector& q = *model.probabilities();
+    return static_cast<double>(std::count_if(q.begin(), q.end(), [](double v) { return v > 0.0; }));
+  });
+  add("entropy", is_discrete,
+      [](const GenerativeModel& model, const MetricContext&) { return entropy(*model.probabilities()); });
+  add("gini_simpson", is_discrete, [](const GenerativeModel& model, const MetricContext&) {
+    return 1.0 - model.probabilities()->squaredNorm();
+  });
+  add("tv", is_discrete, [](const GenerativeModel& model, const MetricContext& c) {
+    return 0.5 * (*model.probabilities() - *c.truth.probabilities()).cwiseAbs().sum();
+  });
+  add("tail_mass", is_discrete, [](const GenerativeModel& model, const MetricContext& c) {
+    const Vector& q = *model.probabilities();
+    double mass = 0.0;
+    for (const Eigen::Index k : tail_outcomes(*c.truth.probabilities())) mass += q(k);
+    return mass;
+  });
+  add("test_mse", is_regression, [](const GenerativeModel& model, const MetricContext& c) {
+    return (*model.coefficients() - *c.truth.coefficients()).squaredNorm();
+  });
+  return m;
+}
+
+}  // namespace
+
+std::vector<Eigen::Index> tail_outcomes(const Vector& truth_probs, double share) {
+  std::vector<Eigen::Index> order(static_cast<std::size_t>(truth_probs.size()));
+  std::iota(order.begin(), order.end(), Eigen::Index{0});
+  std::stable_sort(order.begin(), order.end(),
+                   [&](Eigen::Index a, Eigen::Index b) { return truth_probs(a) < truth_probs(b); });
+  const double budget = share * truth_probs.sum();
+  std::vector<Eigen::Index> tail;
+  double mass = 0.0;
+  for (const Eigen::Index k : order) {
+    if (!tail.empty() && mass + truth_probs(k) > budget) break;
+    tail.push_back(k);
+    mass += truth_probs(k);
+  }
+  return tail;
+}
+
+const std::vector<std::string>& model_metric_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> out;
+    for (const auto& metric : all_model_metrics()) out.emplace_back(metric->name());
+    return out;
+  }();
+  return names;
+}
+
+std::unique_ptr<Metric> make_model_metric(std::string_view name) {
+  for (auto& metric : all_model_metrics())
+    if (metric->name() == name) return std::move(metric);
+  return nullptr;
+}
+
+}  // namespace ouro

@@ -1,0 +1,133 @@
+// make_family: the explicit name table from `model.family` to a family constructor.
+//
+// Each constructor reads its own [model] keys and checks that the truth can feed it: a categorical
+// model needs a categorical truth (it takes K from the truth's probabilities), a linear-regression
+// model a regression truth (it takes d and sigma^2 from it), and gaussian/gmm/kde need real-vector
+// samples (any truth that is neither categorical nor regression). A mismatch is a ConfigError on
+// model.family that names the truth kind.
+#include <array>
+#include <string>
+#include <variant>
+
+#include "ouro/core/config.hpp"
+#include "ouro/core/error.hpp"
+#include "ouro/models/categorical.hpp"
+#include "ouro/models/gaussian.hpp"
+#include "ouro/models/generative_model.hpp"
+#include "ouro/models/gmm.hpp"
+#include "ouro/models/kde.hpp"
+#include "ouro/models/linear_regression.hpp"
+#include "ouro/models/truth.hpp"
+
+namespace ouro {
+namespace {
+
+void require_real_vectors(const Config& config, const Truth& truth, std::string_view family) {
+  if (truth.kind() == "categorical" || truth.kind() == "regression") {
+    config.fail("model.family", fmt::format("a {} model needs real-vector samples, but truth.kind is \"{}\"; "
+                                            "use a gaussian, gmm or file truth",
+                                            family, truth.kind()));
+  }
+}
+
+std::unique_ptr<ModelFamily> make_gaussian(const Config& config, const Truth& truth) {
+  require_real_vectors(config, truth, "gaussian");
+  const std::string& estimator = config.text("model.estimator");
+  if (estimator != "mle" && estimator != "unbiased") config.fail("model.estimator", "expected mle or unbiased");
+  return std::make_unique<GaussianFamily>(truth.dim(),
+                                          estimator == "mle" ? GaussianEstimator::kMle : GaussianEstimator::kUnbiased);
+}
+
+std::unique_ptr<ModelFamily> make_categorical(const Config& config, const Truth& truth) {
+  const Vector* p = truth.probabilities();
+  if (truth.kind() != "categorical" || p == nullptr) {
+    config.fail("model.family", fmt::format("a categorical model needs a categorical truth, but truth.kind is \"{}\"",
+                                            truth.kind()));
+  }
+  const double smoothing = config.real("model.smoothing");
+  if (!(smoothing >= 0.0)) config.fail("model.smoothing", "expected a pseudo-count >= 0");
+  return std::make_unique<CategoricalFamily>(p->size(), smoothing);
+}
+
+std::unique_ptr<ModelFamily> make_gmm(const Config& config, const Truth& truth) {
+  require_real_vectors(config, truth, "gmm");
+  GmmSettings settings;
+  settings.components = static_cast<Eigen::Index>(config.integer("model.components"));
+  settings.tol = config.real("model.tol");
+  settings.max_iter = static_cast<int>(config.integer("model.max_iter"));
+  settings.cov_floor = config.real("model.cov_floor");
+  if (settings.components < 1) config.fail("model.components", "expected at least 1 component");
+  if (!(settings.tol > 0.0)) config.fail("model.tol", "expected a tolerance > 0");
+  if (settings.max_iter < 1) config.fail("model.max_iter", "expected at least 1 iteration");
+  if (!(settings.cov_floor >= 0.0)) config.fail("model.cov_floor", "expected a floor >= 0");
+  return std::make_unique<GmmFamily>(truth.dim(), settings);
+}
+
+std::unique_ptr<ModelFamily> make_kde(const Config& config, const Truth& truth) {
+  require_real_vectors(config, truth, "kde");
+  const Value& value = config.value("model.bandwidth");
+  KdeBandwidth bandwidth;
+  if (const auto* h = std::get_if<double>(&value)) {
+    if (!(*h > 0.0) || !std::isfinite(*h)) config.fail("model.bandwidth", "expected a kernel standard deviation > 0");
+    bandwidth = {BandwidthRule::kFixed, *h};
+  } else if (const auto* rule = std::get_if<std::string>(&value); rule && *rule == "scott") {
+    bandwidth = {BandwidthRule::kScott, 0.0};
+  } else if (rule && *rule == "silverman") {
+    bandwidth = {BandwidthRule::kSilverman, 0.0};
+  } else {
+    config.fail("model.bandwidth", "expected a number > 0, \"scott\" or \"silverman\"");
+  }
+  return std::make_unique<KdeFamily>(truth.dim(), bandwidth);
+}
+
+std::unique_ptr<ModelFamily> make_linear_regression(const Config& config, const Truth& truth) {
+  if (truth.kind() != "regression") {
+    config.fail("model.family", fmt::format("a linear-regression model needs a regression truth, but truth.kind "
+                                            "is \"{}\"",
+                                            truth.kind()));
+  }
+  if (truth.dim() < 2) {
+    config.fail("model.family", fmt::format("a linear-regression model needs rows [x, y] with at least one input; "
+                                            "the truth has {} column(s)",
+                                            truth.dim()));
+  }
+  const double noise = truth.noise_variance();
+  if (!(noise > 0.0) || !std::isfinite(noise)) {
+    config.fail("model.family",
+                fmt::format("a linear-regression model needs the truth's label-noise variance > 0, got {}", noise));
+  }
+  const std::string& design = config.text("model.design");
+  if (design != "fixed" && design != "fresh") config.fail("model.design", "expected fixed or fresh");
+  return std::make_unique<LinearRegressionFamily>(
+      truth.dim() - 1, noise, design == "fixed" ? RegressionDesign::kFixed : RegressionDesign::kFresh);
+}
+
+using Builder = std::unique_ptr<ModelFamily> (*)(const Config&, const Truth&);
+
+struct FamilyEntry {
+  std::string_view name;
+  Builder build;
+};
+
+// The name table: every value model.family accepts (options.cpp lists the same names as choices).
+constexpr std::array<FamilyEntry, 5> kFamilies{{
+    {"gaussian", make_gaussian},
+    {"categorical", make_categorical},
+    {"gmm", make_gmm},
+    {"kde", make_kde},
+    {"linear-regression", make_linear_regression},
+}};
+
+}  // namespace
+
+std::unique_ptr<ModelFamily> make_family(const Config& config, const Truth& truth) {
+  const std::string& name = config.text("model.family");
+  for (const FamilyEntry& entry : kFamilies) {
+    if (entry.name == name) return entry.build(config, truth);
+  }
+  std::string known;
+  for (const FamilyEntry& entry : kFamilies) known += (known.empty() ? "" : ", ") + std::string(entry.name);
+  config.fail("model.family", fmt::format("unknown model family; expected one of {}", known));
+}
+
+}  // namespace ouro
