@@ -191,6 +191,14 @@ class GmmTruth final : public Truth {
 }  // namespace
 
 std::unique_ptr<Truth> make_gaussian_truth(const Config& config, std::uint64_t /*seed*/) {
+  // truth.dim alone is shorthand for the standard normal N(0, I_d), the setting of high-dimensional
+  // experiments (MAD's d = 100), which would otherwise need a d x d identity written out.
+  if (config.user_set("truth.dim")) {
+    if (config.user_set("truth.mean") || config.user_set("truth.cov"))
+      config.fail("truth.dim", "give either truth.dim (for N(0, I_d)) or truth.mean and truth.cov, not both");
+    const auto d = static_cast<Eigen::Index>(config.integer("truth.dim"));
+    return std::make_unique<GaussianTruth>(GaussianLaw(Vector::Zero(d), Matrix::Identity(d, d)));
+  }
   const std::vector<double>& mean = config.reals("truth.mean");
   if (mean.empty()) config.fail("truth.mean", "the mean needs at least one entry (its length is the dimension)");
   for (double m : mean) {
