@@ -12,7 +12,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "model_metrics.hpp"
+#include "ouro/metrics/model_metrics.hpp"
 #include "ouro/core/config.hpp"
 #include "ouro/metrics/sample_metrics.hpp"
 

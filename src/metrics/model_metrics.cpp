@@ -1,6 +1,6 @@
 // Model metrics: each is a name, an applicability rule and a formula over the model's exact
 // summaries (see model_metrics.hpp for the definitions).
-#include "model_metrics.hpp"
+#include "ouro/metrics/model_metrics.hpp"
 
 #include <algorithm>
 #include <cmath>
