@@ -134,6 +134,9 @@ struct BadInput {
   std::string expected;      // in the message
 };
 
+// ctest lists the case by its name instead of the struct's bytes.
+void PrintTo(const BadInput& input, std::ostream* os) { *os << input.name; }
+
 class CliBadInput : public ::testing::TestWithParam<BadInput> {};
 
 TEST_P(CliBadInput, ClearErrorNonZeroExitNoFinishedRun) {
