@@ -1,10 +1,54 @@
-// Placeholder until the distribution metrics land: no sample metrics yet.
+// Sample metrics for the loop engine: each distribution metric as an ouro::Metric comparing the
+// generation's synthetic samples (generated) with the replicate's held-out real test set (real).
+//
+// They apply to point-cloud models, i.e. families that describe a distribution over R^d
+// (model.moments() has a value: gaussian, gmm, kde), never to categorical or regression models;
+// w1 and w2_empirical only in one dimension. The engine runs replicates in parallel, so a metric
+// uses one thread of its own (the values would be the same with more).
 #include "ouro/metrics/sample_metrics.hpp"
 
+#include "ouro/core/config.hpp"
+#include "ouro/metrics/distribution/distribution_metrics.hpp"
+
 namespace ouro {
+namespace {
 
-std::vector<std::string> sample_metric_names() { return {}; }
+class SampleMetric final : public Metric {
+ public:
+  SampleMetric(std::string name, DistributionSettings settings) : name_(std::move(name)), settings_(settings) {}
 
-std::unique_ptr<Metric> make_sample_metric(std::string_view, const Config&) { return nullptr; }
+  std::string_view name() const override { return name_; }
+
+  bool applies(const GenerativeModel& model, const Truth&) const override {
+    if (model.family() == "categorical" || model.family() == "linear-regression") return false;
+    return model.moments().has_value() && distribution_metric_applies(name_, model.dim());
+  }
+
+  double compute(const GenerativeModel&, const MetricContext& context) const override {
+    const std::string names[] = {name_};
+    check_distribution_inputs(names, context.test.x, "held-out test set", context.samples, "synthetic samples",
+                              settings_);
+    return compute_distribution_metric(name_, context.test.x, context.samples, settings_, context.rng).value;
+  }
+
+ private:
+  std::string name_;
+  DistributionSettings settings_;
+};
+
+}  // namespace
+
+std::vector<std::string> sample_metric_names() { return distribution_metric_names(); }
+
+std::unique_ptr<Metric> make_sample_metric(std::string_view name, const Config& config) {
+  if (!is_distribution_metric(name)) return nullptr;
+  DistributionSettings settings;
+  settings.k = static_cast<int>(config.integer("metrics.k"));
+  settings.kid_subsets = static_cast<int>(config.integer("metrics.kid_subsets"));
+  settings.kid_subset_size = static_cast<Eigen::Index>(config.integer("metrics.kid_subset_size"));
+  settings.projections = static_cast<int>(config.integer("metrics.projections"));
+  settings.threads = 1;
+  return std::make_unique<SampleMetric>(std::string(name), settings);
+}
 
 }  // namespace ouro

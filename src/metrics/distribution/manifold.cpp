@@ -1,0 +1,162 @@
+// k-NN precision, recall, density and coverage (see manifold.hpp and docs/metrics-distribution.md).
+#include "ouro/metrics/distribution/manifold.hpp"
+
+#include <atomic>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "ouro/core/error.hpp"
+#include "ouro/metrics/distribution/sample_checks.hpp"
+#include "pairwise.hpp"
+
+namespace ouro {
+namespace {
+
+using Index = Eigen::Index;
+
+std::string radii_need(int k) {
+  return fmt::format("k-NN radii with k = {} need more than {} rows (a row is not its own neighbour)", k, k);
+}
+
+// Squared distance from every row to its k-th nearest other row. The k nearest are chosen by their
+// GEMM values (ties keep the lower index), then the radius is recomputed as a direct sum over them,
+// so it is the exact k-th distance unless two candidates agree to within rounding.
+Vector squared_radii(const pairwise::Prepared& set, const Vector& centre, int k, int threads) {
+  const Index n = set.x.rows();
+  const Index d = set.x.cols();
+  const auto kk = static_cast<std::size_t>(k);
+  Vector radii(n);
+  pairwise::for_each_row_block(set, set, centre, threads, [&](Index r0, Index rows, auto&& tiles) {
+    std::vector<double> best(static_cast<std::size_t>(rows) * kk, std::numeric_limits<double>::infinity());
+    std::vector<Index> best_index(static_cast<std::size_t>(rows) * kk, -1);
+    tiles([&](Index c0, Index cols, const double* d2) {
+      for (Index i = 0; i < rows; ++i) {
+        double* values = best.data() + static_cast<std::size_t>(i) * kk;
+        Index* indices = best_index.data() + static_cast<std::size_t>(i) * kk;
+        double worst = values[kk - 1];
+        const Index self = r0 + i;
+        const double* row = d2 + i * cols;
+        for (Index j = 0; j < cols; ++j) {
+          const double v = row[j];
+          if (v >= worst || c0 + j == self) continue;
+          std::size_t pos = kk - 1;
+          while (pos > 0 && values[pos - 1] > v) {
+            values[pos] = values[pos - 1];
+            indices[pos] = indices[pos - 1];
+            --pos;
+          }
+          values[pos] = v;
+          indices[pos] = c0 + j;
+          worst = values[kk - 1];
+        }
+      }
+    });
+    for (Index i = 0; i < rows; ++i) {
+      double radius = 0;
+      const double* x = set.x.row(r0 + i).data();
+      for (std::size_t t = 0; t < kk; ++t) {
+        const Index other = best_index[static_cast<std::size_t>(i) * kk + t];
+        radius = std::max(radius, pairwise::squared_distance(x, set.x.row(other).data(), d));
+      }
+      radii(r0 + i) = radius;
+    }
+  });
+  return radii;
+}
+
+void check_k(int k) { OURO_CHECK(k >= 1, DataError, "k-NN metrics: k = {} but k must be at least 1", k); }
+
+}  // namespace
+
+Vector knn_radii(const Matrix& x, int k, int threads) {
+  check_k(k);
+  check_samples(x, "sample set", static_cast<Index>(k) + 1, radii_need(k));
+  const Vector centre = x.colwise().mean().transpose();
+  const pairwise::Prepared set{x, pairwise::centred_norms(x, centre, threads)};
+  return squared_radii(set, centre, k, threads).cwiseSqrt();
+}
+
+ManifoldMetrics manifold_metrics(const Matrix& real, const Matrix& generated, int k, int threads, bool with_recall) {
+  check_k(k);
+  const Index min_rows = static_cast<Index>(k) + 1;
+  check_sample_pair(real, "real sample set", generated, "generated sample set", 1);
+  check_samples(real, "real sample set", min_rows, radii_need(k));
+  if (with_recall) check_samples(generated, "generated sample set", min_rows, radii_need(k) + " for recall");
+
+  const Index n = real.rows();
+  const Index m = generated.rows();
+  const Index d = real.cols();
+  const Vector centre = real.colwise().mean().transpose();
+  const pairwise::Prepared real_set{real, pairwise::centred_norms(real, centre, threads)};
+  const pairwise::Prepared generated_set{generated, pairwise::centred_norms(generated, centre, threads)};
+  const Vector real_r2 = squared_radii(real_set, centre, k, threads);
+  const Vector generated_r2 = with_recall ? squared_radii(generated_set, centre, k, threads) : Vector();
+  const double factor = pairwise::bound_factor(d);
+
+  std::vector<Index> counts(static_cast<std::size_t>(m), 0);
+  std::vector<std::atomic<unsigned char>> covered(static_cast<std::size_t>(n));
+  std::vector<std::atomic<unsigned char>> recalled(static_cast<std::size_t>(n));
+  auto mark = [](std::atomic<unsigned char>& flag) {
+    // Setting a flag is idempotent, so the outcome does not depend on which task gets there first.
+    if (flag.load(std::memory_order_relaxed) == 0) flag.store(1, std::memory_order_relaxed);
+  };
+
+  pairwise::for_each_row_block(generated_set, real_set, centre, threads, [&](Index r0, Index rows, auto&& tiles) {
+    tiles([&](Index c0, Index cols, const double* d2) {
+      for (Index i = 0; i < rows; ++i) {
+        const Index j = r0 + i;  // generated row
+        const double* y = generated.row(j).data();
+        const double s2 = with_recall ? generated_r2(j) : -1.0;
+        const double norm_y = generated_set.norms(j);
+        Index count = 0;
+        const double* row = d2 + i * cols;
+        for (Index c = 0; c < cols; ++c) {
+          const Index r = c0 + c;  // real row
+          const double v = row[c];
+          const double bound = factor * (norm_y + real_set.norms(r));
+          double exact = -1;
+          // Is the squared distance <= limit? Decided from the GEMM value when it is farther from the
+          // limit than its rounding bound, otherwise from the direct sum.
+          auto within = [&](double limit) {
+            if (v + bound < limit) return true;
+            if (v - bound > limit) return false;
+            if (exact < 0) exact = pairwise::squared_distance(y, real.row(r).data(), d);
+            return exact <= limit;
+          };
+          if (within(real_r2(r))) {
+            ++count;
+            mark(covered[static_cast<std::size_t>(r)]);
+          }
+          if (with_recall && within(s2)) mark(recalled[static_cast<std::size_t>(r)]);
+        }
+        counts[static_cast<std::size_t>(j)] += count;
+      }
+    });
+  });
+
+  ManifoldMetrics out;
+  out.n_real = n;
+  out.n_generated = m;
+  out.k = k;
+  Index inside = 0;
+  Index total = 0;
+  for (const Index c : counts) {
+    inside += c > 0 ? 1 : 0;
+    total += c;
+  }
+  Index covered_count = 0;
+  Index recalled_count = 0;
+  for (std::size_t i = 0; i < static_cast<std::size_t>(n); ++i) {
+    covered_count += covered[i].load();
+    recalled_count += recalled[i].load();
+  }
+  out.precision = static_cast<double>(inside) / static_cast<double>(m);
+  out.density = static_cast<double>(total) / (static_cast<double>(k) * static_cast<double>(m));
+  out.coverage = static_cast<double>(covered_count) / static_cast<double>(n);
+  out.recall = with_recall ? static_cast<double>(recalled_count) / static_cast<double>(n)
+                           : std::numeric_limits<double>::quiet_NaN();
+  return out;
+}
+
+}  // namespace ouro
