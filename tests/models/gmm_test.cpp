@@ -271,6 +271,38 @@ TEST(Gmm, MomentsAreTheMixtures) {
   EXPECT_TRUE(model.log_likelihood_trace().empty());
 }
 
+TEST(Gmm, OneComponentIsTheGaussianMlePlusTheFloor) {
+  Rng rng = test_rng(12);
+  Matrix x(50, 2);
+  rng.fill_normal({x.data(), static_cast<std::size_t>(x.size())});
+  x.col(1) += 0.8 * x.col(0);
+  const auto fitted = GmmFamily(2, GmmSettings{1, 1e-9, 100, 1e-3}).fit(x, rng);
+  const auto& gmm = dynamic_cast<const GmmModel&>(*fitted);
+  EXPECT_EQ(gmm.weights()(0), 1.0);
+  EXPECT_LT((gmm.means().row(0) - x.colwise().mean()).norm(), 1e-13);
+  const Matrix expected = testing::population_cov(x) + 1e-3 * Matrix::Identity(2, 2);
+  EXPECT_LT((gmm.covariances()[0] - expected).norm(), 1e-13);
+}
+
+TEST(Gmm, FewerDistinctRowsThanComponentsLeavesAnEmptyComponent) {
+  // Two distinct rows, three components: one seed repeats a row, its component gets no rows,
+  // weight 0, and is never sampled.
+  Matrix x(6, 1);
+  x << 1.0, 1.0, 1.0, 4.0, 4.0, 4.0;
+  Rng rng = test_rng(13);
+  const auto fitted = GmmFamily(1, GmmSettings{3, 1e-9, 100, 1e-2}).fit(x, rng);
+  const auto& gmm = dynamic_cast<const GmmModel&>(*fitted);
+  int empty = 0;
+  for (Eigen::Index j = 0; j < 3; ++j) empty += gmm.weights()(j) == 0.0 ? 1 : 0;
+  EXPECT_EQ(empty, 1);
+  EXPECT_NEAR(gmm.weights().sum(), 1.0, 1e-12);
+  const Matrix s = fitted->sample(2000, 1.0, rng);
+  ASSERT_TRUE(s.allFinite());
+  EXPECT_TRUE(fitted->log_prob(x).allFinite());
+  // Every sample comes from a component at 1 or 4 (standard deviation 0.1): none strays far.
+  for (Eigen::Index i = 0; i < s.rows(); ++i) ASSERT_LT(std::min(std::abs(s(i, 0) - 1), std::abs(s(i, 0) - 4)), 0.8);
+}
+
 TEST(Gmm, MinSamplesIsMaxOfKAndTwo) {
   EXPECT_EQ(GmmFamily(1, GmmSettings{1}).min_samples(1), 2u);
   EXPECT_EQ(GmmFamily(2, GmmSettings{5}).min_samples(2), 5u);
