@@ -210,6 +210,52 @@ TEST(GaussianRealDataMonteCarloLimit, FreshDataLimitDoesNotDependOnTheInitialDat
   }
 }
 
+TEST(GaussianRealDataMonteCarloLimit, FixedRealRowsLimitDoesNotDependOnTheInitialData) {
+  GaussianLoop loop = one_dimensional(0.0, 1.0);
+  loop.real = 3;
+  loop.synthetic = 9;
+  loop.bias = 0.8;
+  loop.generations = 40;
+  loop.unbiased = true;
+  loop.real_part = RealPart::kFixed;
+  const FirstMomentLimit limit = gaussian_fixed_limit(1.0, sizes_of(loop), Estimator::kUnbiased);
+  for (const int n0 : {3, 300}) {
+    loop.initial = n0;
+    const Measurements m = testing::simulate_gaussian(loop, 8000, 450 + static_cast<std::uint64_t>(n0));
+    const auto& variance = m["variance"][40];
+    const auto& shift = m["mean_shift"][40];
+    EXPECT_NEAR(variance.mean(), limit.trace, kTolerance * variance.standard_error()) << n0;
+    EXPECT_NEAR(shift.mean(), limit.mean_shift, kTolerance * shift.standard_error()) << n0;
+    // Power: the fresh-data limit for the same sizes is rejected.
+    EXPECT_TRUE(rejects(m, "variance", 40, gaussian_fresh_limit(1.0, sizes_of(loop), Estimator::kUnbiased).trace,
+                        kTolerance))
+        << n0;
+  }
+}
+
+TEST(GaussianRealDataMonteCarloLimit, TwoDimensionalRealDataLoopsFollowTheTraceRecursion) {
+  GaussianLoop loop;
+  loop.truth_mean = Vector::Zero(2);
+  loop.truth_cov = Matrix(2, 2);
+  loop.truth_cov << 1.5, -0.5, -0.5, 1.0;
+  loop.truth = testing::gaussian_sampler(loop.truth_mean, loop.truth_cov);
+  loop.initial = 10;
+  loop.real = 4;
+  loop.synthetic = 6;
+  loop.bias = 0.9;
+  loop.generations = 10;
+  for (const RealPart part : {RealPart::kFresh, RealPart::kFixed}) {
+    loop.real_part = part;
+    const LoopSizes z = sizes_of(loop);
+    const bool fresh = part == RealPart::kFresh;
+    const FirstMoments expected = fresh ? gaussian_fresh(2.5, z, Estimator::kMle) : gaussian_fixed(2.5, z, Estimator::kMle);
+    const Measurements m = testing::simulate_gaussian(loop, 6000, fresh ? 461 : 462);
+    const std::string label = fresh ? "2-D fresh" : "2-D fixed";
+    expect_matches(m, "trace_ratio", scaled(expected.trace, 1 / 2.5), kTolerance, label);
+    expect_matches(m, "mean_shift", expected.mean_shift, kTolerance, label);
+  }
+}
+
 TEST(GaussianRealDataMonteCarloLimit, MixtureTruthFirstMomentsNeedOnlyTheTruthsMoments) {
   // A bimodal truth (0.3 N(-2, 0.5) + 0.7 N(1, 1)): mean 0.1, variance 0.3 * 4.5 + 0.7 * 2 - 0.01 = 2.74.
   GaussianLoop loop;
