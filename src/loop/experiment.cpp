@@ -67,7 +67,10 @@ Experiment::Experiment(Config config)
   const Matrix probe_sample = truth_->sample(policy_.settings().initial, probe_data);
   const auto probe = family_->fit(probe_sample, probe_fit);
   metrics_ = make_metrics(config_, *probe, *truth_);
-  for (const auto& metric : metrics_) metric_names_.emplace_back(metric->name());
+  for (const auto& metric : metrics_) {
+    metric_names_.emplace_back(metric->name());
+    metric_blocks_.push_back(metric_block(metric->name()));
+  }
   theory_ = theory_curves(config_, *truth_);
   // Theory is written only for metrics the run records.
   std::erase_if(theory_, [&](const TheoryCurve& c) {
@@ -114,31 +117,34 @@ ReplicateResult Experiment::run_replicate(std::size_t replicate, StageTimes* tim
   result.values.resize((generations_ + 1) * metrics);
   local.setup += seconds_since(start);
 
+  // One clock read per stage boundary: each stage's end is the next one's start.
+  start = Clock::now();
+  const auto lap = [&start](double& stage) {
+    const auto now = Clock::now();
+    stage += std::chrono::duration<double>(now - start).count();
+    start = now;
+  };
   for (std::size_t g = 0; g <= generations_; ++g) {
-    start = Clock::now();
     const Dataset training = g == 0 ? *state.history.front() : policy_.compose(g, state, *truth_, streams);
     if (g == 0 || !policy_.composition_is_shared() || replicate == 0) {
       count_composition(training, static_cast<std::int32_t>(g), result.composition);
     }
-    local.compose += seconds_since(start);
+    lap(local.compose);
 
-    start = Clock::now();
     Rng fit_rng = streams(Purpose::kFit, g);
     const auto model = family_->fit(training.x(), fit_rng);
-    local.fit += seconds_since(start);
+    lap(local.fit);
 
-    start = Clock::now();
     Rng sample_rng = streams(Purpose::kSample, g);
     Matrix samples = model->sample(policy_.settings().synthetic, policy_.settings().bias, sample_rng);
-    local.sample += seconds_since(start);
+    lap(local.sample);
 
-    start = Clock::now();
     for (std::size_t m = 0; m < metrics; ++m) {
-      Rng metric_rng = streams(Purpose::kMetric, g, metric_block(metric_names_[m]));
+      Rng metric_rng = streams(Purpose::kMetric, g, metric_blocks_[m]);
       const MetricContext context{*truth_, test, samples, metric_rng};
       result.values[g * metrics + m] = metrics_[m]->compute(*model, context);
     }
-    local.metrics += seconds_since(start);
+    lap(local.metrics);
 
     if (g < generations_) policy_.record(state, Dataset(std::move(samples), Provenance{static_cast<std::int32_t>(g), Origin::kSynthetic}));
   }

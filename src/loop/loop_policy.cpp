@@ -163,10 +163,11 @@ void LoopPolicy::record(LoopState& state, Dataset synthetic) const {
   if (settings_.keep == KeepPolicy::kReplace) first_needed = entries - 1;
   if (settings_.keep == KeepPolicy::kWindow && entries > settings_.window) first_needed = entries - settings_.window;
   const bool keep_initial = settings_.real == RealPolicy::kFixed || settings_.real == RealPolicy::kResample;
-  for (std::size_t i = 0; i < first_needed; ++i) {
+  for (std::size_t i = state.released; i < first_needed; ++i) {
     if (i == 0 && keep_initial) continue;
     state.history[i].reset();
   }
+  state.released = std::max(state.released, first_needed);
 }
 
 }  // namespace ouro

@@ -36,6 +36,7 @@ class ModelMetric final : public Metric {
 
 // log det of a symmetric positive semi-definite matrix; -inf when it is singular.
 double log_determinant(const Matrix& cov) {
+  if (cov.size() == 1) return cov(0, 0) > 0.0 ? std::log(cov(0, 0)) : -std::numeric_limits<double>::infinity();
   const Eigen::SelfAdjointEigenSolver<Eigen::MatrixXd> solver(cov, Eigen::EigenvaluesOnly);
   double sum = 0.0;
   for (const double value : solver.eigenvalues()) {
@@ -92,6 +93,9 @@ std::vector<std::unique_ptr<Metric>> all_model_metrics() {
   add("w2", is_gaussian_against_gaussian, [](const GenerativeModel& model, const MetricContext& c) {
     const Moments g = model_moments(model);
     const Moments t = truth_moments(c);
+    // In 1-D the Gaussians' W2 is (mu_g - mu)^2 + (sigma_g - sigma)^2, with no eigensolver call.
+    if (g.cov.size() == 1)
+      return std::pow(g.mean(0) - t.mean(0), 2) + std::pow(std::sqrt(std::max(0.0, g.cov(0, 0))) - std::sqrt(t.cov(0, 0)), 2);
     return frechet_distance(g.mean, g.cov, t.mean, t.cov);
   });
   add("mean", is_one_dimensional,

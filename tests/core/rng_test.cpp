@@ -1,5 +1,7 @@
 // Rng streams: determinism, independence of streams, and the owned distributions checked against
 // their exact moments (tolerances are 5 standard errors of the Monte-Carlo estimate).
+#include <algorithm>
+#include <array>
 #include <cmath>
 #include <vector>
 
@@ -68,6 +70,38 @@ TEST(Rng, NormalHasExactFirstFourMoments) {
   EXPECT_NEAR(m2, 1.0, 5 * std::sqrt(2.0 / n));
   EXPECT_NEAR(m3, 0.0, 5 * std::sqrt(15.0 / n));
   EXPECT_NEAR(m4, 3.0, 5 * std::sqrt(96.0 / n));
+}
+
+// The ziggurat must reproduce the normal law everywhere, not only its moments: the empirical CDF
+// against erf (Kolmogorov-Smirnov) and the mass in each region the sampler treats differently
+// (rectangles, wedges, the tail beyond r = 3.654) against the exact probabilities.
+TEST(Rng, NormalMatchesTheNormalCdfByKolmogorovSmirnov) {
+  Rng rng(4, {Purpose::kUser, 0, 0, 0});
+  const int n = 200'000;
+  std::vector<double> z(n);
+  for (double& v : z) v = rng.normal();
+  std::sort(z.begin(), z.end());
+  double d = 0.0;
+  for (int i = 0; i < n; ++i) {
+    const double cdf = 0.5 * std::erfc(-z[i] / std::sqrt(2.0));
+    d = std::max({d, cdf - static_cast<double>(i) / n, static_cast<double>(i + 1) / n - cdf});
+  }
+  EXPECT_LT(d * std::sqrt(static_cast<double>(n)), 1.95);  // 99.9% quantile of the KS statistic
+}
+
+TEST(Rng, NormalTailAndWedgeMassesAreExact) {
+  Rng rng(5, {Purpose::kUser, 0, 0, 0});
+  const int n = 4'000'000;
+  const std::array<double, 4> cuts{0.2152418959132738, 1.0, 3.0, 3.6541528853610088};
+  std::array<int, 4> beyond{};
+  for (int i = 0; i < n; ++i) {
+    const double a = std::abs(rng.normal());
+    for (std::size_t c = 0; c < cuts.size(); ++c) beyond[c] += a > cuts[c];
+  }
+  for (std::size_t c = 0; c < cuts.size(); ++c) {
+    const double p = std::erfc(cuts[c] / std::sqrt(2.0));
+    EXPECT_NEAR(static_cast<double>(beyond[c]) / n, p, 5 * std::sqrt(p * (1 - p) / n)) << "P(|Z| > " << cuts[c] << ")";
+  }
 }
 
 TEST(Rng, BelowIsUniformByChiSquare) {

@@ -69,6 +69,7 @@ class Experiment {
   LoopPolicy policy_;
   std::vector<std::unique_ptr<Metric>> metrics_;
   std::vector<std::string> metric_names_;
+  std::vector<std::uint64_t> metric_blocks_;  // each metric's stream block, hashed once
   std::vector<TheoryCurve> theory_;
 };
 

@@ -41,6 +41,9 @@ struct LoopSettings {
 
 struct LoopState {
   std::vector<std::shared_ptr<const Dataset>> history;
+  // Entries before this index (other than a kept D0) have been released; each is released once,
+  // so a run of G generations does O(G) bookkeeping, not O(G^2).
+  std::size_t released = 0;
 };
 
 class LoopPolicy {
