@@ -125,14 +125,14 @@ ReplicateResult Experiment::run_replicate(std::size_t replicate, StageTimes* tim
     start = now;
   };
   for (std::size_t g = 0; g <= generations_; ++g) {
-    const Dataset training = g == 0 ? *state.history.front() : policy_.compose(g, state, *truth_, streams);
+    const std::shared_ptr<const Dataset> training = g == 0 ? state.history.front() : policy_.compose(g, state, *truth_, streams);
     if (g == 0 || !policy_.composition_is_shared() || replicate == 0) {
-      count_composition(training, static_cast<std::int32_t>(g), result.composition);
+      count_composition(*training, static_cast<std::int32_t>(g), result.composition);
     }
     lap(local.compose);
 
     Rng fit_rng = streams(Purpose::kFit, g);
-    const auto model = family_->fit(training.x(), fit_rng);
+    const auto model = family_->fit(training->x(), fit_rng);
     lap(local.fit);
 
     Rng sample_rng = streams(Purpose::kSample, g);

@@ -127,8 +127,8 @@ Dataset LoopPolicy::real_part(std::size_t generation, const LoopState& state, co
   return {};
 }
 
-Dataset LoopPolicy::synthetic_part(std::size_t generation, const LoopState& state,
-                                   const Streams& streams) const {
+std::shared_ptr<const Dataset> LoopPolicy::synthetic_part(std::size_t generation, const LoopState& state,
+                                                          const Streams& streams) const {
   const std::size_t entries = generation + 1;
   std::size_t first = 0;
   if (settings_.keep == KeepPolicy::kReplace) first = generation;
@@ -136,22 +136,24 @@ Dataset LoopPolicy::synthetic_part(std::size_t generation, const LoopState& stat
 
   std::vector<const Dataset*> parts;
   for (std::size_t i = first; i < entries; ++i) parts.push_back(state.history[i].get());
-  Dataset pool = parts.size() == 1 ? *parts.front() : Dataset::concat(parts);
-
-  if (settings_.keep == KeepPolicy::kAccumulateSubsample && static_cast<std::size_t>(pool.size()) > settings_.train_size) {
+  const bool subsample = settings_.keep == KeepPolicy::kAccumulateSubsample;
+  if (parts.size() == 1 && !subsample) return state.history[first];
+  const Dataset pool = Dataset::concat(parts);
+  if (subsample && static_cast<std::size_t>(pool.size()) > settings_.train_size) {
     Rng rng = streams(Purpose::kCompose, generation);
-    return pool.select(sample_without_replacement(static_cast<std::size_t>(pool.size()), settings_.train_size, rng));
+    return std::make_shared<const Dataset>(
+        pool.select(sample_without_replacement(static_cast<std::size_t>(pool.size()), settings_.train_size, rng)));
   }
-  return pool;
+  return std::make_shared<const Dataset>(pool);
 }
 
-Dataset LoopPolicy::compose(std::size_t generation, const LoopState& state, const Truth& truth,
-                            const Streams& streams) const {
-  Dataset synthetic = synthetic_part(generation, state, streams);
+std::shared_ptr<const Dataset> LoopPolicy::compose(std::size_t generation, const LoopState& state,
+                                                   const Truth& truth, const Streams& streams) const {
+  std::shared_ptr<const Dataset> synthetic = synthetic_part(generation, state, streams);
   if (settings_.real == RealPolicy::kNone) return synthetic;
   const Dataset real = real_part(generation, state, truth, streams);
-  const Dataset* parts[] = {&real, &synthetic};
-  return Dataset::concat(parts);
+  const Dataset* parts[] = {&real, synthetic.get()};
+  return std::make_shared<const Dataset>(Dataset::concat(parts));
 }
 
 void LoopPolicy::record(LoopState& state, Dataset synthetic) const {

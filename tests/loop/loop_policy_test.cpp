@@ -49,7 +49,7 @@ std::vector<Dataset> compose_all(const LoopPolicy& policy, std::size_t generatio
   std::vector<Dataset> out{*state.history.front()};
   for (std::size_t g = 1; g <= generations; ++g) {
     policy.record(state, synthetic_set(g - 1, policy.settings().synthetic));
-    out.push_back(policy.compose(g, state, truth, streams));
+    out.push_back(*policy.compose(g, state, truth, streams));
     EXPECT_EQ(static_cast<std::size_t>(out.back().size()), policy.training_size(g)) << "generation " << g;
   }
   return out;

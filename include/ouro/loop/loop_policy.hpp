@@ -55,9 +55,10 @@ class LoopPolicy {
   // A fresh state holding the initial real data.
   LoopState start(Dataset initial) const;
 
-  // The training set of generation g >= 1.
-  Dataset compose(std::size_t generation, const LoopState& state, const Truth& truth,
-                  const Streams& streams) const;
+  // The training set of generation g >= 1. When it is exactly one stored set (replace with no real
+  // data, the commonest loop) that set is shared rather than copied.
+  std::shared_ptr<const Dataset> compose(std::size_t generation, const LoopState& state, const Truth& truth,
+                                         const Streams& streams) const;
 
   // Appends S_g and releases the sets no later generation can use.
   void record(LoopState& state, Dataset synthetic) const;
@@ -71,7 +72,8 @@ class LoopPolicy {
  private:
   Dataset real_part(std::size_t generation, const LoopState& state, const Truth& truth,
                     const Streams& streams) const;
-  Dataset synthetic_part(std::size_t generation, const LoopState& state, const Streams& streams) const;
+  std::shared_ptr<const Dataset> synthetic_part(std::size_t generation, const LoopState& state,
+                                                const Streams& streams) const;
   std::size_t synthetic_pool_size(std::size_t generation) const;
   std::size_t real_size() const;
 
