@@ -5,7 +5,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <numeric>
+#include <tuple>
 
 #include "distribution_test_util.hpp"
 #include "ouro/core/error.hpp"
@@ -96,6 +98,41 @@ TEST(Manifold, AgreesWithBruteForceWithinOneColumnBlock) { expect_matches_brute_
 TEST(Manifold, AgreesWithBruteForceAcrossColumnBlocks) { expect_matches_brute_force(1300, 1100, 3, 5, 0.3, 1.2, 2); }
 
 TEST(Manifold, AgreesWithBruteForceInHighDimension) { expect_matches_brute_force(300, 280, 200, 4, 0.0, 0.9, 3); }
+
+// Many duplicates and exact ties: the k + 8 GEMM candidates cannot certify the k-th distance, so
+// rows fall back to direct sums; the result must still equal brute force.
+TEST(Manifold, ManyDuplicatesAndGridTiesMatchBruteForce) {
+  Rng rng = dist_rng(6);
+  Matrix real = gaussian_rows(130, 2, rng);
+  real.topRows(30).setZero();  // 30 copies of the origin
+  Matrix grid(400, 2);
+  for (Eigen::Index i = 0; i < 400; ++i) grid.row(i) << static_cast<double>(i % 20), static_cast<double>(i / 20);
+  for (const auto& [a, b, k] : {std::tuple{real, grid * 0.1, 5}, std::tuple{grid, real * 5.0, 4}}) {
+    const auto c = brute_counts(a, b, k);
+    const ManifoldMetrics got = manifold_metrics(a, b, k, 2);
+    EXPECT_EQ(got.precision, static_cast<double>(c.precision_hits) / static_cast<double>(b.rows()));
+    EXPECT_EQ(got.recall, static_cast<double>(c.recall_hits) / static_cast<double>(a.rows()));
+    EXPECT_EQ(got.density, static_cast<double>(c.density_sum) / (k * static_cast<double>(b.rows())));
+    EXPECT_EQ(got.coverage, static_cast<double>(c.coverage_hits) / static_cast<double>(a.rows()));
+    const Vector radii = knn_radii(a, k);
+    const auto expected = testing::brute_radii_sq(a, k);
+    for (Eigen::Index i = 0; i < a.rows(); ++i) EXPECT_EQ(radii(i), std::sqrt(expected[static_cast<std::size_t>(i)]));
+  }
+  EXPECT_EQ(knn_radii(real, 5)(0), 0.0);
+}
+
+// Centred values beyond float's safe range take the double-precision path, with the same results.
+TEST(Manifold, HugeValuesUseDoublePrecisionAndMatchBruteForce) {
+  Rng rng = dist_rng(7);
+  const Matrix real = gaussian_rows(300, 3, rng) * 1e13;
+  const Matrix gen = gaussian_rows(280, 3, rng, 0.2) * 1e13;
+  const auto c = brute_counts(real, gen, 3);
+  const ManifoldMetrics got = manifold_metrics(real, gen, 3);
+  EXPECT_EQ(got.precision, static_cast<double>(c.precision_hits) / 280.0);
+  EXPECT_EQ(got.recall, static_cast<double>(c.recall_hits) / 300.0);
+  EXPECT_EQ(got.density, static_cast<double>(c.density_sum) / (3.0 * 280.0));
+  EXPECT_EQ(got.coverage, static_cast<double>(c.coverage_hits) / 300.0);
+}
 
 TEST(Manifold, InvariantToRowOrderAndToTranslatingBothSets) {
   Rng rng = dist_rng(4);

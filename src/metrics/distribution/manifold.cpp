@@ -1,6 +1,7 @@
 // k-NN precision, recall, density and coverage (see manifold.hpp and docs/metrics-distribution.md).
 #include "ouro/metrics/distribution/manifold.hpp"
 
+#include <algorithm>
 #include <atomic>
 #include <cmath>
 #include <limits>
@@ -19,28 +20,37 @@ std::string radii_need(int k) {
   return fmt::format("k-NN radii with k = {} need more than {} rows (a row is not its own neighbour)", k, k);
 }
 
-// Squared distance from every row to its k-th nearest other row. The k nearest are chosen by their
-// GEMM values (ties keep the lower index), then the radius is recomputed as a direct sum over them,
-// so it is the exact k-th distance unless two candidates agree to within rounding.
+// Candidates kept per row beyond k, so that the k-th distance can be certified from the list.
+constexpr Index kExtraCandidates = 8;
+
+// Squared distance from every row to its k-th nearest other row, exactly (as a direct sum). The
+// tiles give approximate values; each row keeps its k + kExtraCandidates smallest, recomputes them
+// as direct sums and takes the k-th, R. A row left out of the list has a GEMM value >= the list's
+// last one, a_last, so its exact value is >= a_last - bound; when that is >= R the list holds the
+// k nearest and R is exact. Otherwise (many near-equal distances, e.g. grids or duplicates) the row
+// is redone with direct sums to every other row.
+template <typename Scalar>
 Vector squared_radii(const pairwise::Prepared& set, const Vector& centre, int k, int threads) {
   const Index n = set.x.rows();
   const Index d = set.x.cols();
-  const auto kk = static_cast<std::size_t>(k);
+  const auto keep = static_cast<std::size_t>(std::min<Index>(k + kExtraCandidates, n - 1));
+  const bool whole_set_kept = static_cast<Index>(keep) == n - 1;
+  const double factor = pairwise::bound_factor<Scalar>(d);
   Vector radii(n);
-  pairwise::for_each_row_block(set, set, centre, threads, [&](Index r0, Index rows, auto&& tiles) {
-    std::vector<double> best(static_cast<std::size_t>(rows) * kk, std::numeric_limits<double>::infinity());
-    std::vector<Index> best_index(static_cast<std::size_t>(rows) * kk, -1);
+  pairwise::for_each_row_block<Scalar>(set, set, centre, threads, [&](Index r0, Index rows, auto&& tiles) {
+    std::vector<double> best(static_cast<std::size_t>(rows) * keep, std::numeric_limits<double>::infinity());
+    std::vector<Index> best_index(static_cast<std::size_t>(rows) * keep, -1);
     tiles([&](Index c0, Index cols, const double* d2) {
       for (Index i = 0; i < rows; ++i) {
-        double* values = best.data() + static_cast<std::size_t>(i) * kk;
-        Index* indices = best_index.data() + static_cast<std::size_t>(i) * kk;
-        double worst = values[kk - 1];
+        double* values = best.data() + static_cast<std::size_t>(i) * keep;
+        Index* indices = best_index.data() + static_cast<std::size_t>(i) * keep;
+        double worst = values[keep - 1];
         const Index self = r0 + i;
         const double* row = d2 + i * cols;
         for (Index j = 0; j < cols; ++j) {
           const double v = row[j];
           if (v >= worst || c0 + j == self) continue;
-          std::size_t pos = kk - 1;
+          std::size_t pos = keep - 1;
           while (pos > 0 && values[pos - 1] > v) {
             values[pos] = values[pos - 1];
             indices[pos] = indices[pos - 1];
@@ -48,18 +58,30 @@ Vector squared_radii(const pairwise::Prepared& set, const Vector& centre, int k,
           }
           values[pos] = v;
           indices[pos] = c0 + j;
-          worst = values[kk - 1];
+          worst = values[keep - 1];
         }
       }
     });
+    std::vector<double> exact(keep);
+    std::vector<double> all;
     for (Index i = 0; i < rows; ++i) {
-      double radius = 0;
-      const double* x = set.x.row(r0 + i).data();
-      for (std::size_t t = 0; t < kk; ++t) {
-        const Index other = best_index[static_cast<std::size_t>(i) * kk + t];
-        radius = std::max(radius, pairwise::squared_distance(x, set.x.row(other).data(), d));
+      const Index self = r0 + i;
+      const double* x = set.x.row(self).data();
+      for (std::size_t t = 0; t < keep; ++t) {
+        const Index other = best_index[static_cast<std::size_t>(i) * keep + t];
+        exact[t] = pairwise::squared_distance(x, set.x.row(other).data(), d);
       }
-      radii(r0 + i) = radius;
+      std::nth_element(exact.begin(), exact.begin() + (k - 1), exact.end());
+      double radius = exact[static_cast<std::size_t>(k - 1)];
+      const double last = best[static_cast<std::size_t>(i) * keep + keep - 1];
+      if (!whole_set_kept && last - factor * (set.norms(self) + set.max_norm) < radius) {
+        all.clear();
+        for (Index j = 0; j < n; ++j)
+          if (j != self) all.push_back(pairwise::squared_distance(x, set.x.row(j).data(), d));
+        std::nth_element(all.begin(), all.begin() + (k - 1), all.end());
+        radius = all[static_cast<std::size_t>(k - 1)];
+      }
+      radii(self) = radius;
     }
   });
   return radii;
@@ -73,26 +95,24 @@ Vector knn_radii(const Matrix& x, int k, int threads) {
   check_k(k);
   check_samples(x, "sample set", static_cast<Index>(k) + 1, radii_need(k));
   const Vector centre = x.colwise().mean().transpose();
-  const pairwise::Prepared set{x, pairwise::centred_norms(x, centre, threads)};
-  return squared_radii(set, centre, k, threads).cwiseSqrt();
+  if (pairwise::max_centred_magnitude(x, centre) <= pairwise::kFloatLimit)
+    return squared_radii<float>(pairwise::prepare<float>(x, centre, threads), centre, k, threads).cwiseSqrt();
+  return squared_radii<double>(pairwise::prepare<double>(x, centre, threads), centre, k, threads).cwiseSqrt();
 }
 
-ManifoldMetrics manifold_metrics(const Matrix& real, const Matrix& generated, int k, int threads, bool with_recall) {
-  check_k(k);
-  const Index min_rows = static_cast<Index>(k) + 1;
-  check_sample_pair(real, "real sample set", generated, "generated sample set", 1);
-  check_samples(real, "real sample set", min_rows, radii_need(k));
-  if (with_recall) check_samples(generated, "generated sample set", min_rows, radii_need(k) + " for recall");
+namespace {
 
+template <typename Scalar>
+ManifoldMetrics manifold_in(const Matrix& real, const Matrix& generated, const Vector& centre, int k, int threads,
+                            bool with_recall) {
   const Index n = real.rows();
   const Index m = generated.rows();
   const Index d = real.cols();
-  const Vector centre = real.colwise().mean().transpose();
-  const pairwise::Prepared real_set{real, pairwise::centred_norms(real, centre, threads)};
-  const pairwise::Prepared generated_set{generated, pairwise::centred_norms(generated, centre, threads)};
-  const Vector real_r2 = squared_radii(real_set, centre, k, threads);
-  const Vector generated_r2 = with_recall ? squared_radii(generated_set, centre, k, threads) : Vector();
-  const double factor = pairwise::bound_factor(d);
+  const pairwise::Prepared real_set = pairwise::prepare<Scalar>(real, centre, threads);
+  const pairwise::Prepared generated_set = pairwise::prepare<Scalar>(generated, centre, threads);
+  const Vector real_r2 = squared_radii<Scalar>(real_set, centre, k, threads);
+  const Vector generated_r2 = with_recall ? squared_radii<Scalar>(generated_set, centre, k, threads) : Vector();
+  const double factor = pairwise::bound_factor<Scalar>(d);
 
   std::vector<Index> counts(static_cast<std::size_t>(m), 0);
   std::vector<std::atomic<unsigned char>> covered(static_cast<std::size_t>(n));
@@ -102,7 +122,7 @@ ManifoldMetrics manifold_metrics(const Matrix& real, const Matrix& generated, in
     if (flag.load(std::memory_order_relaxed) == 0) flag.store(1, std::memory_order_relaxed);
   };
 
-  pairwise::for_each_row_block(generated_set, real_set, centre, threads, [&](Index r0, Index rows, auto&& tiles) {
+  pairwise::for_each_row_block<Scalar>(generated_set, real_set, centre, threads, [&](Index r0, Index rows, auto&& tiles) {
     tiles([&](Index c0, Index cols, const double* d2) {
       for (Index i = 0; i < rows; ++i) {
         const Index j = r0 + i;  // generated row
@@ -157,6 +177,24 @@ ManifoldMetrics manifold_metrics(const Matrix& real, const Matrix& generated, in
   out.recall = with_recall ? static_cast<double>(recalled_count) / static_cast<double>(n)
                            : std::numeric_limits<double>::quiet_NaN();
   return out;
+}
+
+bool fits_float(const Matrix& x, const Vector& centre) {
+  return pairwise::max_centred_magnitude(x, centre) <= pairwise::kFloatLimit;
+}
+
+}  // namespace
+
+ManifoldMetrics manifold_metrics(const Matrix& real, const Matrix& generated, int k, int threads, bool with_recall) {
+  check_k(k);
+  const Index min_rows = static_cast<Index>(k) + 1;
+  check_sample_pair(real, "real sample set", generated, "generated sample set", 1);
+  check_samples(real, "real sample set", min_rows, radii_need(k));
+  if (with_recall) check_samples(generated, "generated sample set", min_rows, radii_need(k) + " for recall");
+  const Vector centre = real.colwise().mean().transpose();
+  if (fits_float(real, centre) && fits_float(generated, centre))
+    return manifold_in<float>(real, generated, centre, k, threads, with_recall);
+  return manifold_in<double>(real, generated, centre, k, threads, with_recall);
 }
 
 }  // namespace ouro

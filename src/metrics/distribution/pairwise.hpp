@@ -1,16 +1,19 @@
 // Blocked pairwise squared Euclidean distances between the rows of two sets, one tile at a time,
 // so that no metric ever holds an N x M distance matrix (shared by the k-NN metrics).
 //
-// Rows are centred at a common point before the GEMM (|x|^2 + |y|^2 - 2 x.y): that removes the
-// cancellation a large common offset would cause and makes the tiles invariant to translating both
-// sets. The GEMM value of a squared distance is within `bound(i, j)` of the direct sum
-// sum_k (x_k - y_k)^2 (a worst-case rounding bound, used to decide when a comparison must be redone
-// with the direct sum). Tasks are fixed row blocks of the first set; within a task the column
-// blocks are visited in order, so any computation that depends only on a task's own tiles gives the
-// same result for any number of threads.
+// Rows are centred at a common point and rounded to `Scalar` (float: single-precision GEMM, twice
+// the speed of double on current CPUs; double where the centred values are too large for float)
+// before the GEMM |x|^2 + |y|^2 - 2 x.y: centring removes the cancellation a large common offset
+// would cause and makes the tiles invariant to translating both sets. A tile value is within
+// bound_factor * (|x_c|^2 + |y_c|^2) of the direct double sum sum_k (x_k - y_k)^2 (a worst-case
+// rounding bound), which the metrics use to decide when a comparison must be redone with the
+// direct sum. Tasks are fixed row blocks of the first set; within a task the column blocks are
+// visited in order, so any computation that depends only on a task's own tiles gives the same
+// result for any number of threads.
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "dense.hpp"
@@ -34,44 +37,73 @@ inline double squared_distance(const double* x, const double* y, Index d) {
   return sum;
 }
 
-// Squared norms of the rows of x centred at `centre`, from the same rounded centred values the
-// tiles use.
-inline Vector centred_norms(const Matrix& x, const Vector& centre, int threads) {
-  Vector norms(x.rows());
-  const auto blocks = static_cast<std::size_t>((x.rows() + kRowBlock - 1) / kRowBlock);
-  parallel_for(blocks, threads, [&](std::size_t b) {
-    const Index r0 = static_cast<Index>(b) * kRowBlock;
-    const Index rows = std::min(kRowBlock, x.rows() - r0);
-    for (Index i = r0; i < r0 + rows; ++i) norms(i) = (x.row(i).transpose() - centre).squaredNorm();
-  });
-  return norms;
+// Single precision is used when every centred value is at most this large in magnitude (so that
+// no product or sum of d of them can overflow a float).
+inline constexpr double kFloatLimit = 1e12;
+
+// Largest |x_ij - centre_j|.
+inline double max_centred_magnitude(const Matrix& x, const Vector& centre) {
+  double out = 0;
+  for (Index i = 0; i < x.rows(); ++i)
+    out = std::max(out, (x.row(i).transpose() - centre).cwiseAbs().maxCoeff());
+  return out;
 }
 
-// One set prepared for tiling: its rows, the centre, and the centred squared norms.
-struct Prepared {
-  const Matrix& x;
-  Vector norms;
-};
-
 // Worst-case gap between a tile value and the direct sum, per unit of (|x_c|^2 + |y_c|^2): rounding
-// of the centring (4u), of the norms and the dot product (2d u each, any summation order) and of
-// the direct sum itself (2d u), with u = 2^-53, doubled for safety.
-inline double bound_factor(Index d) { return static_cast<double>(2 * d + 8) * 0x1.0p-52; }
+// of the centred values to Scalar (about 4u), of the dot product (d u, any summation order, FMA or
+// not) and of the norms and the direct sum (d u' in double), with u the unit roundoff of Scalar;
+// doubled for safety.
+template <typename Scalar>
+double bound_factor(Index d) {
+  const double unit = sizeof(Scalar) == 4 ? 0x1.0p-24 : 0x1.0p-53;
+  return 2.0 * static_cast<double>(2 * d + 8) * unit;
+}
 
-inline void centre_rows(const Matrix& x, Index r0, Index rows, const Vector& centre, std::vector<double>& out) {
+template <typename Scalar>
+void centre_rows(const Matrix& x, Index r0, Index rows, const Vector& centre, std::vector<Scalar>& out) {
   const Index d = x.cols();
   out.resize(static_cast<std::size_t>(rows * d));
   for (Index i = 0; i < rows; ++i) {
     const double* row = x.row(r0 + i).data();
-    double* dst = out.data() + i * d;
-    for (Index k = 0; k < d; ++k) dst[k] = row[k] - centre(k);
+    Scalar* dst = out.data() + i * d;
+    for (Index k = 0; k < d; ++k) dst[k] = static_cast<Scalar>(row[k] - centre(k));
   }
+}
+
+// One set prepared for tiling: its rows and the squared norms of its centred rows, summed in double
+// from the same rounded Scalar values the tiles use.
+struct Prepared {
+  const Matrix& x;
+  Vector norms;
+  double max_norm = 0;
+};
+
+template <typename Scalar>
+Prepared prepare(const Matrix& x, const Vector& centre, int threads) {
+  Prepared out{x, Vector(x.rows())};
+  const auto blocks = static_cast<std::size_t>((x.rows() + kRowBlock - 1) / kRowBlock);
+  parallel_for(blocks, threads, [&](std::size_t b) {
+    const Index r0 = static_cast<Index>(b) * kRowBlock;
+    const Index rows = std::min(kRowBlock, x.rows() - r0);
+    std::vector<Scalar> centred;
+    centre_rows(x, r0, rows, centre, centred);
+    for (Index i = 0; i < rows; ++i) {
+      double sum = 0;
+      for (Index k = 0; k < x.cols(); ++k) {
+        const auto v = static_cast<double>(centred[static_cast<std::size_t>(i * x.cols() + k)]);
+        sum += v * v;
+      }
+      out.norms(r0 + i) = sum;
+    }
+  });
+  out.max_norm = x.rows() > 0 ? out.norms.maxCoeff() : 0.0;
+  return out;
 }
 
 // For every row block of a (one task each, on up to `threads` threads) calls
 // visit(r0, rows, tiles); calling tiles(fn) then calls fn(c0, cols, d2) for every column block of b
 // in order, d2 being the rows x cols row-major tile of squared distances (GEMM values, clamped at 0).
-template <typename Visit>
+template <typename Scalar, typename Visit>
 void for_each_row_block(const Prepared& a, const Prepared& b, const Vector& centre, int threads, Visit&& visit) {
   const Index d = a.x.cols();
   const Index n = a.x.rows();
@@ -80,19 +112,23 @@ void for_each_row_block(const Prepared& a, const Prepared& b, const Vector& cent
   parallel_for(blocks, threads, [&](std::size_t block) {
     const Index r0 = static_cast<Index>(block) * kRowBlock;
     const Index rows = std::min(kRowBlock, n - r0);
-    std::vector<double> left;
-    std::vector<double> right;
-    std::vector<double> tile(static_cast<std::size_t>(rows * std::min(kColBlock, m)));
+    std::vector<Scalar> left;
+    std::vector<Scalar> right;
+    const auto tile_size = static_cast<std::size_t>(rows * std::min(kColBlock, m));
+    std::vector<Scalar> products(tile_size);
+    std::vector<double> tile(tile_size);
     centre_rows(a.x, r0, rows, centre, left);
     auto tiles = [&](auto&& fn) {
       for (Index c0 = 0; c0 < m; c0 += kColBlock) {
         const Index cols = std::min(kColBlock, m - c0);
         centre_rows(b.x, c0, cols, centre, right);
-        dense::gemm_abt(rows, cols, d, left.data(), d, right.data(), d, tile.data(), cols);
+        dense::gemm_abt(rows, cols, d, left.data(), d, right.data(), d, products.data(), cols);
         for (Index i = 0; i < rows; ++i) {
           const double ni = a.norms(r0 + i);
+          const Scalar* g = products.data() + i * cols;
           double* t = tile.data() + i * cols;
-          for (Index j = 0; j < cols; ++j) t[j] = std::max(0.0, ni + b.norms(c0 + j) - 2.0 * t[j]);
+          for (Index j = 0; j < cols; ++j)
+            t[j] = std::max(0.0, ni + b.norms(c0 + j) - 2.0 * static_cast<double>(g[j]));
         }
         fn(c0, cols, static_cast<const double*>(tile.data()));
       }

@@ -13,12 +13,13 @@
 // of it count as neighbours at distance 0.
 //
 // Distances are never held as an N x M matrix: tiles of squared distances come from blocked GEMM
-// (|x|^2 + |y|^2 - 2 x.y on rows centred at the real mean, so that a translation of both sets
-// changes nothing and no cancellation against a large offset occurs), and every comparison whose
-// GEMM value lies within its rounding bound of the radius is redone as a direct sum of squared
-// differences, as are the radii themselves. Counts therefore equal those of exact arithmetic except
-// for distances that agree to about 1e-13 relative. Work is split into fixed row blocks over
-// `threads` threads; the results are the same for any thread count.
+// (|x|^2 + |y|^2 - 2 x.y on rows centred at the real mean and rounded to single precision, or double
+// when the centred values are too large for float; centring makes a translation of both sets
+// change nothing). Every comparison whose GEMM value lies within its worst-case rounding bound of
+// the radius is redone as a direct double sum of squared differences, and the radii are direct
+// sums over certified k-NN candidates (see manifold.cpp). The counts are therefore those of the
+// direct sums, whatever the GEMM precision. Work is split into fixed row blocks over `threads`
+// threads; the results are the same for any thread count.
 #pragma once
 
 #include "ouro/core/matrix.hpp"
