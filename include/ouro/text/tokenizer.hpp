@@ -1,0 +1,39 @@
+// Tokenizers: word-level (whitespace, as wikitext-2 ships it: `<unk>` and `@-@` stay tokens) and
+// character-level (one token per Unicode code point; whitespace characters are tokens too, so
+// detokenizing is concatenation and round-trips exactly).
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace ouro::text {
+
+class Tokenizer {
+ public:
+  virtual ~Tokenizer() = default;
+  virtual std::string_view name() const = 0;
+  virtual std::vector<std::string> tokenize(std::string_view document) const = 0;
+  // Text from tokens: words are joined with single spaces, characters concatenated.
+  virtual std::string detokenize(const std::vector<std::string>& tokens) const = 0;
+};
+
+class WordTokenizer final : public Tokenizer {
+ public:
+  std::string_view name() const override { return "word"; }
+  std::vector<std::string> tokenize(std::string_view document) const override;
+  std::string detokenize(const std::vector<std::string>& tokens) const override;
+};
+
+class CharTokenizer final : public Tokenizer {
+ public:
+  std::string_view name() const override { return "char"; }
+  std::vector<std::string> tokenize(std::string_view document) const override;
+  std::string detokenize(const std::vector<std::string>& tokens) const override;
+};
+
+// "word" or "char"; ConfigError-free: returns nullptr for an unknown name (callers name the key).
+std::unique_ptr<Tokenizer> make_tokenizer(std::string_view name);
+
+}  // namespace ouro::text
