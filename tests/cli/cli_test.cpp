@@ -1,8 +1,6 @@
 // `ouro run` end to end through the real executable: output files and their headers, the same
 // bytes for any --threads, overrides, and bad input ending with a message that names the problem,
 // a non-zero exit and no finished-looking output.
-#include <sys/wait.h>
-
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -13,25 +11,15 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "support/cli_runner.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
-struct Outcome {
-  int exit_code;
-  std::string output;  // stdout and stderr together
-};
-
-Outcome run_cli(const std::string& arguments) {
-  const std::string command = std::string(OURO_CLI) + " " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+using ouro::testing::Outcome;
+using ouro::testing::run_cli;
 
 std::string read_file(const fs::path& path) {
   std::ifstream in(path);

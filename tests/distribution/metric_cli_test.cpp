@@ -2,8 +2,6 @@
 // float64) and .csv files, `all`, the options, values equal to the library's, and bad input (a
 // missing file, mismatched dimensions, too few rows for k, NaN, an empty file, an unsupported
 // dtype, an unknown metric) ending with a message that names the file or value and a non-zero exit.
-#include <sys/wait.h>
-
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -14,6 +12,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "support/cli_runner.hpp"
 #include "distribution_test_util.hpp"
 #include "ouro/io/array_file.hpp"
 #include "ouro/metrics/distribution/distribution_metrics.hpp"
@@ -26,20 +25,8 @@ using ::testing::HasSubstr;
 using testing::dist_rng;
 using testing::gaussian_rows;
 
-struct Outcome {
-  int exit_code;
-  std::string output;
-};
-
-Outcome run_cli(const std::string& arguments) {
-  const std::string command = std::string(OURO_CLI) + " " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
+using testing::Outcome;
+using testing::run_cli;
 
 class MetricCli : public ::testing::Test {
  protected:

@@ -1,0 +1,27 @@
+// Runs the `ouro` binary (OURO_CLI, set by tests/CMakeLists.txt) with arguments and returns its exit
+// code and everything it printed, for the command-line end-to-end tests.
+#pragma once
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <string>
+
+namespace ouro::testing {
+
+struct Outcome {
+  int exit_code;
+  std::string output;  // stdout and stderr together
+};
+
+inline Outcome run_cli(const std::string& arguments) {
+  const std::string command = std::string(OURO_CLI) + " " + arguments + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string output;
+  char buffer[4096];
+  while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+}  // namespace ouro::testing
