@@ -67,6 +67,7 @@ Experiment::Experiment(Config config)
   const Matrix probe_sample = truth_->sample(policy_.settings().initial, probe_data);
   const auto probe = family_->fit(probe_sample, probe_fit);
   metrics_ = make_metrics(config_, *probe, *truth_);
+  truth_moments_ = truth_->moments();
   for (const auto& metric : metrics_) {
     metric_names_.emplace_back(metric->name());
     metric_blocks_.push_back(metric_block(metric->name()));
@@ -139,9 +140,11 @@ ReplicateResult Experiment::run_replicate(std::size_t replicate, StageTimes* tim
     Matrix samples = model->sample(policy_.settings().synthetic, policy_.settings().bias, sample_rng);
     lap(local.sample);
 
+    const std::optional<Moments> model_moments = model->moments();
     for (std::size_t m = 0; m < metrics; ++m) {
       Rng metric_rng = streams(Purpose::kMetric, g, metric_blocks_[m]);
-      const MetricContext context{*truth_, test, samples, metric_rng};
+      const MetricContext context{*truth_, test, samples, metric_rng, model_moments ? &*model_moments : nullptr,
+                                  truth_moments_ ? &*truth_moments_ : nullptr};
       result.values[g * metrics + m] = metrics_[m]->compute(*model, context);
     }
     lap(local.metrics);

@@ -46,8 +46,6 @@ void append_composition(std::string& out, std::string_view replicate, const Comp
   out += '\n';
 }
 
-constexpr std::size_t kFlushBytes = 1 << 20;
-
 }  // namespace
 
 Recorder::Recorder(std::filesystem::path out_dir, std::vector<std::string> metric_names, std::size_t generations,
@@ -68,8 +66,10 @@ Recorder::Recorder(std::filesystem::path out_dir, std::vector<std::string> metri
 Recorder::~Recorder() = default;
 
 void Recorder::add(ReplicateResult result) {
+  Formatted formatted = format(std::move(result));
   std::lock_guard lock(mutex_);
-  pending_.emplace(result.replicate, std::move(result));
+  const std::size_t replicate = formatted.result.replicate;
+  pending_.emplace(replicate, std::move(formatted));
   for (auto it = pending_.find(next_replicate_); it != pending_.end(); it = pending_.find(next_replicate_)) {
     write_in_order(it->second);
     pending_.erase(it);
@@ -77,8 +77,38 @@ void Recorder::add(ReplicateResult result) {
   }
 }
 
-void Recorder::write_in_order(const ReplicateResult& result) {
+Recorder::Formatted Recorder::format(ReplicateResult result) const {
+  Formatted out;
+  if (out_dir_.empty()) {
+    out.result = std::move(result);
+    return out;
+  }
   const std::size_t metrics = metric_names_.size();
+  std::string replicate_text;
+  append_integer(replicate_text, static_cast<std::int64_t>(result.replicate));
+  out.metrics_rows.reserve(result.values.size() * 32);
+  for (std::size_t g = 0; g <= generations_; ++g) {
+    for (std::size_t m = 0; m < metrics; ++m) {
+      out.metrics_rows += replicate_text;
+      out.metrics_rows += ',';
+      append_integer(out.metrics_rows, static_cast<std::int64_t>(g));
+      out.metrics_rows += ',';
+      out.metrics_rows += metric_names_[m];
+      out.metrics_rows += ',';
+      append_number(out.metrics_rows, result.values[g * metrics + m]);
+      out.metrics_rows += '\n';
+    }
+  }
+  if (!shared_composition_ || result.replicate == 0) {
+    const std::string replicate_label = shared_composition_ ? "all" : replicate_text;
+    for (const CompositionCount& c : result.composition) append_composition(out.composition_rows, replicate_label, c);
+  }
+  out.result = std::move(result);
+  return out;
+}
+
+void Recorder::write_in_order(const Formatted& formatted) {
+  const ReplicateResult& result = formatted.result;
   for (std::size_t i = 0; i < result.values.size(); ++i) {
     const double v = result.values[i];
     Accumulator& a = accumulators_[i];
@@ -88,34 +118,8 @@ void Recorder::write_in_order(const ReplicateResult& result) {
     a.m2 += delta * (v - a.mean);
   }
   if (!metrics_file_) return;
-
-  std::string replicate_text;
-  append_integer(replicate_text, static_cast<std::int64_t>(result.replicate));
-  for (std::size_t g = 0; g <= generations_; ++g) {
-    for (std::size_t m = 0; m < metrics; ++m) {
-      buffer_ += replicate_text;
-      buffer_ += ',';
-      append_integer(buffer_, static_cast<std::int64_t>(g));
-      buffer_ += ',';
-      buffer_ += metric_names_[m];
-      buffer_ += ',';
-      append_number(buffer_, result.values[g * metrics + m]);
-      buffer_ += '\n';
-    }
-    if (buffer_.size() > kFlushBytes) {
-      metrics_file_->stream() << buffer_;
-      buffer_.clear();
-    }
-  }
-  metrics_file_->stream() << buffer_;
-  buffer_.clear();
-
-  if (!shared_composition_ || result.replicate == 0) {
-    const std::string replicate_label = shared_composition_ ? "all" : replicate_text;
-    for (const CompositionCount& c : result.composition) append_composition(buffer_, replicate_label, c);
-    composition_file_->stream() << buffer_;
-    buffer_.clear();
-  }
+  metrics_file_->stream() << formatted.metrics_rows;
+  composition_file_->stream() << formatted.composition_rows;
 }
 
 MetricStat Recorder::stat(std::size_t generation, std::size_t metric) const {

@@ -7,6 +7,7 @@
 #include <functional>
 #include <limits>
 #include <numeric>
+#include <optional>
 
 #include <Eigen/Eigenvalues>
 
@@ -64,8 +65,34 @@ bool is_regression(const GenerativeModel& model, const Truth& truth) {
          model.coefficients()->size() == truth.coefficients()->size();
 }
 
-Moments model_moments(const GenerativeModel& model) { return *model.moments(); }
-Moments truth_moments(const MetricContext& context) { return *context.truth.moments(); }
+// The model's and the truth's moments: the engine's cached copies when it passed them, otherwise
+// computed into `storage`.
+const Moments& model_moments(const GenerativeModel& model, const MetricContext& context,
+                             std::optional<Moments>& storage) {
+  if (context.model_moments) return *context.model_moments;
+  storage = model.moments();
+  return *storage;
+}
+const Moments& truth_moments(const MetricContext& context, std::optional<Moments>& storage) {
+  if (context.truth_moments) return *context.truth_moments;
+  storage = context.truth.moments();
+  return *storage;
+}
+
+// Runs `f(model moments, truth moments)`.
+template <typename F>
+double with_moments(const GenerativeModel& model, const MetricContext& context, F f) {
+  std::optional<Moments> model_storage;
+  std::optional<Moments> truth_storage;
+  return f(model_moments(model, context, model_storage), truth_moments(context, truth_storage));
+}
+
+// Runs `f(model moments)`.
+template <typename F>
+double with_model_moments(const GenerativeModel& model, const MetricContext& context, F f) {
+  std::optional<Moments> storage;
+  return f(model_moments(model, context, storage));
+}
 
 double entropy(const Vector& q) {
   double sum = 0.0;
@@ -82,28 +109,33 @@ std::vector<std::unique_ptr<Metric>> all_model_metrics() {
   add("nll_real", [](const GenerativeModel&, const Truth&) { return true; },
       [](const GenerativeModel& model, const MetricContext& c) { return -model.mean_log_prob(c.test); });
   add("mean_shift", has_moments, [](const GenerativeModel& model, const MetricContext& c) {
-    return (model_moments(model).mean - truth_moments(c).mean).squaredNorm();
+    return with_moments(model, c, [](const Moments& g, const Moments& t) { return (g.mean - t.mean).squaredNorm(); });
   });
   add("trace_ratio", has_moments, [](const GenerativeModel& model, const MetricContext& c) {
-    return model_moments(model).cov.trace() / truth_moments(c).cov.trace();
+    return with_moments(model, c, [](const Moments& g, const Moments& t) { return g.cov.trace() / t.cov.trace(); });
   });
   add("logdet_ratio", has_moments, [](const GenerativeModel& model, const MetricContext& c) {
-    return log_determinant(model_moments(model).cov) - log_determinant(truth_moments(c).cov);
+    return with_moments(model, c, [](const Moments& g, const Moments& t) {
+      return log_determinant(g.cov) - log_determinant(t.cov);
+    });
   });
   add("w2", is_gaussian_against_gaussian, [](const GenerativeModel& model, const MetricContext& c) {
-    const Moments g = model_moments(model);
-    const Moments t = truth_moments(c);
-    // In 1-D the Gaussians' W2 is (mu_g - mu)^2 + (sigma_g - sigma)^2, with no eigensolver call.
-    if (g.cov.size() == 1)
-      return std::pow(g.mean(0) - t.mean(0), 2) + std::pow(std::sqrt(std::max(0.0, g.cov(0, 0))) - std::sqrt(t.cov(0, 0)), 2);
-    return frechet_distance(g.mean, g.cov, t.mean, t.cov);
+    return with_moments(model, c, [](const Moments& g, const Moments& t) {
+      // In 1-D the Gaussians' W2 is (mu_g - mu)^2 + (sigma_g - sigma)^2, with no eigensolver call.
+      if (g.cov.size() == 1)
+        return std::pow(g.mean(0) - t.mean(0), 2) +
+               std::pow(std::sqrt(std::max(0.0, g.cov(0, 0))) - std::sqrt(t.cov(0, 0)), 2);
+      return frechet_distance(g.mean, g.cov, t.mean, t.cov);
+    });
   });
-  add("mean", is_one_dimensional,
-      [](const GenerativeModel& model, const MetricContext&) { return model_moments(model).mean(0); });
-  add("variance", is_one_dimensional,
-      [](const GenerativeModel& model, const MetricContext&) { return model_moments(model).cov(0, 0); });
-  add("std", is_one_dimensional, [](const GenerativeModel& model, const MetricContext&) {
-    return std::sqrt(std::max(0.0, model_moments(model).cov(0, 0)));
+  add("mean", is_one_dimensional, [](const GenerativeModel& model, const MetricContext& c) {
+    return with_model_moments(model, c, [](const Moments& g) { return g.mean(0); });
+  });
+  add("variance", is_one_dimensional, [](const GenerativeModel& model, const MetricContext& c) {
+    return with_model_moments(model, c, [](const Moments& g) { return g.cov(0, 0); });
+  });
+  add("std", is_one_dimensional, [](const GenerativeModel& model, const MetricContext& c) {
+    return with_model_moments(model, c, [](const Moments& g) { return std::sqrt(std::max(0.0, g.cov(0, 0))); });
   });
   add("support", is_discrete, [](const GenerativeModel& model, const MetricContext&) {
     const Vector& q = *model.probabilities();

@@ -14,6 +14,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,7 @@ class Experiment {
   LoopPolicy policy_;
   std::vector<std::unique_ptr<Metric>> metrics_;
   std::vector<std::string> metric_names_;
+  std::optional<Moments> truth_moments_;  // computed once for every metric of every generation
   std::vector<std::uint64_t> metric_blocks_;  // each metric's stream block, hashed once
   std::vector<TheoryCurve> theory_;
 };

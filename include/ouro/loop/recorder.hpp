@@ -71,7 +71,16 @@ class Recorder {
     double m2 = 0.0;
     std::size_t count = 0;
   };
-  void write_in_order(const ReplicateResult& result);
+  // A replicate's results with its CSV rows already formatted, waiting for its turn to be written.
+  struct Formatted {
+    ReplicateResult result;
+    std::string metrics_rows;
+    std::string composition_rows;
+  };
+  // Formatting runs in the calling worker thread, outside the lock; only the ordered writing and
+  // the running statistics are serial.
+  Formatted format(ReplicateResult result) const;
+  void write_in_order(const Formatted& formatted);
 
   std::filesystem::path out_dir_;
   std::vector<std::string> metric_names_;
@@ -81,11 +90,10 @@ class Recorder {
 
   std::mutex mutex_;
   std::size_t next_replicate_ = 0;
-  std::map<std::size_t, ReplicateResult> pending_;
+  std::map<std::size_t, Formatted> pending_;
   std::vector<Accumulator> accumulators_;  // [generation * metrics + m]
   std::unique_ptr<AtomicFile> metrics_file_;
   std::unique_ptr<AtomicFile> composition_file_;
-  std::string buffer_;
 };
 
 // Shortest text that reads back to the same double ("inf", "-inf", "nan" for non-finite values).

@@ -28,6 +28,11 @@ struct MetricContext {
   const TestSet& test;
   const Matrix& samples;  // the generation's synthetic samples (drawn with the loop's bias)
   Rng& rng;
+  // Summaries computed once by the engine (per generation for the model, per run for the truth),
+  // so that the several metrics of one generation do not each recompute and allocate them.
+  // nullptr: the metric asks the model or truth itself.
+  const Moments* model_moments = nullptr;
+  const Moments* truth_moments = nullptr;
 };
 
 class Metric {
