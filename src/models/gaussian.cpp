@@ -103,6 +103,21 @@ class Gaussian final : public GenerativeModel {
   detail::CovarianceFactor factor_;
 };
 
+// sum_i term(x[i]) accumulated in four interleaved partial sums (i mod 4), then combined in a fixed order.
+template <typename Term>
+double strided_sum(const double* x, Eigen::Index n, Term term) {
+  double partial[4] = {0.0, 0.0, 0.0, 0.0};
+  Eigen::Index i = 0;
+  for (; i + 4 <= n; i += 4) {
+    partial[0] += term(x[i]);
+    partial[1] += term(x[i + 1]);
+    partial[2] += term(x[i + 2]);
+    partial[3] += term(x[i + 3]);
+  }
+  for (; i < n; ++i) partial[i % 4] += term(x[i]);
+  return (partial[0] + partial[1]) + (partial[2] + partial[3]);
+}
+
 }  // namespace
 
 GaussianFamily::GaussianFamily(Eigen::Index dim, GaussianEstimator estimator) : dim_(dim), estimator_(estimator) {
@@ -124,15 +139,12 @@ std::unique_ptr<GenerativeModel> GaussianFamily::fit(const Matrix& data, Rng& rn
     // sum(x^2) - n mean^2, and summing offsets from the first row makes identical rows give exactly
     // their value and variance 0 (a collapsed data set fits a collapsed model, not one with 1e-33
     // of rounding variance). A non-finite result means NaN/Inf input (or overflow): name it.
+    // Four running sums side by side (a fixed order, so the result is the same on every run) keep
+    // the additions from waiting on each other.
     const double* x = data.data();
-    double offset_sum = 0.0;
-    for (Eigen::Index i = 0; i < n; ++i) offset_sum += x[i] - x[0];
-    const double mean = x[0] + offset_sum / static_cast<double>(n);
-    double scatter = 0.0;
-    for (Eigen::Index i = 0; i < n; ++i) {
-      const double delta = x[i] - mean;
-      scatter += delta * delta;
-    }
+    const double first = x[0];
+    const double mean = first + strided_sum(x, n, [first](double v) { return v - first; }) / static_cast<double>(n);
+    const double scatter = strided_sum(x, n, [mean](double v) { return (v - mean) * (v - mean); });
     if (!std::isfinite(mean) || !std::isfinite(scatter)) {
       check_finite(data, "gaussian fit");
       throw DataError("gaussian fit: the sample mean or variance overflows a double");
