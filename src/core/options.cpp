@@ -19,7 +19,7 @@ constexpr Option kOptions[] = {
     {"run.threads", T::kInteger, "0", "Worker threads; 0 uses every hardware thread. Never changes results.", {}, "[0, inf)"},
 
     // [truth]
-    {"truth.kind", T::kString, "\"gaussian\"", "The real data distribution.", "gaussian|categorical|gmm|regression|file"},
+    {"truth.kind", T::kString, "\"gaussian\"", "The real data distribution.", "gaussian|categorical|gmm|regression|file|corpus"},
     {"truth.mean", T::kRealList, "[0.0]", "gaussian truth: mean vector (its length is the dimension d)."},
     {"truth.cov", T::kRealMatrix, "[[1.0]]", "gaussian truth: d x d covariance (symmetric positive semi-definite)."},
     {"truth.probs", T::kRealList, "", "categorical truth: outcome probabilities (normalised if they do not sum to 1).", {}, "[0, inf)"},
@@ -30,10 +30,17 @@ constexpr Option kOptions[] = {
     {"truth.covs", T::kRealMatrixList, "", "gmm truth: one d x d covariance per component."},
     {"truth.dim", T::kInteger, "10", "regression truth: input dimension d (x ~ N(0, I_d), w* ~ N(0, I_d)). gaussian truth: set alone, the truth is N(0, I_d).", {}, "[1, inf)"},
     {"truth.noise", T::kReal, "1.0", "regression truth: label noise variance sigma^2.", {}, "(0, inf)"},
-    {"truth.path", T::kString, "", "file truth: a .npy (float32/float64, C order) or .csv file, one sample per row."},
+    {"truth.path", T::kString, "", "file truth: a .npy (float32/float64, C order) or .csv file, one sample per row. corpus truth: the wikitext-2 folder, or the text/JSONL file."},
+    {"truth.corpus", T::kString, "\"wikitext-2\"", "corpus truth: the layout of truth.path: wikitext-2 (train/valid/test.txt, sha256-verified), a UTF-8 text file or JSONL (last 10% of documents held out as test).", "wikitext-2|text|jsonl"},
+    {"truth.field", T::kString, "\"text\"", "corpus truth, jsonl: the string field holding each document."},
+    {"truth.documents", T::kString, "\"line\"", "corpus truth, text: one document per line or per blank-line separated paragraph.", "line|paragraph"},
+    {"truth.tokenizer", T::kString, "\"word\"", "corpus truth: word (whitespace; keeps wikitext's <unk>) or char (Unicode code points).", "word|char"},
+    {"truth.block_tokens", T::kInteger, "64", "corpus truth: tokens per sample; the training split is cut into consecutive blocks of this length (documents end with </s>).", {}, "[1, inf)"},
+    {"truth.max_tokens", T::kInteger, "0", "corpus truth: use only the first this many training tokens (0: all); the vocabulary is built from them.", {}, "[0, inf)"},
+    {"truth.verify", T::kBoolean, "true", "corpus truth: check the sha256 of the named corpus files."},
 
     // [model]
-    {"model.family", T::kString, "\"gaussian\"", "The generative model family fitted every generation.", "gaussian|categorical|gmm|kde|linear-regression"},
+    {"model.family", T::kString, "\"gaussian\"", "The generative model family fitted every generation.", "gaussian|categorical|gmm|kde|linear-regression|ngram"},
     {"model.estimator", T::kString, "\"mle\"", "gaussian: covariance estimator, MLE (divide by n) or unbiased (divide by n-1).", "mle|unbiased"},
     {"model.smoothing", T::kReal, "0.0", "categorical: additive (Lidstone) smoothing pseudo-count per outcome.", {}, "[0, inf)"},
     {"model.components", T::kInteger, "2", "gmm: number of mixture components k.", {}, "[1, inf)"},
@@ -42,6 +49,11 @@ constexpr Option kOptions[] = {
     {"model.cov_floor", T::kReal, "1e-6", "gmm: added to every component covariance diagonal, keeping it positive definite.", {}, "[0, inf)"},
     {"model.bandwidth", T::kRealOrString, "\"scott\"", "kde: kernel standard deviation h (a number) or a rule scaling the data covariance (scott, silverman).", "scott|silverman", "(0, inf)"},
     {"model.design", T::kString, "\"fixed\"", "linear-regression: synthetic labels on the training design (fixed) or on fresh x ~ N(0, I) (fresh).", "fixed|fresh"},
+    {"model.order", T::kInteger, "3", "ngram: order n of the interpolated modified Kneser-Ney model.", {}, "[2, 6]"},
+    {"model.generation", T::kString, "\"prompted\"", "ngram: synthetic samples continue the first prompt_tokens of each training block (prompted, Shumailov et al.) or start at <s> (unconditional).", "prompted|unconditional"},
+    {"model.prompt_tokens", T::kInteger, "64", "ngram, prompted: tokens of each training block given as the prompt (capped at the block length).", {}, "[1, inf)"},
+    {"model.top_k", T::kInteger, "0", "ngram: sample among the k most probable tokens only (0: all); applied after the temperature loop.bias.", {}, "[0, inf)"},
+    {"model.top_p", T::kReal, "1.0", "ngram: nucleus sampling, keep the most probable tokens holding this share of the mass.", {}, "(0, 1]"},
 
     // [loop]
     {"loop.initial", T::kInteger, "100", "Real samples that generation 0 is fitted on (the original pool).", {}, "[1, inf)"},

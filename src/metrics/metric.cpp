@@ -15,12 +15,14 @@
 #include "ouro/metrics/model_metrics.hpp"
 #include "ouro/core/config.hpp"
 #include "ouro/metrics/sample_metrics.hpp"
+#include "text/text_metrics.hpp"
 
 namespace ouro {
 namespace {
 
 std::unique_ptr<Metric> make_named_metric(std::string_view name, const Config& config) {
   if (auto metric = make_model_metric(name)) return metric;
+  if (auto metric = make_text_metric(name)) return metric;
   return make_sample_metric(name, config);
 }
 
@@ -28,6 +30,7 @@ bool records_sample_metrics_by_default(std::string_view family) { return family 
 
 std::vector<std::string> default_metric_names(const GenerativeModel& probe) {
   std::vector<std::string> names = model_metric_names();
+  if (probe.family() == "ngram") names.insert(names.end(), text_metric_names().begin(), text_metric_names().end());
   if (records_sample_metrics_by_default(probe.family()))
     for (const auto& name : sample_metric_names())
       if (name != "kid") names.push_back(name);
@@ -38,6 +41,7 @@ std::vector<std::string> default_metric_names(const GenerativeModel& probe) {
 
 std::vector<std::string> metric_names() {
   std::vector<std::string> names = model_metric_names();
+  names.insert(names.end(), text_metric_names().begin(), text_metric_names().end());
   const auto samples = sample_metric_names();
   names.insert(names.end(), samples.begin(), samples.end());
   return names;

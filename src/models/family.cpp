@@ -17,13 +17,15 @@
 #include "ouro/models/gmm.hpp"
 #include "ouro/models/kde.hpp"
 #include "ouro/models/linear_regression.hpp"
+#include "ouro/models/ngram.hpp"
+#include "ouro/models/ngram_corpus.hpp"
 #include "ouro/models/truth.hpp"
 
 namespace ouro {
 namespace {
 
 void require_real_vectors(const Config& config, const Truth& truth, std::string_view family) {
-  if (truth.kind() == "categorical" || truth.kind() == "regression") {
+  if (truth.kind() == "categorical" || truth.kind() == "regression" || truth.kind() == "corpus") {
     config.fail("model.family", fmt::format("a {} model needs real-vector samples, but truth.kind is \"{}\"; "
                                             "use a gaussian, gmm or file truth",
                                             family, truth.kind()));
@@ -102,6 +104,22 @@ std::unique_ptr<ModelFamily> make_linear_regression(const Config& config, const 
       truth.dim() - 1, noise, design == "fixed" ? RegressionDesign::kFixed : RegressionDesign::kFresh);
 }
 
+std::unique_ptr<ModelFamily> make_ngram(const Config& config, const Truth& truth) {
+  const auto* corpus = dynamic_cast<const CorpusTruth*>(&truth);
+  if (corpus == nullptr)
+    config.fail("model.family", fmt::format("an ngram model needs a corpus truth, but truth.kind is \"{}\"", truth.kind()));
+  NgramSettings settings;
+  settings.order = static_cast<int>(config.integer("model.order"));
+  if (settings.order < 2 || settings.order > 6) config.fail("model.order", "expected an order from 2 to 6");
+  settings.vocab_size = corpus->vocabulary().size();
+  settings.generation = config.text("model.generation") == "unconditional" ? NgramGeneration::kUnconditional
+                                                                           : NgramGeneration::kPrompted;
+  settings.prompt_tokens = static_cast<std::size_t>(config.integer("model.prompt_tokens"));
+  settings.top_k = static_cast<std::size_t>(config.integer("model.top_k"));
+  settings.top_p = config.real("model.top_p");
+  return std::make_unique<NgramFamily>(truth.dim(), settings);
+}
+
 using Builder = std::unique_ptr<ModelFamily> (*)(const Config&, const Truth&);
 
 struct FamilyEntry {
@@ -110,12 +128,13 @@ struct FamilyEntry {
 };
 
 // The name table: every value model.family accepts (options.cpp lists the same names as choices).
-constexpr std::array<FamilyEntry, 5> kFamilies{{
+constexpr std::array<FamilyEntry, 6> kFamilies{{
     {"gaussian", make_gaussian},
     {"categorical", make_categorical},
     {"gmm", make_gmm},
     {"kde", make_kde},
     {"linear-regression", make_linear_regression},
+    {"ngram", make_ngram},
 }};
 
 }  // namespace

@@ -22,6 +22,7 @@ constexpr TruthKind kTruthKinds[] = {
     {"gmm", detail::make_gmm_truth},
     {"regression", detail::make_regression_truth},
     {"file", detail::make_file_truth},
+    {"corpus", detail::make_corpus_truth},
 };
 
 }  // namespace

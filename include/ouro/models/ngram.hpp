@@ -1,0 +1,73 @@
+// The ngram family (model.family = "ngram"): an interpolated modified Kneser-Ney language model
+// fitted on token blocks (rows of ids as a CorpusTruth produces them), sampled through the sampler
+// chain with the loop's bias lambda as the temperature.
+//
+// Fitting: each row is read as text: -1 padding is dropped, </s> ends a sentence, and the start of
+// a row is a sentence start (<s>): a block cut from running text begins mid-sentence, but the loop
+// shuffles blocks and synthetic blocks are independent, so no context from a previous row exists.
+//
+// Sampling (model.generation):
+//  - prompted (Shumailov et al. 2024): synthetic row i continues training row (i mod rows): its first
+//    model.prompt_tokens tokens are the history (</s> in the prompt restarts it at <s>), and the
+//    model generates a continuation of the block length, which is the synthetic sample;
+//  - unconditional: every row starts at <s>.
+// After a generated </s> the history restarts at <s>. With lambda = 1, top_k = 0, top_p = 1 each
+// token is an exact draw from the model (a binary search per level); otherwise the full distribution
+// goes through temperature -> top-k -> top-p -> draw.
+//
+// log_prob(row) is the sum of natural-log probabilities of the row's tokens (row start = <s>).
+#pragma once
+
+#include <memory>
+
+#include "ouro/models/generative_model.hpp"
+#include "ouro/text/kneser_ney.hpp"
+#include "ouro/text/sampler.hpp"
+
+namespace ouro {
+
+enum class NgramGeneration { kPrompted, kUnconditional };
+
+struct NgramSettings {
+  int order = 3;
+  std::size_t vocab_size = 0;
+  NgramGeneration generation = NgramGeneration::kPrompted;
+  std::size_t prompt_tokens = 64;
+  std::size_t top_k = 0;
+  double top_p = 1.0;
+};
+
+class NgramModel final : public GenerativeModel {
+ public:
+  NgramModel(text::KneserNey lm, Matrix prompts, NgramSettings settings);
+
+  std::string_view family() const override { return "ngram"; }
+  Eigen::Index dim() const override { return prompts_.cols(); }
+  Matrix sample(std::size_t n, double bias, Rng& rng) const override;
+  Vector log_prob(const Matrix& x) const override;
+
+  const text::KneserNey& lm() const { return lm_; }
+  const NgramSettings& settings() const { return settings_; }
+
+ private:
+  text::KneserNey lm_;
+  Matrix prompts_;  // the training rows
+  NgramSettings settings_;
+};
+
+class NgramFamily final : public ModelFamily {
+ public:
+  NgramFamily(Eigen::Index dim, NgramSettings settings) : dim_(dim), settings_(settings) {}
+  std::string_view name() const override { return "ngram"; }
+  std::unique_ptr<GenerativeModel> fit(const Matrix& data, Rng& rng) const override;
+  std::size_t min_samples(Eigen::Index /*dim*/) const override { return 1; }
+
+  // Sentences of the rows (see the file comment): ids checked against the vocabulary.
+  static std::vector<std::vector<text::TokenId>> sentences(const Matrix& rows, std::size_t vocab_size);
+
+ private:
+  Eigen::Index dim_;
+  NgramSettings settings_;
+};
+
+}  // namespace ouro

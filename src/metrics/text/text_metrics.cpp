@@ -1,0 +1,188 @@
+// Text metrics of the ngram family (definitions in docs/text.md). Token statistics are computed
+// within rows (a synthetic sample is one continuation), over every token but -1 padding; </s> is
+// a token for distinct-n and repetition (it is part of the text's n-grams) but not a word type for
+// vocab_used, zipf_slope and tail_token_mass.
+#include "text_metrics.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <numeric>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "ouro/models/ngram.hpp"
+#include "ouro/models/ngram_corpus.hpp"
+
+namespace ouro {
+namespace text_stats {
+namespace {
+
+std::vector<std::uint64_t> row_tokens(const Matrix& rows, Eigen::Index i) {
+  std::vector<std::uint64_t> out;
+  for (Eigen::Index j = 0; j < rows.cols(); ++j)
+    if (rows(i, j) >= 0) out.push_back(static_cast<std::uint64_t>(rows(i, j)));
+  return out;
+}
+
+// An n-gram (n <= 4, ids < 2^32) as a hashable pair of 64-bit words.
+struct Gram {
+  std::uint64_t hi = 0, lo = 0;
+  bool operator==(const Gram&) const = default;
+};
+struct GramHash {
+  std::size_t operator()(const Gram& g) const { return std::hash<std::uint64_t>{}(g.hi * 0x9e3779b97f4a7c15ULL ^ g.lo); }
+};
+Gram gram(const std::vector<std::uint64_t>& t, std::size_t at, int n) {
+  Gram g;
+  for (int k = 0; k < n; ++k) {
+    std::uint64_t& word = k < 2 ? g.lo : g.hi;
+    word = (word << 32) | t[at + static_cast<std::size_t>(k)];
+  }
+  return g;
+}
+
+std::unordered_map<std::uint64_t, std::size_t> word_counts(const Matrix& rows) {
+  std::unordered_map<std::uint64_t, std::size_t> counts;
+  for (Eigen::Index i = 0; i < rows.rows(); ++i)
+    for (std::uint64_t t : row_tokens(rows, i))
+      if (t != text::kEos) ++counts[t];
+  return counts;
+}
+
+}  // namespace
+
+double distinct(const Matrix& rows, int n) {
+  std::unordered_set<Gram, GramHash> seen;
+  std::size_t total = 0;
+  for (Eigen::Index i = 0; i < rows.rows(); ++i) {
+    const auto t = row_tokens(rows, i);
+    for (std::size_t a = 0; a + static_cast<std::size_t>(n) <= t.size(); ++a) {
+      seen.insert(gram(t, a, n));
+      ++total;
+    }
+  }
+  return total == 0 ? std::nan("") : static_cast<double>(seen.size()) / static_cast<double>(total);
+}
+
+double repetition(const Matrix& rows, int n) {
+  std::size_t repeated = 0, total = 0;
+  std::unordered_set<Gram, GramHash> seen;
+  for (Eigen::Index i = 0; i < rows.rows(); ++i) {
+    const auto t = row_tokens(rows, i);
+    seen.clear();
+    for (std::size_t a = 0; a + static_cast<std::size_t>(n) <= t.size(); ++a) {
+      if (!seen.insert(gram(t, a, n)).second) ++repeated;
+      ++total;
+    }
+  }
+  return total == 0 ? std::nan("") : static_cast<double>(repeated) / static_cast<double>(total);
+}
+
+std::size_t vocab_used(const Matrix& rows) { return word_counts(rows).size(); }
+
+double zipf_slope(const Matrix& rows) {
+  std::vector<double> freq;
+  for (const auto& [id, c] : word_counts(rows)) freq.push_back(static_cast<double>(c));
+  if (freq.size() < 2) return std::nan("");
+  std::sort(freq.begin(), freq.end(), std::greater<>());
+  // Least squares of log f on log rank.
+  const double n = static_cast<double>(freq.size());
+  double sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (std::size_t r = 0; r < freq.size(); ++r) {
+    const double x = std::log(static_cast<double>(r + 1)), y = std::log(freq[r]);
+    sx += x; sy += y; sxx += x * x; sxy += x * y;
+  }
+  return (n * sxy - sx * sy) / (n * sxx - sx * sx);
+}
+
+std::vector<bool> tail_types(const std::vector<std::size_t>& counts, double share) {
+  std::vector<std::size_t> order;
+  std::size_t total = 0;
+  for (std::size_t id = 0; id < counts.size(); ++id) {
+    if (id == text::kEos || counts[id] == 0) continue;
+    order.push_back(id);
+    total += counts[id];
+  }
+  std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return counts[a] != counts[b] ? counts[a] < counts[b] : a > b;
+  });
+  std::vector<bool> tail(counts.size(), false);
+  std::size_t held = 0;
+  for (std::size_t id : order) {
+    if (static_cast<double>(held + counts[id]) > share * static_cast<double>(total)) break;
+    held += counts[id];
+    tail[id] = true;
+  }
+  return tail;
+}
+
+double tail_mass(const Matrix& rows, const std::vector<bool>& tail) {
+  std::size_t in = 0, total = 0;
+  for (Eigen::Index i = 0; i < rows.rows(); ++i)
+    for (std::uint64_t t : row_tokens(rows, i)) {
+      if (t == text::kEos) continue;
+      ++total;
+      if (t < tail.size() && tail[t]) ++in;
+    }
+  return total == 0 ? std::nan("") : static_cast<double>(in) / static_cast<double>(total);
+}
+
+}  // namespace text_stats
+
+namespace {
+
+class TextMetric final : public Metric {
+ public:
+  using Compute = std::function<double(const NgramModel&, const CorpusTruth&, const Matrix&)>;
+  TextMetric(std::string name, Compute compute) : name_(std::move(name)), compute_(std::move(compute)) {}
+  std::string_view name() const override { return name_; }
+  bool applies(const GenerativeModel& model, const Truth& truth) const override {
+    return dynamic_cast<const NgramModel*>(&model) != nullptr && dynamic_cast<const CorpusTruth*>(&truth) != nullptr;
+  }
+  double compute(const GenerativeModel& model, const MetricContext& context) const override {
+    return compute_(dynamic_cast<const NgramModel&>(model), dynamic_cast<const CorpusTruth&>(context.truth),
+                    context.samples);
+  }
+
+ private:
+  std::string name_;
+  Compute compute_;
+};
+
+std::unique_ptr<Metric> build(std::string_view name) {
+  using M = const NgramModel&;
+  using T = const CorpusTruth&;
+  using S = const Matrix&;
+  if (name == "ppl_real")
+    return std::make_unique<TextMetric>("ppl_real", [](M m, T t, S) { return m.lm().score(t.test_sentences()).perplexity(); });
+  for (int n = 1; n <= 4; ++n)
+    if (name == "distinct_" + std::to_string(n))
+      return std::make_unique<TextMetric>(std::string(name), [n](M, T, S s) { return text_stats::distinct(s, n); });
+  if (name == "vocab_used")
+    return std::make_unique<TextMetric>("vocab_used", [](M, T, S s) { return static_cast<double>(text_stats::vocab_used(s)); });
+  if (name == "tail_token_mass")
+    return std::make_unique<TextMetric>("tail_token_mass", [](M, T t, S s) {
+      return text_stats::tail_mass(s, text_stats::tail_types(t.train_counts(), 0.10));
+    });
+  if (name == "zipf_slope")
+    return std::make_unique<TextMetric>("zipf_slope", [](M, T, S s) { return text_stats::zipf_slope(s); });
+  if (name == "repetition")
+    return std::make_unique<TextMetric>("repetition", [](M, T, S s) { return text_stats::repetition(s, 4); });
+  if (name == "oov_rate")
+    return std::make_unique<TextMetric>("oov_rate", [](M, T t, S) { return t.test_oov_rate(); });
+  return nullptr;
+}
+
+}  // namespace
+
+const std::vector<std::string>& text_metric_names() {
+  static const std::vector<std::string> names{"ppl_real",   "distinct_1",      "distinct_2", "distinct_3",
+                                              "distinct_4", "vocab_used",      "tail_token_mass",
+                                              "zipf_slope", "repetition",      "oov_rate"};
+  return names;
+}
+
+std::unique_ptr<Metric> make_text_metric(std::string_view name) { return build(name); }
+
+}  // namespace ouro

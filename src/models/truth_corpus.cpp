@@ -1,0 +1,134 @@
+// CorpusTruth and its builder (see ngram_corpus.hpp).
+#include <numeric>
+
+#include <fmt/format.h>
+
+#include "ouro/core/config.hpp"
+#include "ouro/core/error.hpp"
+#include "ouro/models/ngram_corpus.hpp"
+#include "ouro/text/corpus.hpp"
+#include "ouro/text/kneser_ney.hpp"
+#include "truth_kinds.hpp"
+
+namespace ouro {
+
+Matrix token_blocks(const std::vector<text::TokenId>& stream, std::size_t block) {
+  const std::size_t rows = (stream.size() + block - 1) / block;
+  Matrix out = Matrix::Constant(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(block), -1.0);
+  for (std::size_t i = 0; i < stream.size(); ++i)
+    out(static_cast<Eigen::Index>(i / block), static_cast<Eigen::Index>(i % block)) = static_cast<double>(stream[i]);
+  return out;
+}
+
+CorpusTruth::CorpusTruth(std::string source, const std::vector<std::string>& train,
+                         const std::vector<std::string>& test, std::unique_ptr<text::Tokenizer> tokenizer,
+                         std::size_t block_tokens, std::size_t max_tokens)
+    : source_(std::move(source)), tokenizer_(std::move(tokenizer)), block_tokens_(block_tokens) {
+  // The training stream, cut at max_tokens, and the vocabulary of exactly those tokens.
+  std::vector<std::vector<std::string>> docs;
+  std::size_t tokens = 0;
+  for (const auto& doc : train) {
+    if (max_tokens > 0 && tokens >= max_tokens) break;
+    docs.push_back(tokenizer_->tokenize(doc));
+    tokens += docs.back().size() + 1;
+  }
+  vocabulary_ = text::Vocabulary::build(docs);
+  std::vector<text::TokenId> stream;
+  for (const auto& doc : docs) {
+    const auto ids = vocabulary_.encode(doc);
+    stream.insert(stream.end(), ids.begin(), ids.end());
+    stream.push_back(text::kEos);
+  }
+  if (max_tokens > 0 && stream.size() > max_tokens) stream.resize(max_tokens);
+  OURO_CHECK(!stream.empty(), DataError, "{}: the training split holds no tokens", source_);
+  train_tokens_ = stream.size();
+  train_counts_.assign(vocabulary_.size(), 0);
+  for (text::TokenId t : stream) ++train_counts_[t];
+  pool_ = token_blocks(stream, block_tokens_);
+
+  std::size_t oov = 0;
+  const auto test_stream = text::encode_documents(test, *tokenizer_, vocabulary_, &oov);
+  OURO_CHECK(!test_stream.empty(), DataError, "{}: the test split holds no tokens", source_);
+  test_sentences_ = text::KneserNey::split_sentences(test_stream);
+  test_tokens_ = test_stream.size();
+  test_oov_rate_ = static_cast<double>(oov) / static_cast<double>(test_tokens_);
+  test_blocks_ = token_blocks(test_stream, block_tokens_);
+}
+
+Matrix CorpusTruth::sample(std::size_t n, Rng& rng) const {
+  const auto size = static_cast<std::size_t>(pool_.rows());
+  OURO_CHECK(n <= size, DataError,
+             "{}: asked for {} distinct training blocks of {} tokens but the training split holds {} (set "
+             "truth.max_tokens, truth.block_tokens or loop.initial)",
+             source_, n, block_tokens_, size);
+  std::vector<std::size_t> indices(size);
+  std::iota(indices.begin(), indices.end(), std::size_t{0});
+  Matrix out(static_cast<Eigen::Index>(n), pool_.cols());
+  for (std::size_t i = 0; i < n; ++i) {
+    std::swap(indices[i], indices[i + rng.below(size - i)]);
+    out.row(static_cast<Eigen::Index>(i)) = pool_.row(static_cast<Eigen::Index>(indices[i]));
+  }
+  return out;
+}
+
+Matrix CorpusTruth::test_set(std::size_t n, Rng& /*rng*/) const {
+  OURO_CHECK(n <= static_cast<std::size_t>(test_blocks_.rows()), DataError,
+             "{}: metrics.test_samples = {} but the test split holds {} blocks of {} tokens", source_, n,
+             test_blocks_.rows(), block_tokens_);
+  return test_blocks_.topRows(static_cast<Eigen::Index>(n));
+}
+
+std::string CorpusTruth::render(const Eigen::Ref<const Eigen::RowVectorXd>& row) const {
+  std::string out;
+  std::vector<std::string> line;
+  for (Eigen::Index j = 0; j < row.size(); ++j) {
+    if (row[j] < 0) continue;
+    const auto id = static_cast<text::TokenId>(row[j]);
+    if (id == text::kEos) {
+      out += tokenizer_->detokenize(line) + "\n";
+      line.clear();
+    } else {
+      line.push_back(id < vocabulary_.size() ? vocabulary_.token(id) : "<unk>");
+    }
+  }
+  return out + tokenizer_->detokenize(line);
+}
+
+namespace detail {
+
+std::unique_ptr<Truth> make_corpus_truth(const Config& config, std::uint64_t /*seed*/) {
+  const std::string& path = config.text("truth.path");
+  if (path.empty()) config.fail("truth.path", "a corpus truth needs the wikitext-2 folder or a text/JSONL file");
+  const std::string& layout = config.text("truth.corpus");
+  auto tokenizer = text::make_tokenizer(config.text("truth.tokenizer"));
+  if (!tokenizer) config.fail("truth.tokenizer", "expected word or char");
+  const auto block = static_cast<std::size_t>(config.integer("truth.block_tokens"));
+  const auto max_tokens = static_cast<std::size_t>(config.integer("truth.max_tokens"));
+  std::vector<std::string> train, test;
+  // Reader errors name the file and line already.
+  {
+    if (layout == "wikitext-2") {
+      auto corpus = text::read_wikitext2(path, config.boolean("truth.verify"));
+      train = std::move(corpus.train);
+      test = std::move(corpus.test);
+    } else {
+      std::vector<std::string> docs;
+      if (layout == "jsonl") {
+        docs = text::read_jsonl(path, config.text("truth.field"));
+      } else {
+        docs = text::read_text(path, config.text("truth.documents") == "paragraph" ? text::DocumentSplit::kParagraph
+                                                                                 : text::DocumentSplit::kLine);
+      }
+      // The last 10% of documents (at least one) are the test split.
+      const std::size_t held = std::max<std::size_t>(1, docs.size() / 10);
+      if (docs.size() < 2) config.fail("truth.path", "a text or JSONL corpus needs at least two documents (train and test)");
+      test.assign(docs.end() - static_cast<std::ptrdiff_t>(held), docs.end());
+      docs.resize(docs.size() - held);
+      train = std::move(docs);
+    }
+  }
+  return std::make_unique<CorpusTruth>(path, train, test, std::move(tokenizer), block, max_tokens);
+}
+
+}  // namespace detail
+}  // namespace ouro
