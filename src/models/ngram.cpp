@@ -64,7 +64,8 @@ NgramModel::NgramModel(text::KneserNey lm, Matrix prompts, NgramSettings setting
 
 Matrix NgramModel::sample(std::size_t n, double bias, Rng& rng) const {
   const text::SamplerSettings chain{bias, settings_.top_k, settings_.top_p};
-  const bool exact = chain.identity();
+  // Temperature alone is drawn exactly by rejection from the model; top-k/top-p need the list.
+  const bool exact = settings_.top_k == 0 && settings_.top_p >= 1.0;
   const auto keep = static_cast<std::size_t>(settings_.order - 1);
   const Eigen::Index length = dim();
   Matrix out(static_cast<Eigen::Index>(n), length);
@@ -81,7 +82,7 @@ Matrix NgramModel::sample(std::size_t n, double bias, Rng& rng) const {
     for (Eigen::Index j = 0; j < length; ++j) {
       TokenId t;
       if (exact) {
-        t = lm_.sample(history, rng);
+        t = lm_.sample_tempered(history, bias, rng);
       } else {
         lm_.distribution(history, dense);
         text::Candidates candidates = text::Candidates::from_dense(dense);

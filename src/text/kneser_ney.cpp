@@ -213,10 +213,12 @@ KneserNey KneserNey::train(std::span<const std::vector<TokenId>> sentences, int 
       ctx.total += c;
       held += d(c);
       running += std::max(c - d(c), 0.0);
+      ctx.max_alpha = std::max(ctx.max_alpha, std::max(c - d(c), 0.0));
       model.cumulative_[i] = running;
     }
     ctx.end = i;
     ctx.gamma = held / ctx.total;
+    ctx.max_alpha /= ctx.total;
   }
   return model;
 }
@@ -244,13 +246,17 @@ double KneserNey::alpha(std::uint32_t node, TokenId w) const {
   return std::max(c - discounts_[depth_[node]](c), 0.0) / ctx.total;
 }
 
-double KneserNey::prob(std::span<const TokenId> history, TokenId w) const {
+double KneserNey::chain_prob(const std::array<std::uint32_t, kMaxOrder>& nodes, int levels, TokenId w) const {
   if (w == kBos || w >= vocab_size_) return 0.0;
-  std::array<std::uint32_t, kMaxOrder> nodes{};
-  const int levels = chain(history, nodes);
   double p = alpha(0, w) + contexts_[0].gamma / static_cast<double>(vocab_size_ - 1);
   for (int l = 1; l <= levels; ++l) p = alpha(nodes[l], w) + contexts_[nodes[l]].gamma * p;
   return p;
+}
+
+double KneserNey::prob(std::span<const TokenId> history, TokenId w) const {
+  std::array<std::uint32_t, kMaxOrder> nodes{};
+  const int levels = chain(history, nodes);
+  return chain_prob(nodes, levels, w);
 }
 
 void KneserNey::distribution(std::span<const TokenId> history, std::vector<double>& out) const {
@@ -270,9 +276,7 @@ void KneserNey::distribution(std::span<const TokenId> history, std::vector<doubl
     if (w != kBos) out[w] += uniform;
 }
 
-TokenId KneserNey::sample(std::span<const TokenId> history, Rng& rng) const {
-  std::array<std::uint32_t, kMaxOrder> nodes{};
-  const int levels = chain(history, nodes);
+TokenId KneserNey::chain_sample(const std::array<std::uint32_t, kMaxOrder>& nodes, int levels, Rng& rng) const {
   // Level l keeps its discounted mass (1 - gamma of the whole); the rest falls to the level below.
   for (int l = levels; l >= 0; --l) {
     const Context& ctx = contexts_[nodes[l]];
@@ -287,6 +291,27 @@ TokenId KneserNey::sample(std::span<const TokenId> history, Rng& rng) const {
   // The uniform floor over every id but <s>.
   auto w = static_cast<TokenId>(rng.below(vocab_size_ - 1));
   return w >= kBos ? w + 1 : w;
+}
+
+TokenId KneserNey::sample(std::span<const TokenId> history, Rng& rng) const {
+  std::array<std::uint32_t, kMaxOrder> nodes{};
+  const int levels = chain(history, nodes);
+  return chain_sample(nodes, levels, rng);
+}
+
+TokenId KneserNey::sample_tempered(std::span<const TokenId> history, double temperature, Rng& rng) const {
+  OURO_CHECK(temperature > 0.0 && temperature <= 1.0, ConfigError, "temperature {} must be in (0, 1]", temperature);
+  std::array<std::uint32_t, kMaxOrder> nodes{};
+  const int levels = chain(history, nodes);
+  if (temperature == 1.0) return chain_sample(nodes, levels, rng);
+  double bound = contexts_[0].max_alpha + contexts_[0].gamma / static_cast<double>(vocab_size_ - 1);
+  for (int l = 1; l <= levels; ++l) bound = contexts_[nodes[l]].max_alpha + contexts_[nodes[l]].gamma * bound;
+  bound = std::min(bound, 1.0);
+  const double a = 1.0 / temperature - 1.0;
+  for (;;) {
+    const TokenId w = chain_sample(nodes, levels, rng);
+    if (rng.uniform() < std::pow(chain_prob(nodes, levels, w) / bound, a)) return w;
+  }
 }
 
 double KneserNey::Score::perplexity() const { return std::exp(-log_prob / static_cast<double>(tokens)); }

@@ -165,3 +165,33 @@ TEST(KneserNey, SplitSentences) {
 
 }  // namespace
 }  // namespace ouro::text
+
+namespace ouro::text {
+namespace {
+
+TEST_F(WikitextSlice, TemperedRejectionSamplerMatchesPowerDistribution) {
+  const KneserNey m = KneserNey::train(*sentences_, 3, vocab_->size());
+  for (const auto& h : std::vector<std::vector<TokenId>>{{kBos, vocab_->id("The")}, {vocab_->id("of"), vocab_->id("the")}}) {
+    for (double temperature : {0.5, 0.8}) {
+      std::vector<double> p;
+      m.distribution(h, p);
+      double z = 0;
+      for (double& x : p) z += x = std::pow(x, 1 / temperature);
+      Rng rng(9, {Purpose::kUser, 0, 0, 0});
+      constexpr int kDraws = 100000;
+      std::vector<int> freq(vocab_->size(), 0);
+      for (int i = 0; i < kDraws; ++i) ++freq[m.sample_tempered(h, temperature, rng)];
+      int checked = 0;
+      for (TokenId w = 0; w < vocab_->size(); ++w) {
+        const double q = p[w] / z;
+        if (q < 0.005) continue;
+        EXPECT_NEAR(freq[w] / double(kDraws), q, 5 * std::sqrt(q * (1 - q) / kDraws)) << vocab_->token(w);
+        ++checked;
+      }
+      EXPECT_GE(checked, 3);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ouro::text

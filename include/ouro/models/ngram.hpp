@@ -11,9 +11,10 @@
 //    model.prompt_tokens tokens are the history (</s> in the prompt restarts it at <s>), and the
 //    model generates a continuation of the block length, which is the synthetic sample;
 //  - unconditional: every row starts at <s>.
-// After a generated </s> the history restarts at <s>. With lambda = 1, top_k = 0, top_p = 1 each
-// token is an exact draw from the model (a binary search per level); otherwise the full distribution
-// goes through temperature -> top-k -> top-p -> draw.
+// After a generated </s> the history restarts at <s>. Without top_k/top_p each token is an exact draw
+// from the model at temperature lambda (a binary search per level, plus rejection when lambda < 1:
+// KneserNey::sample_tempered); with them the full distribution goes through temperature -> top-k ->
+// top-p -> draw.
 //
 // log_prob(row) is the sum of natural-log probabilities of the row's tokens (row start = <s>).
 #pragma once

@@ -86,6 +86,13 @@ class KneserNey {
   // An exact draw from p(. | history).
   TokenId sample(std::span<const TokenId> history, Rng& rng) const;
 
+  // An exact draw from q(w) proportional to p(w | history)^(1/temperature), temperature in (0, 1],
+  // without building the distribution: rejection from p with acceptance (p(w)/B)^(1/T - 1), where
+  // B >= max_w p(w | history) is the bound max-alpha + gamma * (bound one level down) kept per
+  // context. The expected number of proposals is B^a / sum_w p^(1 + a), a = 1/T - 1 (a few for
+  // natural text at T >= 0.5).
+  TokenId sample_tempered(std::span<const TokenId> history, double temperature, Rng& rng) const;
+
   // Sum of natural-log probabilities of the sentences, each scored as `<s> w.. </s>` (</s> counted,
   // <s> not), and the number of predicted tokens (words + one </s> per sentence).
   struct Score {
@@ -103,11 +110,14 @@ class KneserNey {
     std::uint64_t begin = 0, end = 0;  // slice of the successor arrays
     double total = 0.0;                // c(h.)
     double gamma = 0.0;                // backoff weight
+    double max_alpha = 0.0;            // largest discounted probability of a successor
   };
 
   // Context nodes of the history's suffixes, shortest first: nodes[0] = root (empty history).
   int chain(std::span<const TokenId> history, std::array<std::uint32_t, kMaxOrder>& nodes) const;
   double alpha(std::uint32_t node, TokenId w) const;  // discounted mass of w in node, 0 if absent
+  double chain_prob(const std::array<std::uint32_t, kMaxOrder>& nodes, int levels, TokenId w) const;
+  TokenId chain_sample(const std::array<std::uint32_t, kMaxOrder>& nodes, int levels, Rng& rng) const;
 
   int order_ = 0;
   std::size_t vocab_size_ = 0;
