@@ -53,16 +53,22 @@ std::unordered_map<std::uint64_t, std::size_t> word_counts(const Matrix& rows) {
 }  // namespace
 
 double distinct(const Matrix& rows, int n) {
-  std::unordered_set<Gram, GramHash> seen;
-  std::size_t total = 0;
+  // Sorting packed n-grams (32 bits per id) is several times faster than hashing millions of them.
+  std::vector<__uint128_t> grams;
+  grams.reserve(static_cast<std::size_t>(rows.size()));
   for (Eigen::Index i = 0; i < rows.rows(); ++i) {
     const auto t = row_tokens(rows, i);
     for (std::size_t a = 0; a + static_cast<std::size_t>(n) <= t.size(); ++a) {
-      seen.insert(gram(t, a, n));
-      ++total;
+      __uint128_t key = 0;
+      for (int k = 0; k < n; ++k) key = (key << 32) | t[a + static_cast<std::size_t>(k)];
+      grams.push_back(key);
     }
   }
-  return total == 0 ? std::nan("") : static_cast<double>(seen.size()) / static_cast<double>(total);
+  if (grams.empty()) return std::nan("");
+  const std::size_t total = grams.size();
+  std::sort(grams.begin(), grams.end());
+  const auto distinct_count = static_cast<std::size_t>(std::unique(grams.begin(), grams.end()) - grams.begin());
+  return static_cast<double>(distinct_count) / static_cast<double>(total);
 }
 
 double repetition(const Matrix& rows, int n) {
