@@ -2,6 +2,7 @@
 // it; main() parses, dispatches, and turns library exceptions into a message and a non-zero exit.
 #pragma once
 
+#include <filesystem>
 #include <functional>
 
 #include <CLI/CLI.hpp>
@@ -18,5 +19,10 @@ struct Subcommand {
 Subcommand add_run_command(CLI::App& app);
 Subcommand add_options_command(CLI::App& app);
 Subcommand add_metric_command(CLI::App& app);
+Subcommand add_report_command(CLI::App& app);
+
+// Writes run_dir/report.html at the end of `ouro run`; a failure is a warning on stderr, never an
+// error, because the run's results are already complete.
+void write_run_report(const std::filesystem::path& run_dir, bool quiet);
 
 }  // namespace ouro::cli

@@ -31,6 +31,7 @@ struct RunOptions {
   std::vector<std::string> sets;
   bool force = false;
   bool quiet = false;
+  bool no_report = false;
 };
 
 // Progress on stderr: replicates done, elapsed and estimated time left. Redrawn at most ten times
@@ -152,6 +153,7 @@ int run(const RunOptions& options) {
                              {"loop_wall", loop_seconds},
                              {"worker_stages", stages.to_json()}};
   recorder.finish(experiment.theory(), info);
+  if (!options.no_report) write_run_report(out, /*quiet=*/true);
   if (!options.quiet) {
     print_summary(experiment, recorder);
     fmt::print("wrote {}/{{metrics.csv, theory.csv, composition.csv, run.json}} in {:.2f}s\n", out.string(),
@@ -173,6 +175,7 @@ Subcommand add_run_command(CLI::App& app) {
   sub->add_option("--set", options->sets, "Override a config key: --set section.key=value (repeatable)");
   sub->add_flag("--force", options->force, "Overwrite a finished run in the output folder");
   sub->add_flag("--quiet", options->quiet, "No progress bar and no summary table");
+  sub->add_flag("--no-report", options->no_report, "Do not write report.html (rebuild it later with `ouro report`)");
   return {sub, [options] { return run(*options); }};
 }
 

@@ -1,0 +1,43 @@
+// The report: one self-contained HTML file for one run or a comparison of several.
+//
+// For each metric it charts the mean over replicates per generation with a band (standard error or
+// the 10-90% quantiles), the theory curve where theory.csv has one, on a log scale when every value
+// is positive and they span more than two decades; the training-set composition of each run as
+// stacked areas; the resolved config (with the keys that differ between runs) and the timings.
+// The summaries are computed in C++ and embedded as JSON; Vega, Vega-Lite and vega-embed are
+// inlined, so the file opens from the file system with no network. vega-embed's action menu exports
+// each chart as SVG or PNG.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ouro/report/run_data.hpp"
+
+namespace ouro::report {
+
+enum class Band { kStandardError, kQuantile };
+
+// "se" or "quantile"; throws ConfigError naming `--band` otherwise.
+Band parse_band(const std::string& name);
+
+struct ReportOptions {
+  Band band = Band::kStandardError;
+  std::string title;  // default: "ouroboros report: <run names>"
+};
+
+// The data the page draws from (also what the tests inspect): runs (name, info, config, timings),
+// metrics (name, log_scale, rows [run, generation, mean, low, high, count], theory rows [run,
+// generation, expected]), composition rows per run [generation, layer, rows], config differences.
+nlohmann::json report_data(const std::vector<RunData>& runs, const ReportOptions& options);
+
+// The whole HTML page. Throws IoError when the build carries no Vega bundles.
+std::string render_report(const std::vector<RunData>& runs, const ReportOptions& options);
+
+// Renders and writes `path` atomically (complete or absent).
+void write_report(const std::vector<RunData>& runs, const std::filesystem::path& path, const ReportOptions& options);
+
+}  // namespace ouro::report

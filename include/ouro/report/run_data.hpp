@@ -1,0 +1,53 @@
+// RunData: one finished run folder (as written by `ouro run`) read back for a report.
+//
+// A run folder holds metrics.csv (`replicate,generation,metric,value`), theory.csv
+// (`generation,metric,expected`), composition.csv (`replicate,generation,origin,origin_generation,
+// count`) and run.json; run.json is renamed into place last, so its presence marks a finished run.
+// load_run() checks all of that and throws IoError/DataError naming the file, line and field when a
+// file is missing or malformed, so a report is never drawn from a half-written or foreign folder.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace ouro::report {
+
+// Every replicate's value of one metric: values[generation] holds one entry per row of metrics.csv
+// (non-finite values included; the summaries count and skip them).
+struct MetricValues {
+  std::string name;
+  std::vector<std::vector<double>> values;
+};
+
+// Mean number of training rows of one provenance layer at one generation (averaged over the
+// replicates, or the single shared composition when the file says replicate "all").
+struct CompositionPoint {
+  std::size_t generation = 0;
+  std::string layer;
+  double rows = 0.0;
+};
+
+struct RunData {
+  std::filesystem::path dir;
+  std::string name;                                   // label in charts and tables (folder name)
+  nlohmann::json info;                                // run.json as written
+  std::size_t generations = 0;                        // number of generations (max index + 1)
+  std::size_t replicates = 0;                         // distinct replicates in metrics.csv
+  std::vector<MetricValues> metrics;                  // in run.json's "metrics" order
+  std::map<std::string, std::vector<double>> theory;  // metric -> expected[generation], NaN where absent
+  std::vector<CompositionPoint> composition;          // ordered by generation, then layer
+};
+
+// The provenance layers a training set is split into, in stacking order. A synthetic row is
+// "synthetic, previous generation" when it was sampled by the model of generation g-1 (the
+// replace loop's whole training set), else "synthetic, older generations".
+const std::vector<std::string>& composition_layers();
+
+RunData load_run(const std::filesystem::path& dir);
+
+}  // namespace ouro::report

@@ -1,0 +1,233 @@
+// Building report.html (see html_report.hpp): summaries and page data in C++, drawing in the
+// browser. Numbers are rounded to 6 significant digits, which no chart can tell apart and which
+// keeps a 1000-generation metric to a few tens of kilobytes.
+#include "ouro/report/html_report.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <map>
+
+#include <fmt/format.h>
+
+#include "ouro/core/error.hpp"
+#include "ouro/io/atomic_file.hpp"
+#include "ouro/report/summary.hpp"
+#include "report_assets.hpp"
+
+namespace ouro::report {
+namespace {
+
+using nlohmann::json;
+
+// A log axis reads better once the positive values span more than this ratio (two decades).
+constexpr double kLogSpan = 100.0;
+
+json rounded(double v) {
+  if (!std::isfinite(v)) return nullptr;
+  return std::stod(fmt::format("{:.6g}", v));
+}
+
+void flatten(const json& value, const std::string& prefix, std::map<std::string, json>& out) {
+  if (value.is_object() && !value.empty()) {
+    for (const auto& [key, item] : value.items()) flatten(item, prefix.empty() ? key : prefix + "." + key, out);
+  } else {
+    out[prefix] = value;
+  }
+}
+
+json run_entry(const RunData& run) {
+  const json& info = run.info;
+  std::map<std::string, json> timings;
+  if (info.contains("timings_seconds")) flatten(info["timings_seconds"], "", timings);
+  json flat_timings = json::object();
+  for (const auto& [key, value] : timings) flat_timings[key] = value.is_number() ? rounded(value.get<double>()) : value;
+  return {{"name", run.name},
+          {"dir", run.dir.string()},
+          {"replicates", run.replicates},
+          {"generations", run.generations},
+          {"seed", info.value("seed", json())},
+          {"threads", info.value("threads", json())},
+          {"version", info.value("version", json())},
+          {"config_file", info.value("config_file", json())},
+          {"config", info["config"]},
+          {"timings", flat_timings}};
+}
+
+json metric_entry(const std::string& name, const std::vector<RunData>& runs, Band band) {
+  json rows = json::array();
+  json theory = json::array();
+  double min_positive = std::numeric_limits<double>::infinity();
+  double max_value = -std::numeric_limits<double>::infinity();
+  bool all_positive = true;
+  auto see = [&](double v) {
+    if (!std::isfinite(v)) return;
+    if (v <= 0.0) all_positive = false;
+    else min_positive = std::min(min_positive, v);
+    max_value = std::max(max_value, v);
+  };
+  struct Row {
+    std::size_t run, generation;
+    BandStat stat;
+  };
+  std::vector<Row> stats;
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    for (const MetricValues& metric : runs[r].metrics) {
+      if (metric.name != name) continue;
+      for (std::size_t g = 0; g < metric.values.size(); ++g) {
+        if (metric.values[g].empty()) continue;
+        stats.push_back({r, g, summarize(metric.values[g])});
+        see(stats.back().stat.mean);
+      }
+    }
+    if (const auto it = runs[r].theory.find(name); it != runs[r].theory.end()) {
+      for (std::size_t g = 0; g < it->second.size(); ++g) {
+        if (!std::isfinite(it->second[g])) continue;
+        theory.push_back({r, g, rounded(it->second[g])});
+        see(it->second[g]);
+      }
+    }
+  }
+  const bool log_scale = all_positive && std::isfinite(min_positive) && max_value / min_positive > kLogSpan;
+  for (const Row& row : stats) {
+    const BandStat& s = row.stat;
+    double low = band == Band::kQuantile ? s.q10 : s.mean - s.standard_error;
+    double high = band == Band::kQuantile ? s.q90 : s.mean + s.standard_error;
+    // A log axis cannot show a band reaching zero or below; it is cut at the chart's smallest value.
+    if (log_scale && std::isfinite(low) && low <= 0.0) low = min_positive;
+    if (log_scale && std::isfinite(high) && high <= 0.0) high = min_positive;
+    rows.push_back({row.run, row.generation, rounded(s.mean), rounded(low), rounded(high), s.count});
+  }
+  return {{"name", name}, {"log", log_scale}, {"rows", rows}, {"theory", theory}};
+}
+
+json config_differences(const std::vector<RunData>& runs) {
+  std::vector<std::map<std::string, json>> flat(runs.size());
+  std::vector<std::string> keys;
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    flatten(runs[r].info["config"], "", flat[r]);
+    for (const auto& [key, value] : flat[r]) {
+      if (std::find(keys.begin(), keys.end(), key) == keys.end()) keys.push_back(key);
+    }
+  }
+  std::sort(keys.begin(), keys.end());
+  json out = json::array();
+  for (const std::string& key : keys) {
+    json values = json::array();
+    bool differ = false;
+    for (std::size_t r = 0; r < runs.size(); ++r) {
+      const auto it = flat[r].find(key);
+      values.push_back(it == flat[r].end() ? json("(absent)") : it->second);
+      if (r > 0 && values[r] != values[0]) differ = true;
+    }
+    if (differ) out.push_back({{"key", key}, {"values", values}});
+  }
+  return out;
+}
+
+std::string escape_html(std::string_view text) {
+  std::string out;
+  for (const char c : text) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// JSON inside <script>: "</" can only occur within a string, where "<\/" means the same.
+std::string script_safe(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    out += text[i];
+    if (text[i] == '<' && i + 1 < text.size() && text[i + 1] == '/') out += '\\';
+  }
+  return out;
+}
+
+}  // namespace
+
+Band parse_band(const std::string& name) {
+  if (name == "se") return Band::kStandardError;
+  if (name == "quantile") return Band::kQuantile;
+  throw ConfigError(fmt::format("--band: '{}' is not a band; expected se (mean ± 1 standard error) or quantile "
+                                "(10% to 90% of the replicates)", name));
+}
+
+json report_data(const std::vector<RunData>& runs, const ReportOptions& options) {
+  OURO_CHECK(!runs.empty(), ConfigError, "a report needs at least one run folder");
+  json data;
+  std::string names;
+  for (const RunData& run : runs) names += (names.empty() ? "" : ", ") + run.name;
+  data["title"] = options.title.empty() ? "ouroboros report: " + names : options.title;
+  data["version"] = OURO_VERSION;
+  data["band"] = options.band == Band::kQuantile ? "quantile" : "se";
+  data["band_label"] = options.band == Band::kQuantile ? "10% to 90% quantiles over replicates"
+                                                       : "mean ± 1 standard error";
+  data["runs"] = json::array();
+  for (const RunData& run : runs) data["runs"].push_back(run_entry(run));
+
+  std::vector<std::string> metric_names;
+  for (const RunData& run : runs) {
+    for (const MetricValues& m : run.metrics) {
+      if (std::find(metric_names.begin(), metric_names.end(), m.name) == metric_names.end()) metric_names.push_back(m.name);
+    }
+  }
+  data["metrics"] = json::array();
+  for (const std::string& name : metric_names) data["metrics"].push_back(metric_entry(name, runs, options.band));
+
+  const auto& layers = composition_layers();
+  data["layers"] = layers;
+  data["composition"] = json::array();
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    json rows = json::array();
+    for (const CompositionPoint& p : runs[r].composition) {
+      const auto layer = static_cast<std::size_t>(std::find(layers.begin(), layers.end(), p.layer) - layers.begin());
+      rows.push_back({p.generation, layer, rounded(p.rows)});
+    }
+    data["composition"].push_back({{"run", r}, {"rows", rows}});
+  }
+  data["config_differences"] = config_differences(runs);
+  return data;
+}
+
+std::string render_report(const std::vector<RunData>& runs, const ReportOptions& options) {
+  const json data = report_data(runs, options);
+  const std::string vega = detail::asset("vega");
+  const std::string vega_lite = detail::asset("vega_lite");
+  const std::string vega_embed = detail::asset("vega_embed");
+  OURO_CHECK(!vega.empty() && !vega_lite.empty() && !vega_embed.empty(), IoError,
+             "this ouro was built without the Vega bundles (vega, vega-lite, vega-embed from npm), so it cannot "
+             "write reports: run scripts/install-deps.sh, then reconfigure and rebuild");
+  std::string html;
+  html.reserve(vega.size() + vega_lite.size() + vega_embed.size() + 200'000);
+  html += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  html += "<meta name=\"generator\" content=\"ouro " OURO_VERSION "\">\n";
+  html += "<title>" + escape_html(data["title"].get<std::string>()) + "</title>\n";
+  html += "<style>\n" + detail::asset("page_css") + "</style>\n";
+  html += "<script>" + vega + "</script>\n";
+  html += "<script>" + vega_lite + "</script>\n";
+  html += "<script>" + vega_embed + "</script>\n";
+  html += "</head>\n<body data-render=\"pending\">\n";
+  html += "<h1>" + escape_html(data["title"].get<std::string>()) + "</h1>\n";
+  html += "<p class=\"note\">Written by ouro " OURO_VERSION " from " + std::to_string(runs.size()) +
+          (runs.size() == 1 ? " run" : " runs") + ". Rebuild with <code>ouro report</code>.</p>\n";
+  html += "<main id=\"ouro-report\"></main>\n";
+  html += "<script type=\"application/json\" id=\"ouro-data\">" + script_safe(data.dump()) + "</script>\n";
+  html += "<script>\n" + detail::asset("page_js") + "</script>\n</body>\n</html>\n";
+  return html;
+}
+
+void write_report(const std::vector<RunData>& runs, const std::filesystem::path& path, const ReportOptions& options) {
+  const std::string html = render_report(runs, options);
+  AtomicFile file(path);
+  file.stream() << html;
+  file.commit();
+}
+
+}  // namespace ouro::report

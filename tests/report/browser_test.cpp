@@ -1,0 +1,172 @@
+// report.html in a real browser: headless Chromium (Debian's `chromium`) opens the file through
+// file:// with no network, and the test reads the rendered DOM back. The page must reach
+// data-render="done" with one rendered chart per chart container (each holding SVG marks with
+// path data), and Chromium must log no console message at all (the page logs nothing when all is
+// well; Vega's warnings and any error would show up here). A screenshot is saved beside the test
+// binary (report_single.png, report_compare.png). Skipped with a message when chromium is absent.
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "support/cli_runner.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using ouro::testing::run_cli;
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::string find_chromium() {
+  for (const char* name : {"chromium", "chromium-browser", "google-chrome"}) {
+    const std::string command = std::string("command -v ") + name + " >/dev/null 2>&1";
+    if (std::system(command.c_str()) == 0) return name;
+  }
+  return "";
+}
+
+struct Browser {
+  int exit_code;
+  std::string dom;
+  std::string log;
+  double seconds;
+};
+
+// One headless Chromium process on `page`; `extra` adds e.g. --screenshot. Its own profile folder,
+// so parallel tests do not share one.
+Browser open_page(const std::string& chromium, const fs::path& page, const fs::path& scratch, const std::string& extra) {
+  const fs::path dom = scratch / "dom.html";
+  const fs::path log = scratch / "chromium.log";
+  const std::string command = "timeout 120 " + chromium +
+                              " --headless --disable-gpu --no-sandbox --no-first-run --disable-extensions"
+                              " --enable-logging=stderr --v=0 --virtual-time-budget=30000"
+                              " --user-data-dir=" + (scratch / "profile").string() + " " + extra + " file://" +
+                              fs::absolute(page).string() + " >" + dom.string() + " 2>" + log.string();
+  const auto start = std::chrono::steady_clock::now();
+  const int status = std::system(command.c_str());
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, read_file(dom), read_file(log), seconds};
+}
+
+std::vector<std::string> console_messages(const std::string& log) {
+  std::vector<std::string> out;
+  std::istringstream in(log);
+  for (std::string line; std::getline(in, line);) {
+    if (line.find("CONSOLE") != std::string::npos) out.push_back(line);
+  }
+  return out;
+}
+
+class Browser_ : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    chromium_ = find_chromium();
+    if (chromium_.empty()) GTEST_SKIP() << "chromium is not installed (Debian package `chromium`; scripts/install-deps.sh installs it): the report is not checked in a browser";
+    dir_ = fs::temp_directory_path() / ("ouro_report_browser_" + std::to_string(::getpid()) + "_" +
+                                        ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    std::ofstream(dir_ / "config.toml") << R"(
+[run]
+generations = 60
+replicates = 20
+seed = 5
+[truth]
+kind = "gaussian"
+mean = [0.0]
+cov = [[1.0]]
+[model]
+family = "gaussian"
+estimator = "mle"
+[loop]
+initial = 20
+synthetic = 20
+[metrics]
+test_samples = 100
+)";
+  }
+  void TearDown() override {
+    if (!dir_.empty()) fs::remove_all(dir_);
+  }
+
+  fs::path run(const std::string& name, const std::string& extra) {
+    const auto outcome = run_cli("run " + (dir_ / "config.toml").string() + " --quiet --out " + (dir_ / name).string() + " " + extra);
+    EXPECT_EQ(outcome.exit_code, 0) << outcome.output;
+    return dir_ / name;
+  }
+
+  // Loads `page`, checks the rendered DOM and the console, saves a screenshot as `png`.
+  void check_renders(const fs::path& page, const std::string& png) {
+    const Browser b = open_page(chromium_, page, dir_, "--dump-dom");
+    ASSERT_EQ(b.exit_code, 0) << b.log;
+    std::printf("[ report ] %s: %.0f KiB, rendered by Chromium in %.2f s\n", page.filename().c_str(),
+                static_cast<double>(fs::file_size(page)) / 1024.0, b.seconds);
+    EXPECT_THAT(b.dom, ::testing::HasSubstr("data-render=\"done\"")) << b.dom.substr(b.dom.find("<body"), 2000);
+    const std::vector<std::string> messages = console_messages(b.log);
+    EXPECT_TRUE(messages.empty()) << "console: " << ::testing::PrintToString(messages);
+
+    // Split the DOM at each chart container; each piece must hold drawn marks.
+    std::vector<std::size_t> starts;
+    for (std::size_t at = b.dom.find("<div class=\"chart "); at != std::string::npos;
+         at = b.dom.find("<div class=\"chart ", at + 1)) starts.push_back(at);
+    const std::regex charts_attr(R"re(data-charts="(\d+)")re");
+    std::smatch m;
+    ASSERT_TRUE(std::regex_search(b.dom, m, charts_attr));
+    EXPECT_EQ(std::stoul(m[1]), starts.size());
+    ASSERT_FALSE(starts.empty());
+    for (std::size_t i = 0; i < starts.size(); ++i) {
+      const std::string piece = b.dom.substr(starts[i], (i + 1 < starts.size() ? starts[i + 1] : b.dom.size()) - starts[i]);
+      const std::string head = piece.substr(0, piece.find('>') + 1);
+      EXPECT_THAT(piece, ::testing::HasSubstr("<svg")) << head;
+      EXPECT_TRUE(std::regex_search(piece, std::regex(R"re(class="mark-(line|area) role-mark[^"]*"[^>]*>\s*<path[^>]* d="M[-0-9.]+)re")))
+          << head << " has no drawn line or area";
+    }
+    last_charts_ = starts.size();
+
+    const fs::path shot = fs::path(OURO_REPORT_ARTIFACTS) / png;
+    fs::remove(shot);
+    const Browser s = open_page(chromium_, page, dir_, "--hide-scrollbars --window-size=1200,2600 --screenshot=" + shot.string());
+    ASSERT_EQ(s.exit_code, 0) << s.log;
+    ASSERT_TRUE(fs::exists(shot)) << s.log;
+    EXPECT_GT(fs::file_size(shot), 20'000u);
+    std::printf("[ report ] screenshot %s\n", shot.c_str());
+  }
+
+  std::string chromium_;
+  fs::path dir_;
+  std::size_t last_charts_ = 0;
+};
+
+TEST_F(Browser_, SingleRunRenders) {
+  const fs::path a = run("single", "");
+  check_renders(a / "report.html", "report_single.png");
+  EXPECT_GE(last_charts_, 3u);  // at least two metrics and the composition
+}
+
+TEST_F(Browser_, ComparisonWithQuantileBandsRenders) {
+  const fs::path a = run("replace", "--no-report");
+  const fs::path b = run("accumulate", "--no-report --set loop.keep=accumulate");
+  const auto outcome = run_cli("report " + a.string() + " " + b.string() + " --band quantile --out " +
+                               (dir_ / "compare.html").string());
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.output;
+  check_renders(dir_ / "compare.html", "report_compare.png");
+}
+
+}  // namespace

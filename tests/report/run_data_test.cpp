@@ -1,0 +1,240 @@
+// Reading run folders and the report's data: a hand-written two-replicate run checked number by
+// number (means, SE and quantile bands, theory, composition, log-scale choice, config differences),
+// and every kind of bad folder ending in an error that names the file and line, with no report left.
+#include <cmath>
+#include <fstream>
+#include <string>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "io/temp_dir.hpp"
+#include "ouro/core/error.hpp"
+#include "ouro/report/html_report.hpp"
+#include "ouro/report/run_data.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using namespace ouro::report;
+using nlohmann::json;
+
+void write(const fs::path& path, const std::string& text) { std::ofstream(path) << text; }
+
+// Two replicates, three generations. "var" halves each generation (log scale: 1 .. 1e-3 spans three
+// decades); "mean" changes sign (linear scale).
+void write_run(const fs::path& dir, const std::string& keep = "replace") {
+  fs::create_directories(dir);
+  write(dir / "metrics.csv",
+        "replicate,generation,metric,value\n"
+        "0,0,var,1\n0,0,mean,-1\n0,1,var,0.1\n0,1,mean,0.5\n0,2,var,0.001\n0,2,mean,2\n"
+        "1,0,var,3\n1,0,mean,1\n1,1,var,0.3\n1,1,mean,1.5\n1,2,var,nan\n1,2,mean,4\n");
+  write(dir / "theory.csv", "generation,metric,expected\n0,var,2\n1,var,0.2\n2,var,0.002\n");
+  write(dir / "composition.csv",
+        "replicate,generation,origin,origin_generation,count\n"
+        "0,0,original,0,10\n0,1,original,0,4\n0,1,synthetic,0,6\n0,2,original,0,4\n0,2,synthetic,1,3\n"
+        "0,2,synthetic,0,3\n"
+        "1,0,original,0,10\n1,1,original,0,4\n1,1,synthetic,0,6\n1,2,original,0,4\n1,2,synthetic,1,6\n");
+  json info = {{"version", "0.1.0"}, {"seed", 7}, {"threads", 2}, {"metrics", {"var", "mean"}},
+               {"config", {{"loop", {{"keep", keep}, {"initial", 10}}}, {"run", {{"generations", 2}}}}},
+               {"timings_seconds", {{"wall", 1.5}, {"worker_stages", {{"fit", 0.25}}}}}};
+  write(dir / "run.json", info.dump());
+}
+
+const json& metric(const json& data, const std::string& name) {
+  for (const json& m : data["metrics"]) {
+    if (m["name"] == name) return m;
+  }
+  throw std::runtime_error("no metric " + name);
+}
+
+TEST(LoadRun, ReadsEveryFile) {
+  ouro::testing::TempDir tmp;
+  write_run(tmp / "r1");
+  const RunData run = load_run(tmp / "r1");
+  EXPECT_EQ(run.name, "r1");
+  EXPECT_EQ(run.generations, 3u);
+  EXPECT_EQ(run.replicates, 2u);
+  ASSERT_EQ(run.metrics.size(), 2u);
+  EXPECT_EQ(run.metrics[0].name, "var");  // run.json's order
+  EXPECT_EQ(run.metrics[0].values[1], (std::vector<double>{0.1, 0.3}));
+  EXPECT_TRUE(std::isnan(run.metrics[0].values[2][1]));
+  ASSERT_EQ(run.theory.at("var").size(), 3u);
+  EXPECT_DOUBLE_EQ(run.theory.at("var")[2], 0.002);
+  // Generation 2: original 4+4, previous generation 3+6, older 3 -> means 4, 4.5, 1.5.
+  std::map<std::pair<std::size_t, std::string>, double> comp;
+  for (const auto& p : run.composition) comp[{p.generation, p.layer}] = p.rows;
+  EXPECT_DOUBLE_EQ((comp[{0, "original"}]), 10.0);
+  EXPECT_DOUBLE_EQ((comp[{1, "synthetic, previous generation"}]), 6.0);
+  EXPECT_DOUBLE_EQ((comp[{2, "original"}]), 4.0);
+  EXPECT_DOUBLE_EQ((comp[{2, "synthetic, previous generation"}]), 4.5);
+  EXPECT_DOUBLE_EQ((comp[{2, "synthetic, older generations"}]), 1.5);
+}
+
+TEST(ReportData, StandardErrorBands) {
+  ouro::testing::TempDir tmp;
+  write_run(tmp / "r1");
+  const json data = report_data({load_run(tmp / "r1")}, {});
+  EXPECT_EQ(data["band"], "se");
+  const json& var = metric(data, "var");
+  EXPECT_TRUE(var["log"].get<bool>());  // all positive, 3 decades
+  // Generation 0: values 1, 3 -> mean 2, SE = sqrt(2)/sqrt(2) = 1 -> band [1, 3].
+  EXPECT_EQ(var["rows"][0], json::parse("[0, 0, 2.0, 1.0, 3.0, 2]"));
+  // Generation 1: 0.1, 0.3 -> mean 0.2, SE 0.1.
+  EXPECT_NEAR(var["rows"][1][2].get<double>(), 0.2, 1e-12);
+  EXPECT_NEAR(var["rows"][1][3].get<double>(), 0.1, 1e-12);
+  EXPECT_NEAR(var["rows"][1][4].get<double>(), 0.3, 1e-12);
+  // Generation 2: one finite value: mean 0.001, no SE -> no band, count 1.
+  EXPECT_NEAR(var["rows"][2][2].get<double>(), 0.001, 1e-15);
+  EXPECT_TRUE(var["rows"][2][3].is_null());
+  EXPECT_EQ(var["rows"][2][5], 1);
+  EXPECT_EQ(var["theory"].size(), 3u);
+  EXPECT_NEAR(var["theory"][2][2].get<double>(), 0.002, 1e-15);
+
+  const json& mean = metric(data, "mean");
+  EXPECT_FALSE(mean["log"].get<bool>());
+  EXPECT_TRUE(mean["theory"].empty());
+  // Generation 0: -1, 1 -> mean 0, SE 1.
+  EXPECT_EQ(mean["rows"][0], json::parse("[0, 0, 0.0, -1.0, 1.0, 2]"));
+  EXPECT_EQ(data["runs"][0]["timings"]["worker_stages.fit"], 0.25);
+  EXPECT_EQ(data["runs"][0]["seed"], 7);
+}
+
+TEST(ReportData, QuantileBands) {
+  ouro::testing::TempDir tmp;
+  write_run(tmp / "r1");
+  const json data = report_data({load_run(tmp / "r1")}, {Band::kQuantile, "t"});
+  EXPECT_EQ(data["title"], "t");
+  const json& mean = metric(data, "mean");
+  // Generation 1: 0.5, 1.5 -> q10 = 0.5 + 0.1 = 0.6, q90 = 1.4.
+  EXPECT_NEAR(mean["rows"][1][3].get<double>(), 0.6, 1e-12);
+  EXPECT_NEAR(mean["rows"][1][4].get<double>(), 1.4, 1e-12);
+  EXPECT_NEAR(mean["rows"][1][2].get<double>(), 1.0, 1e-12);
+}
+
+TEST(ReportData, LogBandClippedAtSmallestValue) {
+  ouro::testing::TempDir tmp;
+  write_run(tmp / "r1");
+  // Replicate values 1 and 1e-4 at generation 0 of "var": mean ~0.5, SE ~0.5 -> lower end ~0, cut.
+  write(tmp / "r1" / "metrics.csv",
+        "replicate,generation,metric,value\n0,0,var,1\n1,0,var,0.0001\n0,1,var,0.0001\n1,1,var,0.0001\n");
+  const json data = report_data({load_run(tmp / "r1")}, {});
+  const json& var = metric(data, "var");
+  ASSERT_TRUE(var["log"].get<bool>());
+  EXPECT_GT(var["rows"][0][3].get<double>(), 0.0);
+}
+
+TEST(ReportData, ComparesRunsAndListsDifferingKeys) {
+  ouro::testing::TempDir tmp;
+  write_run(tmp / "replace");
+  write_run(tmp / "accumulate", "accumulate");
+  const json data = report_data({load_run(tmp / "replace"), load_run(tmp / "accumulate")}, {});
+  ASSERT_EQ(data["runs"].size(), 2u);
+  EXPECT_EQ(data["title"], "ouroboros report: replace, accumulate");
+  ASSERT_EQ(data["config_differences"].size(), 1u);
+  EXPECT_EQ(data["config_differences"][0]["key"], "loop.keep");
+  EXPECT_EQ(data["config_differences"][0]["values"], json::parse(R"(["replace", "accumulate"])"));
+  // One row per run and generation, tagged with the run index.
+  const json& var = metric(data, "var");
+  EXPECT_EQ(var["rows"].size(), 6u);
+  EXPECT_EQ(var["rows"][3][0], 1);
+  EXPECT_EQ(data["composition"].size(), 2u);
+}
+
+TEST(RenderReport, SelfContainedPage) {
+  ouro::testing::TempDir tmp;
+  write_run(tmp / "r1");
+  // A title that would close the data script early if it were not escaped.
+  const std::string html = render_report({load_run(tmp / "r1")}, {Band::kStandardError, "a</script><b>"});
+  EXPECT_THAT(html, HasSubstr("<title>a&lt;/script&gt;&lt;b&gt;</title>"));
+  EXPECT_THAT(html, HasSubstr("a<\\/script><b>"));
+  EXPECT_THAT(html, HasSubstr("vegaEmbed"));
+  EXPECT_EQ(html.find("<script src"), std::string::npos);  // nothing fetched
+  EXPECT_EQ(html.find("https://cdn"), std::string::npos);
+}
+
+class BadRun : public ::testing::Test {
+ protected:
+  void SetUp() override { write_run(tmp_ / "r"); }
+  void expect_error(const std::string& fragment) {
+    try {
+      write_report({load_run(tmp_ / "r")}, tmp_ / "report.html", {});
+      FAIL() << "no error; expected one mentioning " << fragment;
+    } catch (const ouro::Error& e) {
+      EXPECT_THAT(e.what(), HasSubstr(fragment));
+    }
+    EXPECT_FALSE(fs::exists(tmp_ / "report.html"));
+  }
+  ouro::testing::TempDir tmp_;
+};
+
+TEST_F(BadRun, NotAFolder) {
+  EXPECT_THROW(load_run(tmp_ / "missing"), ouro::IoError);
+  write(tmp_ / "file", "x");
+  EXPECT_THROW(load_run(tmp_ / "file"), ouro::IoError);
+}
+
+TEST_F(BadRun, NoRunJson) {
+  fs::remove(tmp_ / "r" / "run.json");
+  EXPECT_THROW(load_run(tmp_ / "r"), ouro::IoError);
+  expect_error("is not a finished run");
+}
+
+TEST_F(BadRun, MissingMetrics) {
+  fs::remove(tmp_ / "r" / "metrics.csv");
+  expect_error("metrics.csv: cannot open");
+}
+
+TEST_F(BadRun, MissingComposition) {
+  fs::remove(tmp_ / "r" / "composition.csv");
+  expect_error("composition.csv: cannot open");
+}
+
+TEST_F(BadRun, WrongHeader) {
+  write(tmp_ / "r" / "theory.csv", "gen,metric,expected\n");
+  expect_error("theory.csv:1: header is 'gen,metric,expected'");
+}
+
+TEST_F(BadRun, WrongFieldCount) {
+  write(tmp_ / "r" / "metrics.csv", "replicate,generation,metric,value\n0,0,var,1\n0,1,var\n");
+  expect_error("metrics.csv:3: expected 4 fields, found 3");
+}
+
+TEST_F(BadRun, NotANumber) {
+  write(tmp_ / "r" / "metrics.csv", "replicate,generation,metric,value\n0,0,var,1.5x\n");
+  expect_error("metrics.csv:2: value '1.5x' is not a number");
+  write(tmp_ / "r" / "metrics.csv", "replicate,generation,metric,value\n0,-1,var,1\n");
+  expect_error("metrics.csv:2: generation '-1' is not a non-negative integer");
+}
+
+TEST_F(BadRun, EmptyMetrics) {
+  write(tmp_ / "r" / "metrics.csv", "replicate,generation,metric,value\n");
+  expect_error("metrics.csv: no rows");
+}
+
+TEST_F(BadRun, UnknownOrigin) {
+  write(tmp_ / "r" / "composition.csv", "replicate,generation,origin,origin_generation,count\n0,0,alien,0,1\n");
+  expect_error("unknown origin 'alien'");
+}
+
+TEST_F(BadRun, BrokenRunJson) {
+  write(tmp_ / "r" / "run.json", "{\"config\": ");
+  expect_error("run.json: not valid JSON");
+  write(tmp_ / "r" / "run.json", "{\"seed\": 1}");
+  expect_error("has no \"config\" object");
+}
+
+TEST(ParseBand, NamesTheFlag) {
+  EXPECT_EQ(parse_band("se"), Band::kStandardError);
+  EXPECT_EQ(parse_band("quantile"), Band::kQuantile);
+  try {
+    parse_band("sd");
+    FAIL();
+  } catch (const ouro::ConfigError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("--band: 'sd'"));
+  }
+}
+
+}  // namespace
