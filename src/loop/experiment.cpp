@@ -113,6 +113,7 @@ ReplicateResult Experiment::run_replicate(std::size_t replicate, StageTimes* tim
   Rng initial_rng = streams(Purpose::kInitialData, 0);
   LoopState state = policy_.start(Dataset(truth_->sample(policy_.settings().initial, initial_rng),
                                           Provenance{0, Origin::kOriginal}));
+  MetricScratch scratch;
   ReplicateResult result;
   result.replicate = replicate;
   result.values.resize((generations_ + 1) * metrics);
@@ -141,10 +142,11 @@ ReplicateResult Experiment::run_replicate(std::size_t replicate, StageTimes* tim
     lap(local.sample);
 
     const std::optional<Moments> model_moments = model->moments();
+    scratch.next_generation();
     for (std::size_t m = 0; m < metrics; ++m) {
       Rng metric_rng = streams(Purpose::kMetric, g, metric_blocks_[m]);
       const MetricContext context{*truth_, test, samples, metric_rng, model_moments ? &*model_moments : nullptr,
-                                  truth_moments_ ? &*truth_moments_ : nullptr};
+                                  truth_moments_ ? &*truth_moments_ : nullptr, &scratch};
       result.values[g * metrics + m] = metrics_[m]->compute(*model, context);
     }
     lap(local.metrics);

@@ -9,6 +9,8 @@
 // mass; the log-determinant of a collapsed covariance); they are written as "inf"/"-inf".
 #pragma once
 
+#include <any>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -23,6 +25,33 @@ namespace ouro {
 
 class Config;
 
+// Working memory shared by the metrics of one replicate: results that several metrics of one
+// generation need (one k-NN pass gives precision, recall, density and coverage together) and
+// results that stay valid for the whole replicate (the held-out test set's k-NN radii). The engine
+// keeps one per replicate and calls next_generation() before each generation's metrics. Entries
+// are values computed exactly as without the scratch, so results do not depend on it.
+class MetricScratch {
+ public:
+  void next_generation() { generation_entries_.clear(); }
+
+  // The entry `key` for this replicate (kept across generations) or for this generation only,
+  // made by `make()` on first use.
+  template <typename T, typename Make>
+  T& replicate_entry(const std::string& key, Make make) { return entry<T>(replicate_entries_, key, make); }
+  template <typename T, typename Make>
+  T& generation_entry(const std::string& key, Make make) { return entry<T>(generation_entries_, key, make); }
+
+ private:
+  template <typename T, typename Make>
+  static T& entry(std::map<std::string, std::any>& entries, const std::string& key, Make& make) {
+    auto it = entries.find(key);
+    if (it == entries.end()) it = entries.emplace(key, std::any(T(make()))).first;
+    return std::any_cast<T&>(it->second);
+  }
+  std::map<std::string, std::any> replicate_entries_;
+  std::map<std::string, std::any> generation_entries_;
+};
+
 struct MetricContext {
   const Truth& truth;
   const TestSet& test;
@@ -33,6 +62,7 @@ struct MetricContext {
   // nullptr: the metric asks the model or truth itself.
   const Moments* model_moments = nullptr;
   const Moments* truth_moments = nullptr;
+  MetricScratch* scratch = nullptr;  // nullptr: nothing is shared
 };
 
 class Metric {

@@ -18,9 +18,7 @@ namespace {
 using Index = Eigen::Index;
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-bool is_manifold(std::string_view name) {
-  return name == "precision" || name == "recall" || name == "density" || name == "coverage";
-}
+bool is_manifold(std::string_view name) { return is_manifold_metric(name); }
 
 bool contains(std::span<const std::string> names, std::string_view name) {
   return std::find(names.begin(), names.end(), name) != names.end();
@@ -32,12 +30,7 @@ std::uint64_t stream_block(std::string_view name) {
   return static_cast<std::uint64_t>(std::find(names.begin(), names.end(), name) - names.begin()) + 1;
 }
 
-double manifold_value(std::string_view name, const ManifoldMetrics& m) {
-  if (name == "precision") return m.precision;
-  if (name == "recall") return m.recall;
-  if (name == "density") return m.density;
-  return m.coverage;
-}
+double manifold_value(std::string_view name, const ManifoldMetrics& m) { return manifold_metric_value(name, m); }
 
 DistributionValue compute_one(std::string_view name, const Matrix& real, const Matrix& generated,
                               const DistributionSettings& s, Rng& rng, const ManifoldMetrics* manifold) {

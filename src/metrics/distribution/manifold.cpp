@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <type_traits>
 #include <cmath>
 #include <limits>
 #include <vector>
@@ -104,13 +105,23 @@ namespace {
 
 template <typename Scalar>
 ManifoldMetrics manifold_in(const Matrix& real, const Matrix& generated, const Vector& centre, int k, int threads,
-                            bool with_recall) {
+                            bool with_recall, ManifoldCache* cache) {
   const Index n = real.rows();
   const Index m = generated.rows();
   const Index d = real.cols();
   const pairwise::Prepared real_set = pairwise::prepare<Scalar>(real, centre, threads);
   const pairwise::Prepared generated_set = pairwise::prepare<Scalar>(generated, centre, threads);
-  const Vector real_r2 = squared_radii<Scalar>(real_set, centre, k, threads);
+  Vector computed_r2;
+  Vector* cached_r2 = nullptr;
+  if (cache) {
+    if (cache->real_data != real.data() || cache->real_rows != n || cache->k != k) *cache = {real.data(), n, k, {}, {}};
+    cached_r2 = std::is_same_v<Scalar, float> ? &cache->real_r2_float : &cache->real_r2_double;
+  }
+  if (!cached_r2 || cached_r2->size() == 0) {
+    computed_r2 = squared_radii<Scalar>(real_set, centre, k, threads);
+    if (cached_r2) *cached_r2 = computed_r2;
+  }
+  const Vector& real_r2 = cached_r2 ? *cached_r2 : computed_r2;
   const Vector generated_r2 = with_recall ? squared_radii<Scalar>(generated_set, centre, k, threads) : Vector();
   const double factor = pairwise::bound_factor<Scalar>(d);
 
@@ -185,7 +196,8 @@ bool fits_float(const Matrix& x, const Vector& centre) {
 
 }  // namespace
 
-ManifoldMetrics manifold_metrics(const Matrix& real, const Matrix& generated, int k, int threads, bool with_recall) {
+ManifoldMetrics manifold_metrics(const Matrix& real, const Matrix& generated, int k, int threads, bool with_recall,
+                                 ManifoldCache* cache) {
   check_k(k);
   const Index min_rows = static_cast<Index>(k) + 1;
   check_sample_pair(real, "real sample set", generated, "generated sample set", 1);
@@ -193,8 +205,20 @@ ManifoldMetrics manifold_metrics(const Matrix& real, const Matrix& generated, in
   if (with_recall) check_samples(generated, "generated sample set", min_rows, radii_need(k) + " for recall");
   const Vector centre = real.colwise().mean().transpose();
   if (fits_float(real, centre) && fits_float(generated, centre))
-    return manifold_in<float>(real, generated, centre, k, threads, with_recall);
-  return manifold_in<double>(real, generated, centre, k, threads, with_recall);
+    return manifold_in<float>(real, generated, centre, k, threads, with_recall, cache);
+  return manifold_in<double>(real, generated, centre, k, threads, with_recall, cache);
+}
+
+bool is_manifold_metric(std::string_view name) {
+  return name == "precision" || name == "recall" || name == "density" || name == "coverage";
+}
+
+double manifold_metric_value(std::string_view name, const ManifoldMetrics& m) {
+  if (name == "precision") return m.precision;
+  if (name == "recall") return m.recall;
+  if (name == "density") return m.density;
+  OURO_CHECK(name == "coverage", DataError, "'{}' is not a k-NN manifold metric", name);
+  return m.coverage;
 }
 
 }  // namespace ouro

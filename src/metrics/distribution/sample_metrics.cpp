@@ -7,7 +7,10 @@
 // uses one thread of its own (the values would be the same with more).
 #include "ouro/metrics/sample_metrics.hpp"
 
+#include <fmt/format.h>
+
 #include "ouro/core/config.hpp"
+#include "ouro/metrics/distribution/manifold.hpp"
 #include "ouro/metrics/distribution/distribution_metrics.hpp"
 
 namespace ouro {
@@ -28,10 +31,22 @@ class SampleMetric final : public Metric {
     const std::string names[] = {name_};
     check_distribution_inputs(names, context.test.x, "held-out test set", context.samples, "synthetic samples",
                               settings_);
+    if (context.scratch && is_manifold_metric(name_)) return manifold_metric_value(name_, shared_manifold(context));
     return compute_distribution_metric(name_, context.test.x, context.samples, settings_, context.rng).value;
   }
 
  private:
+  // One k-NN pass per generation for all four manifold metrics, with the test set's radii computed
+  // once per replicate (the test set does not change between generations).
+  const ManifoldMetrics& shared_manifold(const MetricContext& context) const {
+    const std::string key = fmt::format("manifold k={}", settings_.k);
+    return context.scratch->generation_entry<ManifoldMetrics>(key, [&] {
+      ManifoldCache& radii = context.scratch->replicate_entry<ManifoldCache>(key, [] { return ManifoldCache{}; });
+      const bool with_recall = context.samples.rows() > settings_.k;
+      return manifold_metrics(context.test.x, context.samples, settings_.k, 1, with_recall, &radii);
+    });
+  }
+
   std::string name_;
   DistributionSettings settings_;
 };

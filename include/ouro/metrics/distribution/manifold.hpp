@@ -22,6 +22,8 @@
 // threads; the results are the same for any thread count.
 #pragma once
 
+#include <string_view>
+
 #include "ouro/core/matrix.hpp"
 
 namespace ouro {
@@ -36,6 +38,17 @@ struct ManifoldMetrics {
   int k = 0;
 };
 
+// The real set's squared k-NN radii from an earlier call, reused when the same real set (same
+// storage, rows and k) meets another generated set: the loop engine compares every generation with
+// one held-out test set. Filled by manifold_metrics; holds one entry per precision used.
+struct ManifoldCache {
+  const double* real_data = nullptr;
+  Eigen::Index real_rows = 0;
+  int k = 0;
+  Vector real_r2_float;   // radii computed on the single-precision path
+  Vector real_r2_double;  // and on the double-precision path
+};
+
 // Distance from every row of `x` to its k-th nearest other row. Needs more than k rows (DataError).
 Vector knn_radii(const Matrix& x, int k, int threads = 1);
 
@@ -43,7 +56,12 @@ Vector knn_radii(const Matrix& x, int k, int threads = 1);
 // radii). `with_recall = false` skips the generated set's radii (recall is then NaN), and the
 // generated set then needs only one row. Both sets must be finite with equal column counts, the
 // real set needs more than k rows (DataError naming what is missing).
+// `cache`, when given, supplies or receives the real set's radii (the values are the same either way).
 ManifoldMetrics manifold_metrics(const Matrix& real, const Matrix& generated, int k, int threads = 1,
-                                 bool with_recall = true);
+                                 bool with_recall = true, ManifoldCache* cache = nullptr);
+
+// True for precision, recall, density and coverage; and that metric's value in `m`.
+bool is_manifold_metric(std::string_view name);
+double manifold_metric_value(std::string_view name, const ManifoldMetrics& m);
 
 }  // namespace ouro
