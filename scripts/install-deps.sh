@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages ouroboros needs to build, test and benchmark.
+# Installs the Debian packages ouroboros needs to build, test and benchmark, and the npm bundles the
+# report draws its charts with.
 #
 # Safe to run repeatedly: it asks dpkg which packages are missing and installs only those, so a
 # machine that already has everything does no network work at all. Runs as root directly, or
@@ -13,6 +14,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libopenblas-dev libopenblas0-pthread
   python3 python3-numpy python3-scipy python3-sklearn
+  chromium
 )
 
 missing=()
@@ -22,17 +24,50 @@ for p in "${packages[@]}"; do
   fi
 done
 
-if [ ${#missing[@]} -eq 0 ]; then
-  echo "install-deps: all ${#packages[@]} packages already installed"
-  exit 0
+# npm (with node) for the report's bundles; a node installed outside Debian (which conflicts with
+# Debian's npm package) is used as it is.
+if ! command -v npm >/dev/null; then
+  missing+=(npm)
 fi
 
-echo "install-deps: installing ${missing[*]}"
-sudo_cmd=()
-if [ "$(id -u)" -ne 0 ]; then
-  command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install packages" >&2; exit 1; }
-  sudo_cmd=(sudo)
-fi
-export DEBIAN_FRONTEND=noninteractive
-"${sudo_cmd[@]}" apt-get update -q
-"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+install_packages() {
+  if [ ${#missing[@]} -eq 0 ]; then
+    echo "install-deps: all ${#packages[@]} packages already installed"
+    return
+  fi
+  echo "install-deps: installing ${missing[*]}"
+  local sudo_cmd=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install packages" >&2; exit 1; }
+    sudo_cmd=(sudo)
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${sudo_cmd[@]}" apt-get update -q
+  "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+}
+
+# The report's charts: Vega, Vega-Lite and vega-embed bundles from the npm registry, pinned, under
+# third_party/vega (git-ignored). src/report/CMakeLists.txt compiles them into the binary, so rerun
+# cmake after this step. Skipped when the pinned versions are already there.
+install_vega() {
+  local root dir
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  dir="$root/third_party/vega"
+  local pins=(vega@5.33.1 vega-lite@5.23.0 vega-embed@6.29.0)
+  local have=1 pin
+  for pin in "${pins[@]}"; do
+    local name="${pin%@*}" version="${pin##*@}"
+    grep -q "\"version\": \"$version\"" "$dir/node_modules/$name/package.json" 2>/dev/null || have=0
+    [ -f "$dir/node_modules/$name/build/$name.min.js" ] || have=0
+  done
+  if [ "$have" -eq 1 ]; then
+    echo "install-deps: ${pins[*]} already in third_party/vega"
+    return
+  fi
+  echo "install-deps: npm install ${pins[*]} into third_party/vega"
+  mkdir -p "$dir"
+  npm install --prefix "$dir" --no-audit --no-fund --save-exact "${pins[@]}"
+}
+
+install_packages
+install_vega
