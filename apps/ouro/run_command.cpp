@@ -90,6 +90,7 @@ std::filesystem::path prepare_out_dir(const RunOptions& options) {
   OURO_CHECK(!ec, IoError, "cannot create output folder '{}': {}", out.string(), ec.message());
   // A forced rerun must not leave the old run.json standing beside half-written new files.
   std::filesystem::remove(out / "run.json", ec);
+  std::filesystem::remove(out / "report.html", ec);  // nor a report of the previous results
   return out;
 }
 
@@ -156,8 +157,8 @@ int run(const RunOptions& options) {
   if (!options.no_report) write_run_report(out, /*quiet=*/true);
   if (!options.quiet) {
     print_summary(experiment, recorder);
-    fmt::print("wrote {}/{{metrics.csv, theory.csv, composition.csv, run.json}} in {:.2f}s\n", out.string(),
-               info["timings_seconds"]["wall"].get<double>());
+    fmt::print("wrote {}/{{metrics.csv, theory.csv, composition.csv, run.json{}}} in {:.2f}s\n", out.string(),
+               options.no_report ? "" : ", report.html", info["timings_seconds"]["wall"].get<double>());
   }
   return 0;
 }
