@@ -123,7 +123,7 @@ test_samples = 1000
 """)
     ouro_out = os.path.join(workdir, "ouro")
     start = time.perf_counter()
-    subprocess.run([args.ouro, "run", config, "--out", ouro_out, "--force", "--quiet"], check=True)
+    subprocess.run([args.ouro, "run", config, "--out", ouro_out, "--force", "--quiet", "--no-report"], check=True)
     ouro_seconds = time.perf_counter() - start
 
     start = time.perf_counter()

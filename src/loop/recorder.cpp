@@ -1,7 +1,9 @@
 // Ordered, atomic writing of a run's results: see recorder.hpp.
 #include "ouro/loop/recorder.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <cmath>
 #include <fstream>
 
@@ -13,16 +15,19 @@
 
 namespace ouro {
 
+char* write_number(char* out, char* end, double value) {
+  const auto copy = [out](std::string_view text) {
+    std::memcpy(out, text.data(), text.size());
+    return out + text.size();
+  };
+  if (std::isnan(value)) return copy("nan");
+  if (std::isinf(value)) return copy(value > 0 ? "inf" : "-inf");
+  return std::to_chars(out, end, value).ptr;
+}
+
 void append_number(std::string& out, double value) {
-  if (std::isnan(value)) {
-    out += "nan";
-  } else if (std::isinf(value)) {
-    out += value > 0 ? "inf" : "-inf";
-  } else {
-    char text[32];
-    const auto [end, ec] = std::to_chars(text, text + sizeof text, value);
-    out.append(text, end);
-  }
+  char text[32];
+  out.append(text, write_number(text, text + sizeof text, value));
 }
 
 namespace {
@@ -83,22 +88,38 @@ Recorder::Formatted Recorder::format(ReplicateResult result) const {
     out.result = std::move(result);
     return out;
   }
+  // Rows are written through a pointer into a buffer sized for the longest possible row, rather
+  // than appended piece by piece: formatting is most of the work of writing metrics.csv.
   const std::size_t metrics = metric_names_.size();
-  std::string replicate_text;
-  append_integer(replicate_text, static_cast<std::int64_t>(result.replicate));
-  out.metrics_rows.reserve(result.values.size() * 32);
+  std::size_t longest_name = 0;
+  for (const auto& name : metric_names_) longest_name = std::max(longest_name, name.size());
+  constexpr std::size_t kLongestPrefix = 2 * 20 + 2;  // "replicate,generation,"
+  constexpr std::size_t kLongestNumber = 32;
+  std::string& rows = out.metrics_rows;
+  rows.resize(result.values.size() * (kLongestPrefix + longest_name + 1 + kLongestNumber + 1));
+  char* cursor = rows.data();
+  char* const buffer_end = rows.data() + rows.size();
   for (std::size_t g = 0; g <= generations_; ++g) {
+    char prefix[kLongestPrefix];
+    char* p = std::to_chars(prefix, prefix + sizeof prefix, result.replicate).ptr;
+    *p++ = ',';
+    p = std::to_chars(p, prefix + sizeof prefix, g).ptr;
+    *p++ = ',';
+    const auto prefix_length = static_cast<std::size_t>(p - prefix);
     for (std::size_t m = 0; m < metrics; ++m) {
-      out.metrics_rows += replicate_text;
-      out.metrics_rows += ',';
-      append_integer(out.metrics_rows, static_cast<std::int64_t>(g));
-      out.metrics_rows += ',';
-      out.metrics_rows += metric_names_[m];
-      out.metrics_rows += ',';
-      append_number(out.metrics_rows, result.values[g * metrics + m]);
-      out.metrics_rows += '\n';
+      std::memcpy(cursor, prefix, prefix_length);
+      cursor += prefix_length;
+      const std::string& name = metric_names_[m];
+      std::memcpy(cursor, name.data(), name.size());
+      cursor += name.size();
+      *cursor++ = ',';
+      cursor = write_number(cursor, buffer_end, result.values[g * metrics + m]);
+      *cursor++ = '\n';
     }
   }
+  rows.resize(static_cast<std::size_t>(cursor - rows.data()));
+  std::string replicate_text;
+  append_integer(replicate_text, static_cast<std::int64_t>(result.replicate));
   if (!shared_composition_ || result.replicate == 0) {
     const std::string replicate_label = shared_composition_ ? "all" : replicate_text;
     for (const CompositionCount& c : result.composition) append_composition(out.composition_rows, replicate_label, c);

@@ -98,5 +98,7 @@ class Recorder {
 
 // Shortest text that reads back to the same double ("inf", "-inf", "nan" for non-finite values).
 void append_number(std::string& out, double value);
+// The same text written at `out` (at most 32 characters before `end`); returns the end of it.
+char* write_number(char* out, char* end, double value);
 
 }  // namespace ouro
