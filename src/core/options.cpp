@@ -34,7 +34,9 @@ constexpr Option kOptions[] = {
     {"truth.corpus", T::kString, "\"wikitext-2\"", "corpus truth: the layout of truth.path: wikitext-2 (train/valid/test.txt, sha256-verified), a UTF-8 text file or JSONL (last 10% of documents held out as test).", "wikitext-2|text|jsonl"},
     {"truth.field", T::kString, "\"text\"", "corpus truth, jsonl: the string field holding each document."},
     {"truth.documents", T::kString, "\"line\"", "corpus truth, text: one document per line or per blank-line separated paragraph.", "line|paragraph"},
-    {"truth.tokenizer", T::kString, "\"word\"", "corpus truth: word (whitespace; keeps wikitext's <unk>) or char (Unicode code points).", "word|char"},
+    {"truth.tokenizer", T::kString, "\"word\"", "corpus truth: word (whitespace; keeps wikitext's <unk>), char (Unicode code points), bpe or unigram (a sentencepiece model of truth.vocab_size pieces trained on the training documents), or sentencepiece (the model file truth.tokenizer_model).", "word|char|bpe|unigram|sentencepiece"},
+    {"truth.vocab_size", T::kInteger, "8000", "corpus truth, bpe/unigram: pieces in the sentencepiece model (every distinct training character is one; two are reserved).", {}, "[4, inf)"},
+    {"truth.tokenizer_model", T::kString, "", "corpus truth, tokenizer = sentencepiece: a trained sentencepiece .model file (its own normalisation applies)."},
     {"truth.block_tokens", T::kInteger, "64", "corpus truth: tokens per sample; the training split is cut into consecutive blocks of this length (documents end with </s>).", {}, "[1, inf)"},
     {"truth.max_tokens", T::kInteger, "0", "corpus truth: use only the first this many training tokens (0: all); the vocabulary is built from them.", {}, "[0, inf)"},
     {"truth.verify", T::kBoolean, "true", "corpus truth: check the sha256 of the named corpus files."},
@@ -68,6 +70,7 @@ constexpr Option kOptions[] = {
     // [metrics]
     {"metrics.test_samples", T::kInteger, "1000", "Held-out real samples for the metrics that need them.", {}, "[1, inf)"},
     {"metrics.names", T::kStringList, "[]", "Metrics to record; empty means every metric that applies to the family."},
+    {"metrics.text_samples", T::kInteger, "5", "Text runs: synthetic samples per generation and replicate saved as text to samples.jsonl (0 = none).", {}, "[0, inf)"},
     {"metrics.k", T::kInteger, "5", "precision/recall/density/coverage: the k of the k-nearest-neighbour radii.", {}, "[1, inf)"},
     {"metrics.kid_subsets", T::kInteger, "100", "kid: number of random subsets the unbiased MMD^2 is averaged over.", {}, "[1, inf)"},
     {"metrics.kid_subset_size", T::kInteger, "1000", "kid: samples per subset (capped at the smaller set's size).", {}, "[2, inf)"},

@@ -54,7 +54,7 @@ void append_composition(std::string& out, std::string_view replicate, const Comp
 }  // namespace
 
 Recorder::Recorder(std::filesystem::path out_dir, std::vector<std::string> metric_names, std::size_t generations,
-                   std::size_t replicates, bool shared_composition)
+                   std::size_t replicates, bool shared_composition, std::vector<SideTable> side_tables)
     : out_dir_(std::move(out_dir)),
       metric_names_(std::move(metric_names)),
       generations_(generations),
@@ -66,6 +66,10 @@ Recorder::Recorder(std::filesystem::path out_dir, std::vector<std::string> metri
   metrics_file_->stream() << "replicate,generation,metric,value\n";
   composition_file_ = std::make_unique<AtomicFile>(out_dir_ / "composition.csv");
   composition_file_->stream() << "replicate,generation,origin,origin_generation,count\n";
+  for (const SideTable& table : side_tables) {
+    side_files_.push_back(std::make_unique<AtomicFile>(out_dir_ / table.file_name));
+    if (!table.header.empty()) side_files_.back()->stream() << table.header << '\n';
+  }
 }
 
 Recorder::~Recorder() = default;
@@ -141,6 +145,10 @@ void Recorder::write_in_order(const Formatted& formatted) {
   if (!metrics_file_) return;
   metrics_file_->stream() << formatted.metrics_rows;
   composition_file_->stream() << formatted.composition_rows;
+  OURO_CHECK(result.side_rows.size() == side_files_.size(), Error,
+             "internal: replicate {} has {} side tables, the recorder {}", result.replicate, result.side_rows.size(),
+             side_files_.size());
+  for (std::size_t t = 0; t < side_files_.size(); ++t) side_files_[t]->stream() << result.side_rows[t];
 }
 
 MetricStat Recorder::stat(std::size_t generation, std::size_t metric) const {
@@ -179,6 +187,7 @@ void Recorder::finish(const std::vector<TheoryCurve>& theory, const nlohmann::js
 
   metrics_file_->commit();
   composition_file_->commit();
+  for (const auto& file : side_files_) file->commit();
   theory_file.commit();
   run_file.commit();
 }

@@ -1,4 +1,5 @@
 // CorpusTruth and its builder (see ngram_corpus.hpp).
+#include <algorithm>
 #include <numeric>
 
 #include <fmt/format.h>
@@ -8,6 +9,7 @@
 #include "ouro/models/ngram_corpus.hpp"
 #include "ouro/text/corpus.hpp"
 #include "ouro/text/kneser_ney.hpp"
+#include "ouro/text/subword_tokenizer.hpp"
 #include "truth_kinds.hpp"
 
 namespace ouro {
@@ -95,13 +97,61 @@ std::string CorpusTruth::render(const Eigen::Ref<const Eigen::RowVectorXd>& row)
 }
 
 namespace detail {
+namespace {
+
+// The leading training documents a subword tokenizer learns from: those CorpusTruth's vocabulary can
+// come from. CorpusTruth stops taking documents once max_tokens tokens are in, and a model trained
+// here gives each space-separated word at least one piece (pieces never span a space), so counting
+// words instead of pieces reaches every document the vocabulary is built from (and a few more).
+std::vector<std::string> tokenizer_documents(const std::vector<std::string>& train, std::size_t max_tokens) {
+  if (max_tokens == 0) return train;
+  std::vector<std::string> out;
+  std::size_t tokens = 0;
+  for (const auto& doc : train) {
+    if (tokens >= max_tokens) break;
+    out.push_back(doc);
+    std::size_t words = 0;
+    for (std::size_t i = 0; i < doc.size(); ++i) words += doc[i] != ' ' && (i == 0 || doc[i - 1] == ' ');
+    tokens += words + 1;
+  }
+  return out;
+}
+
+std::unique_ptr<text::Tokenizer> make_corpus_tokenizer(const Config& config, const std::vector<std::string>& train,
+                                                       std::size_t max_tokens) {
+  const std::string& name = config.text("truth.tokenizer");
+  const bool has_model = config.has("truth.tokenizer_model");
+  if (name == "sentencepiece") {
+    if (!has_model) config.fail("truth.tokenizer", "set truth.tokenizer_model to the sentencepiece .model file");
+    try {
+      return std::make_unique<text::SentencePieceTokenizer>(
+          text::SentencePieceTokenizer::load(config.text("truth.tokenizer_model")));
+    } catch (const Error& e) {
+      config.fail("truth.tokenizer_model", e.what());
+    }
+  }
+  if (has_model) config.fail("truth.tokenizer_model", "a model file is used only with truth.tokenizer = \"sentencepiece\"");
+  if (auto fixed = text::make_tokenizer(name)) return fixed;
+  text::SubwordModel model{};
+  if (!text::parse_subword_model(name, &model)) config.fail("truth.tokenizer", "expected word, char, bpe, unigram or sentencepiece");
+  const auto documents = tokenizer_documents(train, max_tokens);
+  if (std::all_of(documents.begin(), documents.end(), [](const std::string& d) { return d.empty(); }))
+    config.fail("truth.path", fmt::format("the training split holds no text to train the {} tokenizer on", name));
+  try {
+    return std::make_unique<text::SentencePieceTokenizer>(text::SentencePieceTokenizer::train(
+        documents, model, static_cast<std::size_t>(config.integer("truth.vocab_size"))));
+  } catch (const DataError& e) {
+    // With every other sentencepiece setting fixed, the piece count is what the text cannot support.
+    config.fail("truth.vocab_size", e.what());
+  }
+}
+
+}  // namespace
 
 std::unique_ptr<Truth> make_corpus_truth(const Config& config, std::uint64_t /*seed*/) {
   const std::string& path = config.text("truth.path");
   if (path.empty()) config.fail("truth.path", "a corpus truth needs the wikitext-2 folder or a text/JSONL file");
   const std::string& layout = config.text("truth.corpus");
-  auto tokenizer = text::make_tokenizer(config.text("truth.tokenizer"));
-  if (!tokenizer) config.fail("truth.tokenizer", "expected word or char");
   const auto block = static_cast<std::size_t>(config.integer("truth.block_tokens"));
   const auto max_tokens = static_cast<std::size_t>(config.integer("truth.max_tokens"));
   std::vector<std::string> train, test;
@@ -127,6 +177,7 @@ std::unique_ptr<Truth> make_corpus_truth(const Config& config, std::uint64_t /*s
       train = std::move(docs);
     }
   }
+  auto tokenizer = make_corpus_tokenizer(config, train, max_tokens);
   return std::make_unique<CorpusTruth>(path, train, test, std::move(tokenizer), block, max_tokens);
 }
 

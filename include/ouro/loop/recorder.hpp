@@ -39,6 +39,13 @@ struct ReplicateResult {
   std::size_t replicate = 0;
   std::vector<double> values;                   // values[generation * metrics + m]
   std::vector<CompositionCount> composition;    // every generation, ordered
+  std::vector<std::string> side_rows;           // side_rows[t]: this replicate's rows of side table t
+};
+
+// A file of rows beside metrics.csv that every replicate appends to (the run's SideOutputs).
+struct SideTable {
+  std::string file_name;
+  std::string header;  // first line without '\n'; empty: none
 };
 
 // Mean and standard error over replicates of one (generation, metric).
@@ -52,7 +59,7 @@ class Recorder {
  public:
   // `out_dir` empty: nothing is written (results are still summarised).
   Recorder(std::filesystem::path out_dir, std::vector<std::string> metric_names, std::size_t generations,
-           std::size_t replicates, bool shared_composition);
+           std::size_t replicates, bool shared_composition, std::vector<SideTable> side_tables = {});
   ~Recorder();
 
   // Thread-safe. Results may arrive in any order.
@@ -94,6 +101,7 @@ class Recorder {
   std::vector<Accumulator> accumulators_;  // [generation * metrics + m]
   std::unique_ptr<AtomicFile> metrics_file_;
   std::unique_ptr<AtomicFile> composition_file_;
+  std::vector<std::unique_ptr<AtomicFile>> side_files_;  // one per side table
 };
 
 // Shortest text that reads back to the same double ("inf", "-inf", "nan" for non-finite values).

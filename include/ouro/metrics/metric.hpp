@@ -63,6 +63,10 @@ struct MetricContext {
   const Moments* model_moments = nullptr;
   const Moments* truth_moments = nullptr;
   MetricScratch* scratch = nullptr;  // nullptr: nothing is shared
+  // The replicate's generation-0 model (the one fitted on real data), for metrics that judge later
+  // generations by it (ppl_gen0); the engine keeps it only when such a metric is recorded
+  // (Metric::needs_generation0). nullptr otherwise.
+  const GenerativeModel* generation0 = nullptr;
 };
 
 class Metric {
@@ -72,6 +76,8 @@ class Metric {
   // True when the metric can be computed for models of this kind against this truth.
   virtual bool applies(const GenerativeModel& model, const Truth& truth) const = 0;
   virtual double compute(const GenerativeModel& model, const MetricContext& context) const = 0;
+  // True when compute() reads context.generation0.
+  virtual bool needs_generation0() const { return false; }
 };
 
 // Every metric name the engine knows, in output order.

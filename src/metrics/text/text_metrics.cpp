@@ -134,9 +134,67 @@ double tail_mass(const Matrix& rows, const std::vector<bool>& tail) {
   return total == 0 ? std::nan("") : static_cast<double>(in) / static_cast<double>(total);
 }
 
+std::vector<double> sequence_perplexities(const GenerativeModel& model, const Matrix& rows) {
+  const Vector log_p = model.log_prob(rows);
+  std::vector<double> out;
+  out.reserve(static_cast<std::size_t>(rows.rows()));
+  for (Eigen::Index i = 0; i < rows.rows(); ++i) {
+    const auto tokens = (rows.row(i).array() >= 0).count();
+    if (tokens > 0) out.push_back(std::exp(-log_p[i] / static_cast<double>(tokens)));
+  }
+  return out;
+}
+
+double quantile_sorted(const std::vector<double>& sorted, double p) {
+  if (sorted.empty()) return std::nan("");
+  const double at = p * static_cast<double>(sorted.size() - 1);
+  const auto below = static_cast<std::size_t>(std::floor(at));
+  const std::size_t above = std::min(below + 1, sorted.size() - 1);
+  const double frac = at - static_cast<double>(below);
+  // An infinite neighbour with zero weight must not turn the result into nan (inf * 0).
+  return frac == 0.0 ? sorted[below] : sorted[below] + frac * (sorted[above] - sorted[below]);
+}
+
 }  // namespace text_stats
 
+std::vector<double> sorted_generation0_perplexities(const GenerativeModel& model, const MetricContext& context) {
+  const auto compute = [&] {
+    // Generation 0 is judged by itself: the engine hands no separate model then.
+    const GenerativeModel& judge = context.generation0 ? *context.generation0 : model;
+    std::vector<double> ppl = text_stats::sequence_perplexities(judge, context.samples);
+    std::sort(ppl.begin(), ppl.end());
+    return ppl;
+  };
+  if (!context.scratch) return compute();
+  return context.scratch->generation_entry<std::vector<double>>("ppl_gen0.sorted", compute);
+}
+
 namespace {
+
+// A summary of the generation's per-sequence perplexities under the generation-0 model
+// (Shumailov et al. 2024, figure 1): the mean, or a quantile.
+class Generation0PerplexityMetric final : public Metric {
+ public:
+  // quantile < 0: the mean.
+  Generation0PerplexityMetric(std::string name, double quantile) : name_(std::move(name)), quantile_(quantile) {}
+  std::string_view name() const override { return name_; }
+  bool applies(const GenerativeModel& model, const Truth& truth) const override {
+    return dynamic_cast<const NgramModel*>(&model) != nullptr && dynamic_cast<const CorpusTruth*>(&truth) != nullptr;
+  }
+  bool needs_generation0() const override { return true; }
+  double compute(const GenerativeModel& model, const MetricContext& context) const override {
+    const std::vector<double> ppl = sorted_generation0_perplexities(model, context);
+    if (quantile_ >= 0) return text_stats::quantile_sorted(ppl, quantile_);
+    if (ppl.empty()) return std::nan("");
+    double sum = 0;
+    for (double v : ppl) sum += v;
+    return sum / static_cast<double>(ppl.size());
+  }
+
+ private:
+  std::string name_;
+  double quantile_;
+};
 
 class TextMetric final : public Metric {
  public:
@@ -160,6 +218,10 @@ std::unique_ptr<Metric> build(std::string_view name) {
   using M = const NgramModel&;
   using T = const CorpusTruth&;
   using S = const Matrix&;
+  if (name == "ppl_gen0") return std::make_unique<Generation0PerplexityMetric>("ppl_gen0", -1.0);
+  if (name == "ppl_gen0_median") return std::make_unique<Generation0PerplexityMetric>("ppl_gen0_median", 0.5);
+  if (name == "ppl_gen0_p05") return std::make_unique<Generation0PerplexityMetric>("ppl_gen0_p05", 0.05);
+  if (name == "ppl_gen0_p95") return std::make_unique<Generation0PerplexityMetric>("ppl_gen0_p95", 0.95);
   if (name == "ppl_real")
     return std::make_unique<TextMetric>("ppl_real", [](M m, T t, S) { return m.lm().score(t.test_sentences()).perplexity(); });
   for (int n = 1; n <= 4; ++n)
@@ -183,9 +245,9 @@ std::unique_ptr<Metric> build(std::string_view name) {
 }  // namespace
 
 const std::vector<std::string>& text_metric_names() {
-  static const std::vector<std::string> names{"ppl_real",   "distinct_1",      "distinct_2", "distinct_3",
-                                              "distinct_4", "vocab_used",      "tail_token_mass",
-                                              "zipf_slope", "repetition",      "oov_rate"};
+  static const std::vector<std::string> names{
+      "ppl_real",   "ppl_gen0",   "ppl_gen0_median", "ppl_gen0_p05",    "ppl_gen0_p95", "distinct_1", "distinct_2",
+      "distinct_3", "distinct_4", "vocab_used",      "tail_token_mass", "zipf_slope",   "repetition", "oov_rate"};
   return names;
 }
 

@@ -10,7 +10,8 @@
 
 namespace ouro {
 
-// ppl_real, distinct_1..4, vocab_used, tail_token_mass, zipf_slope, repetition, oov_rate.
+// ppl_real, ppl_gen0 (mean, _median, _p05, _p95), distinct_1..4, vocab_used, tail_token_mass,
+// zipf_slope, repetition, oov_rate.
 const std::vector<std::string>& text_metric_names();
 
 // The text metric called `name`; nullptr when `name` is not one.
@@ -26,6 +27,15 @@ std::size_t vocab_used(const Matrix& rows);
 // larger id first, so the set is deterministic).
 std::vector<bool> tail_types(const std::vector<std::size_t>& counts, double share);
 double tail_mass(const Matrix& rows, const std::vector<bool>& tail);
+// Perplexity of each row under `model`: exp(-log p(row) / tokens), tokens = the row's ids but -1
+// padding (every one is predicted; the row starts after <s>). Rows without tokens are skipped.
+std::vector<double> sequence_perplexities(const GenerativeModel& model, const Matrix& rows);
+// The p-quantile of sorted values, interpolated linearly between order statistics (NumPy's default).
+double quantile_sorted(const std::vector<double>& sorted, double p);
 }  // namespace text_stats
+
+// The generation's per-sequence perplexities under the replicate's generation-0 model, sorted;
+// computed once per generation and shared through the context's scratch (when it has one).
+std::vector<double> sorted_generation0_perplexities(const GenerativeModel& model, const MetricContext& context);
 
 }  // namespace ouro
