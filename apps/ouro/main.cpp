@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
 
   const std::vector<ouro::cli::Subcommand> commands = {
       ouro::cli::add_run_command(app),
+      ouro::cli::add_sweep_command(app),
+      ouro::cli::add_merge_command(app),
       ouro::cli::add_options_command(app),
       ouro::cli::add_metric_command(app),
       ouro::cli::add_report_command(app),

@@ -1,16 +1,18 @@
 // `ouro report DIR... [--out FILE] [--band se|quantile]`: rebuilds report.html from one finished
-// run folder, or compares several runs in one report. Also the report step at the end of `ouro run`.
+// run folder or sweep folder, or compares several runs in one report. Also the report step at the end of `ouro run`.
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include <fmt/core.h>
+#include <spdlog/spdlog.h>
 
 #include "commands.hpp"
 #include "ouro/core/error.hpp"
 #include "ouro/report/html_report.hpp"
 #include "ouro/report/run_data.hpp"
+#include "ouro/report/sweep_report.hpp"
 
 namespace ouro::cli {
 namespace {
@@ -28,12 +30,19 @@ int run_report(const ReportCommandOptions& options) {
   OURO_CHECK(options.dirs.size() == 1 || !options.out.empty(), ConfigError,
              "--out: a report of {} runs needs --out FILE (a single run's report goes to DIR/report.html)",
              options.dirs.size());
+  if (options.dirs.size() == 1 && report::is_sweep_folder(options.dirs.front())) {
+    const std::filesystem::path out = options.out.empty() ? std::filesystem::path(options.dirs.front()) / "report.html"
+                                                          : std::filesystem::path(options.out);
+    report::write_sweep_report(options.dirs.front(), out, {band, options.title, {}});
+    if (!options.quiet) fmt::print("wrote {} ({:.0f} KiB)\n", out.string(), std::filesystem::file_size(out) / 1024.0);
+    return 0;
+  }
   // Every folder is read and checked before anything is written.
   std::vector<report::RunData> runs;
   for (const std::string& dir : options.dirs) runs.push_back(report::load_run(dir));
   const std::filesystem::path out =
       options.out.empty() ? std::filesystem::path(options.dirs.front()) / "report.html" : std::filesystem::path(options.out);
-  report::write_report(runs, out, {band, options.title});
+  report::write_report(runs, out, {band, options.title, {}});
   if (!options.quiet) fmt::print("wrote {} ({:.0f} KiB)\n", out.string(), std::filesystem::file_size(out) / 1024.0);
   return 0;
 }
@@ -46,7 +55,7 @@ void write_run_report(const std::filesystem::path& run_dir, bool quiet) {
     if (!quiet) fmt::print("wrote {}\n", (run_dir / "report.html").string());
   } catch (const Error& e) {
     // The run's results are complete and stay so; only the page is missing.
-    fmt::print(stderr, "ouro: warning: report.html not written: {}\n", e.what());
+    spdlog::warn("report.html not written: {}", e.what());
   }
 }
 

@@ -1,14 +1,11 @@
 // `ouro run CONFIG.toml`: runs an experiment and writes metrics.csv, theory.csv, composition.csv
 // and run.json to the output folder, then prints a summary table (mean ± standard error over
-// replicates at a few generations, beside theory where there is one).
-#include <unistd.h>
-
+// replicates at a few generations, beside theory where there is one). The run itself is a RunJob
+// (include/ouro/loop/run_job.hpp), the same one `ouro sweep` runs for each cell; --resume continues
+// a killed run from its checkpoints.
 #include <algorithm>
-#include <atomic>
-#include <chrono>
 #include <filesystem>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
@@ -16,9 +13,12 @@
 #include <nlohmann/json.hpp>
 
 #include "commands.hpp"
+#include "logging.hpp"
+#include "progress_bar.hpp"
+#include "test_hooks.hpp"
 #include "ouro/core/error.hpp"
 #include "ouro/core/parallel.hpp"
-#include "ouro/loop/experiment.hpp"
+#include "ouro/loop/run_job.hpp"
 
 namespace ouro::cli {
 namespace {
@@ -30,44 +30,11 @@ struct RunOptions {
   int threads = -1;
   std::vector<std::string> sets;
   bool force = false;
+  bool resume = false;
+  std::string checkpoint_every = "30s";
   bool quiet = false;
   bool no_report = false;
-};
-
-// Progress on stderr: replicates done, elapsed and estimated time left. Redrawn at most ten times
-// a second, only when stderr is a terminal.
-class ProgressBar {
- public:
-  ProgressBar(std::size_t total, bool enabled) : total_(total), enabled_(enabled), start_(Clock::now()) {}
-  ~ProgressBar() {
-    if (enabled_ && drawn_) fmt::print(stderr, "\n");
-  }
-
-  void tick() {
-    const std::size_t done = ++done_;
-    if (!enabled_) return;
-    std::lock_guard lock(mutex_);
-    const auto now = Clock::now();
-    if (done < total_ && now - last_draw_ < std::chrono::milliseconds(100)) return;
-    last_draw_ = now;
-    drawn_ = true;
-    const double elapsed = std::chrono::duration<double>(now - start_).count();
-    const double eta = elapsed / static_cast<double>(done) * static_cast<double>(total_ - done);
-    const std::size_t width = 30;
-    const std::size_t filled = width * done / total_;
-    fmt::print(stderr, "\r[{}{}] {}/{} replicates  {:.1f}s elapsed  ETA {:.1f}s ", std::string(filled, '='),
-               std::string(width - filled, ' '), done, total_, elapsed, eta);
-  }
-
- private:
-  using Clock = std::chrono::steady_clock;
-  std::size_t total_;
-  bool enabled_;
-  Clock::time_point start_;
-  Clock::time_point last_draw_{};
-  std::atomic<std::size_t> done_{0};
-  std::mutex mutex_;
-  bool drawn_ = false;
+  std::string log_level;
 };
 
 Config load_config(const RunOptions& options) {
@@ -76,22 +43,6 @@ Config load_config(const RunOptions& options) {
   if (options.replicates > 0) config.set(fmt::format("run.replicates={}", options.replicates));
   if (options.threads >= 0) config.set(fmt::format("run.threads={}", options.threads));
   return config;
-}
-
-std::filesystem::path prepare_out_dir(const RunOptions& options) {
-  std::filesystem::path out = options.out_dir;
-  if (out.empty()) out = std::filesystem::path("out") / std::filesystem::path(options.config_path).stem();
-  if (std::filesystem::exists(out / "run.json") && !options.force) {
-    throw IoError(fmt::format("'{}' already holds a finished run; choose another --out or pass --force "
-                              "to overwrite it", out.string()));
-  }
-  std::error_code ec;
-  std::filesystem::create_directories(out, ec);
-  OURO_CHECK(!ec, IoError, "cannot create output folder '{}': {}", out.string(), ec.message());
-  // A forced rerun must not leave the old run.json standing beside half-written new files.
-  std::filesystem::remove(out / "run.json", ec);
-  std::filesystem::remove(out / "report.html", ec);  // nor a report of the previous results
-  return out;
 }
 
 std::vector<std::size_t> summary_generations(std::size_t generations) {
@@ -118,45 +69,44 @@ void print_summary(const Experiment& experiment, const Recorder& recorder) {
 }
 
 int run(const RunOptions& options) {
-  const auto wall_start = std::chrono::steady_clock::now();
-  const Config config = load_config(options);
-  const auto setup_start = std::chrono::steady_clock::now();
-  const Experiment experiment(config);
-  const double setup_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - setup_start).count();
-  const std::filesystem::path out = prepare_out_dir(options);
+  configure_logging(options.log_level, options.quiet);
+  OURO_CHECK(!(options.force && options.resume), ConfigError,
+             "--force and --resume contradict each other: --force starts over, --resume continues");
+  Config config = load_config(options);
+  const int threads = resolve_threads(static_cast<int>(config.integer("run.threads")));
 
-  RunContext context;
-  context.seed = static_cast<std::uint64_t>(config.integer("run.seed"));
-  context.threads = resolve_threads(static_cast<int>(config.integer("run.threads")));
-  context.out_dir = out;
-  context.progress = !options.quiet && isatty(STDERR_FILENO);
-
-  Recorder recorder(out, experiment.metric_names(), experiment.generations(), experiment.replicates(),
-                    LoopPolicy(LoopSettings::from(config)).composition_is_shared());
-  StageTimes stages;
-  double loop_seconds = 0;
-  {
-    ProgressBar progress(experiment.replicates(), context.progress);
-    const auto loop_start = std::chrono::steady_clock::now();
-    stages = experiment.run(context, recorder, [&] { progress.tick(); });
-    loop_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - loop_start).count();
+  RunJobOptions job_options;
+  job_options.out_dir = options.out_dir;
+  if (job_options.out_dir.empty()) {
+    job_options.out_dir = std::filesystem::path("out") / std::filesystem::path(options.config_path).stem();
+  }
+  job_options.config_file = options.config_path;
+  job_options.threads = threads;
+  job_options.existing = options.force ? ExistingRun::kForce : options.resume ? ExistingRun::kResume : ExistingRun::kRefuse;
+  job_options.checkpoint = CheckpointInterval::parse(options.checkpoint_every);
+  job_options.on_checkpoint = test_kill_hook();
+  RunJob job(std::move(config), std::move(job_options));
+  job.open();
+  const std::filesystem::path& out = job.out_dir();
+  if (job.already_finished()) {
+    if (!options.quiet) fmt::print("'{}' already holds this finished run; nothing to do\n", out.string());
+    return 0;
   }
 
   nlohmann::json info;
-  info["version"] = OURO_VERSION;
-  info["config_file"] = options.config_path;
-  info["config"] = config.to_json();
-  info["seed"] = context.seed;
-  info["threads"] = context.threads;
-  info["metrics"] = experiment.metric_names();
-  info["timings_seconds"] = {{"wall", std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count()},
-                             {"experiment_setup", setup_seconds},
-                             {"loop_wall", loop_seconds},
-                             {"worker_stages", stages.to_json()}};
-  recorder.finish(experiment.theory(), info);
+  {
+    ProgressBar progress(job.replicates(), job.replicates() - job.pending().size(), "replicates",
+                         progress_wanted(options.quiet));
+    const auto& pending = job.pending();
+    parallel_for(pending.size(), threads, [&](std::size_t i) {
+      job.run_replicate(pending[i]);
+      progress.tick();
+    });
+    info = job.finish();
+  }
   if (!options.no_report) write_run_report(out, /*quiet=*/true);
   if (!options.quiet) {
-    print_summary(experiment, recorder);
+    print_summary(job.experiment(), job.recorder());
     fmt::print("wrote {}/{{metrics.csv, theory.csv, composition.csv, run.json{}}} in {:.2f}s\n", out.string(),
                options.no_report ? "" : ", report.html", info["timings_seconds"]["wall"].get<double>());
   }
@@ -174,9 +124,16 @@ Subcommand add_run_command(CLI::App& app) {
   sub->add_option("--threads", options->threads, "Worker threads (0 = all cores); never changes results")
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--set", options->sets, "Override a config key: --set section.key=value (repeatable)");
-  sub->add_flag("--force", options->force, "Overwrite a finished run in the output folder");
+  sub->add_flag("--force", options->force, "Overwrite a finished or interrupted run in the output folder");
+  sub->add_flag("--resume", options->resume,
+                "Continue an interrupted run in the output folder from its checkpoints (same config required)");
+  sub->add_option("--checkpoint-every", options->checkpoint_every,
+                  "Checkpoint a replicate in progress every N generations (e.g. 10) or N seconds of its work (e.g. "
+                  "30s); 0: finished replicates only")
+      ->capture_default_str();
   sub->add_flag("--quiet", options->quiet, "No progress bar and no summary table");
   sub->add_flag("--no-report", options->no_report, "Do not write report.html (rebuild it later with `ouro report`)");
+  add_log_level_option(*sub, options->log_level);
   return {sub, [options] { return run(*options); }};
 }
 

@@ -319,21 +319,29 @@ Config::Config() {
   }
 }
 
-Config Config::from_string(std::string_view toml_text, std::string_view source) {
+Config Config::from_string(std::string_view toml_text, std::string_view source, SweepTable sweep) {
   Config config;
-  const toml::table table = parse_toml(toml_text, source);
+  toml::table table = parse_toml(toml_text, source);
+  if (const toml::node* grid = table.get("sweep")) {
+    if (sweep == SweepTable::kRefuse) {
+      throw ConfigError(fmt::format("{}: a [sweep] table describes a grid of runs, which `ouro sweep` runs; run it "
+                                    "with `ouro sweep {}`, or remove the table to run the base config alone",
+                                    origin_of(grid->source(), source), source));
+    }
+    table.erase("sweep");
+  }
   flatten(table, "", source, [&](const Option& option, const toml::node& node, std::string origin) {
     config.assign(option, ConfigParser(option, origin).convert(node), origin);
   });
   return config;
 }
 
-Config Config::from_file(const std::filesystem::path& path) {
+Config Config::from_file(const std::filesystem::path& path, SweepTable sweep) {
   std::ifstream in(path, std::ios::binary);
   OURO_CHECK(in.good(), IoError, "cannot open config file '{}'", path.string());
   std::ostringstream text;
   text << in.rdbuf();
-  return from_string(text.str(), path.string());
+  return from_string(text.str(), path.string(), sweep);
 }
 
 void Config::set(std::string_view assignment) {

@@ -71,7 +71,10 @@ Experiment::Experiment(Config config)
   for (const auto& metric : metrics_) {
     metric_names_.emplace_back(metric->name());
     metric_blocks_.push_back(metric_block(metric->name()));
+    keeps_generation0_ = keeps_generation0_ || metric->needs_generation0();
   }
+  side_outputs_ = make_side_outputs(config_, *probe, *truth_, metric_names_);
+  for (const auto& output : side_outputs_) keeps_generation0_ = keeps_generation0_ || output->needs_generation0();
   theory_ = theory_curves(config_, *truth_);
   // Theory is written only for metrics the run records.
   std::erase_if(theory_, [&](const TheoryCurve& c) {
@@ -80,6 +83,12 @@ Experiment::Experiment(Config config)
 }
 
 Experiment::~Experiment() = default;
+
+std::vector<SideTable> Experiment::side_tables() const {
+  std::vector<SideTable> tables;
+  for (const auto& output : side_outputs_) tables.push_back({std::string(output->file_name()), std::string(output->header())});
+  return tables;
+}
 
 void Experiment::validate_sizes() const {
   const std::size_t needed = family_->min_samples(truth_->dim());
@@ -102,21 +111,49 @@ void Experiment::validate_sizes() const {
   }
 }
 
-ReplicateResult Experiment::run_replicate(std::size_t replicate, StageTimes* times) const {
+ReplicateResult Experiment::run_replicate(std::size_t replicate, StageTimes* times, const ReplicateHooks* hooks) const {
   StageTimes local;
   auto start = Clock::now();
   const Streams streams(seed_, replicate);
   const std::size_t metrics = metrics_.size();
+  const ReplicateCheckpoint* resume = hooks ? hooks->resume_from : nullptr;
+  OURO_CHECK(!resume || (resume->replicate == replicate && !resume->finished(generations_)), Error,
+             "internal: replicate {} resumed from the checkpoint of replicate {}", replicate,
+             resume ? resume->replicate : 0);
 
+  // On resume the test set is redrawn from its own stream: the same rows as before the stop.
   Rng test_rng = streams(Purpose::kTestData, 0);
   const TestSet test = TestSet::from(truth_->test_set(test_samples_, test_rng));
-  Rng initial_rng = streams(Purpose::kInitialData, 0);
-  LoopState state = policy_.start(Dataset(truth_->sample(policy_.settings().initial, initial_rng),
-                                          Provenance{0, Origin::kOriginal}));
+  LoopState state;
+  std::unique_ptr<const GenerativeModel> generation0;  // kept only when keeps_generation0_
+  if (resume) {
+    state = resume->state;
+    if (keeps_generation0_) {
+      // Refitted exactly: D0 and the fit's stream are keyed by (replicate, generation 0).
+      Rng initial_rng = streams(Purpose::kInitialData, 0);
+      const Matrix initial = truth_->sample(policy_.settings().initial, initial_rng);
+      Rng fit_rng = streams(Purpose::kFit, 0);
+      generation0 = family_->fit(initial, fit_rng);
+    }
+  } else {
+    Rng initial_rng = streams(Purpose::kInitialData, 0);
+    state = policy_.start(Dataset(truth_->sample(policy_.settings().initial, initial_rng),
+                                  Provenance{0, Origin::kOriginal}));
+  }
   MetricScratch scratch;
   ReplicateResult result;
   result.replicate = replicate;
   result.values.resize((generations_ + 1) * metrics);
+  result.side_rows.resize(side_outputs_.size());
+  const std::size_t first_generation = resume ? resume->next_generation : 0;
+  if (resume) {
+    std::copy(resume->values.begin(), resume->values.end(), result.values.begin());
+    result.composition = resume->composition;
+    OURO_CHECK(resume->side_rows.size() == side_outputs_.size(), DataError,
+               "checkpoint of replicate {} holds {} side tables; this run writes {}", replicate,
+               resume->side_rows.size(), side_outputs_.size());
+    result.side_rows = resume->side_rows;
+  }
   local.setup += seconds_since(start);
 
   // One clock read per stage boundary: each stage's end is the next one's start.
@@ -126,7 +163,7 @@ ReplicateResult Experiment::run_replicate(std::size_t replicate, StageTimes* tim
     stage += std::chrono::duration<double>(now - start).count();
     start = now;
   };
-  for (std::size_t g = 0; g <= generations_; ++g) {
+  for (std::size_t g = first_generation; g <= generations_; ++g) {
     const std::shared_ptr<const Dataset> training = g == 0 ? state.history.front() : policy_.compose(g, state, *truth_, streams);
     if (g == 0 || !policy_.composition_is_shared() || replicate == 0) {
       count_composition(*training, static_cast<std::int32_t>(g), result.composition);
@@ -134,7 +171,7 @@ ReplicateResult Experiment::run_replicate(std::size_t replicate, StageTimes* tim
     lap(local.compose);
 
     Rng fit_rng = streams(Purpose::kFit, g);
-    const auto model = family_->fit(training->x(), fit_rng);
+    std::unique_ptr<const GenerativeModel> model = family_->fit(training->x(), fit_rng);
     lap(local.fit);
 
     Rng sample_rng = streams(Purpose::kSample, g);
@@ -145,13 +182,36 @@ ReplicateResult Experiment::run_replicate(std::size_t replicate, StageTimes* tim
     scratch.next_generation();
     for (std::size_t m = 0; m < metrics; ++m) {
       Rng metric_rng = streams(Purpose::kMetric, g, metric_blocks_[m]);
-      const MetricContext context{*truth_, test, samples, metric_rng, model_moments ? &*model_moments : nullptr,
-                                  truth_moments_ ? &*truth_moments_ : nullptr, &scratch};
+      const MetricContext context{*truth_,  test,     samples, metric_rng, model_moments ? &*model_moments : nullptr,
+                                  truth_moments_ ? &*truth_moments_ : nullptr, &scratch, generation0.get()};
       result.values[g * metrics + m] = metrics_[m]->compute(*model, context);
     }
+    // Side outputs draw no randomness; they get a stream of their own all the same, so that one
+    // that ever does cannot disturb the metrics' draws.
+    Rng side_rng = streams(Purpose::kMetric, g, metric_block("side outputs"));
+    const MetricContext side_context{*truth_,  test,     samples, side_rng, model_moments ? &*model_moments : nullptr,
+                                     truth_moments_ ? &*truth_moments_ : nullptr, &scratch, generation0.get()};
+    for (std::size_t t = 0; t < side_outputs_.size(); ++t) {
+      side_outputs_[t]->append_rows(replicate, g, *model, side_context, result.side_rows[t]);
+    }
     lap(local.metrics);
+    if (g == 0 && keeps_generation0_) generation0 = std::move(model);
 
-    if (g < generations_) policy_.record(state, Dataset(std::move(samples), Provenance{static_cast<std::int32_t>(g), Origin::kSynthetic}));
+    if (g < generations_) {
+      policy_.record(state, Dataset(std::move(samples), Provenance{static_cast<std::int32_t>(g), Origin::kSynthetic}));
+      if (hooks && hooks->checkpoint_due && hooks->save && hooks->checkpoint_due(g)) {
+        ReplicateCheckpoint checkpoint;
+        checkpoint.replicate = replicate;
+        checkpoint.next_generation = g + 1;
+        checkpoint.values.assign(result.values.begin(),
+                                 result.values.begin() + static_cast<std::ptrdiff_t>((g + 1) * metrics));
+        checkpoint.composition = result.composition;
+        checkpoint.side_rows = result.side_rows;
+        checkpoint.state = state;
+        hooks->save(checkpoint);
+        start = Clock::now();  // the checkpoint's own time is no stage's
+      }
+    }
   }
   if (times) *times += local;
   return result;

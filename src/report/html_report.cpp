@@ -193,6 +193,7 @@ json report_data(const std::vector<RunData>& runs, const ReportOptions& options)
     data["composition"].push_back({{"run", r}, {"rows", rows}});
   }
   data["config_differences"] = config_differences(runs);
+  if (!options.sweep.is_null()) data["sweep"] = options.sweep;
   return data;
 }
 

@@ -75,6 +75,29 @@
     embed(div, { height: 240, layer, resolve: { scale: { y: 'shared' } } });
   });
 
+  // Sweep over two or more keys: per metric (and values of the leading keys), a heatmap of the mean
+  // at each cell's last generation over the last two keys.
+  if (data.sweep && data.sweep.heatmaps.length > 0) {
+    add(main, 'h2', {}, 'Heatmaps at the last generation');
+    add(main, 'p', { class: 'note' }, 'Each cell: the mean over replicates at the cell\'s last generation, over the last two swept keys.');
+    const order = (key) => (data.sweep.keys.find((k) => k.key === key) || { labels: [] }).labels;
+    data.sweep.heatmaps.forEach((h) => {
+      add(main, 'h3', {}, h.metric);
+      const div = add(main, 'div', { class: 'chart heatmap-chart', 'data-metric': h.metric });
+      const values = h.rows.map((r) => ({ x: r[0], y: r[1], mean: r[2], generation: r[3], cell: r[4] }));
+      const x = { field: 'x', type: 'ordinal', sort: order(h.x), title: h.x };
+      const y = { field: 'y', type: 'ordinal', sort: order(h.y), title: h.y };
+      embed(div, { height: Math.max(120, 40 * order(h.y).length), data: { values },
+        layer: [
+          { mark: { type: 'rect', tooltip: true },
+            encoding: { x, y, color: { field: 'mean', type: 'quantitative', title: h.metric },
+              tooltip: [{ field: 'cell' }, { field: 'generation' }, { field: 'mean', format: '.4g' }] } },
+          { mark: { type: 'text', baseline: 'middle' },
+            encoding: { x, y, text: { field: 'mean', type: 'quantitative', format: '.3g' } } },
+        ] });
+    });
+  }
+
   // Composition: one stacked-area chart per run.
   if (data.composition.some((c) => c.rows.length > 0)) {
     add(main, 'h2', {}, 'Training-set composition');

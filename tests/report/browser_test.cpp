@@ -3,7 +3,8 @@
 // data-render="done" with one rendered chart per chart container (each holding SVG marks with
 // path data), and Chromium must log no console message at all (the page logs nothing when all is
 // well; Vega's warnings and any error would show up here). A screenshot is saved beside the test
-// binary (report_single.png, report_compare.png). Skipped with a message when chromium is absent.
+// binary (report_single.png, report_compare.png, report_sweep.png); the sweep report must also draw
+// its heatmaps (rect marks). Skipped with a message when chromium is absent.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -135,8 +136,8 @@ test_samples = 100
       const std::string piece = b.dom.substr(starts[i], (i + 1 < starts.size() ? starts[i + 1] : b.dom.size()) - starts[i]);
       const std::string head = piece.substr(0, piece.find('>') + 1);
       EXPECT_THAT(piece, ::testing::HasSubstr("<svg")) << head;
-      EXPECT_TRUE(std::regex_search(piece, std::regex(R"re(class="mark-(line|area) role-mark[^"]*"[^>]*>\s*<path[^>]* d="M[-0-9.]+)re")))
-          << head << " has no drawn line or area";
+      EXPECT_TRUE(std::regex_search(piece, std::regex(R"re(class="mark-(line|area|rect) role-mark[^"]*"[^>]*>\s*<path[^>]* d="M[-0-9.]+)re")))
+          << head << " has no drawn line, area or heatmap cell";
     }
     last_charts_ = starts.size();
 
@@ -167,6 +168,16 @@ TEST_F(Browser_, ComparisonWithQuantileBandsRenders) {
                                (dir_ / "compare.html").string());
   ASSERT_EQ(outcome.exit_code, 0) << outcome.output;
   check_renders(dir_ / "compare.html", "report_compare.png");
+}
+
+TEST_F(Browser_, SweepReportWithHeatmapsRenders) {
+  const auto outcome = run_cli("sweep " + (dir_ / "config.toml").string() + " --quiet --grid loop.bias=1.0,0.8 --grid "
+                               "model.estimator=mle,unbiased --out " + (dir_ / "sweep").string());
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.output;
+  const std::string page = read_file(dir_ / "sweep/report.html");
+  EXPECT_THAT(page, ::testing::HasSubstr("heatmap"));
+  check_renders(dir_ / "sweep/report.html", "report_sweep.png");
+  EXPECT_GE(last_charts_, 2u * 8u + 4u);  // a line chart and a heatmap per metric, a composition per cell
 }
 
 }  // namespace

@@ -66,10 +66,17 @@ class Config {
   // All defaults, nothing user-set.
   Config();
 
+  // What a config file may hold besides the option table's keys.
+  enum class SweepTable {
+    kRefuse,  // a [sweep] table is an error that points to `ouro sweep` (`ouro run`)
+    kIgnore,  // a [sweep] table is skipped; `ouro sweep` reads it itself (ouro/sweep/grid.hpp)
+  };
+
   // Parses a TOML file; throws ConfigError (syntax, unknown key, type, range) or IoError.
-  static Config from_file(const std::filesystem::path& path);
+  static Config from_file(const std::filesystem::path& path, SweepTable sweep = SweepTable::kRefuse);
   // Parses TOML text; `source` names it in messages.
-  static Config from_string(std::string_view toml_text, std::string_view source = "<string>");
+  static Config from_string(std::string_view toml_text, std::string_view source = "<string>",
+                            SweepTable sweep = SweepTable::kRefuse);
 
   // Applies one `key=value` override (value is a TOML literal; a bare word is taken as a string).
   void set(std::string_view assignment);

@@ -27,6 +27,9 @@ Band parse_band(const std::string& name);
 struct ReportOptions {
   Band band = Band::kStandardError;
   std::string title;  // default: "ouroboros report: <run names>"
+  // A sweep's page data (sweep_report.hpp): {"keys": [{key, labels}], "heatmaps": [{metric, x, y,
+  // rows: [x label, y label, mean at the last generation, that generation, cell]}]}; null: none.
+  nlohmann::json sweep = nullptr;
 };
 
 // The data the page draws from (also what the tests inspect): runs (name, info, config, timings),

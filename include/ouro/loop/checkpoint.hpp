@@ -1,0 +1,60 @@
+// Checkpoints of a run in progress: what `ouro run --resume` continues a killed run from.
+//
+// A replicate's checkpoint is everything its loop needs to go on exactly where it stopped: the
+// metric values, training-set composition and side-table rows of the generations it finished, and the LoopState
+// (the data sets later generations can still read). Nothing else is needed, because every random
+// stream of generation g is keyed by (seed, purpose, replicate, g) and the test set is redrawn from
+// its own stream; a replicate continued from a checkpoint therefore computes the same bytes as one
+// that was never stopped. A checkpoint of a finished replicate holds only its results.
+//
+// Files are binary in the machine's own byte order (they resume a run on the machine family that
+// wrote it; they are not an exchange format), start with a magic word and the run's shape, end with
+// a trailer, and are written through AtomicFile: a killed writer leaves the previous checkpoint or
+// none, never a torn one. Doubles are stored as their bits, so a value survives exactly.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ouro/loop/loop_policy.hpp"
+#include "ouro/loop/recorder.hpp"
+
+namespace ouro {
+
+struct ReplicateCheckpoint {
+  std::size_t replicate = 0;
+  std::size_t next_generation = 0;            // generations [0, next_generation) are done
+  std::vector<double> values;                 // their values, next_generation * metrics entries
+  std::vector<CompositionCount> composition;  // their training-set composition, in order
+  std::vector<std::string> side_rows;         // their rows of each side table (ReplicateResult::side_rows)
+  LoopState state;                            // after S_{next_generation - 1} was recorded; empty when finished
+
+  bool finished(std::size_t generations) const { return next_generation == generations + 1; }
+  ReplicateResult result() const { return {replicate, values, composition, side_rows}; }
+};
+
+// The checkpoint files of one run folder, OUT/.partial/replicate-<r>.ckpt.
+class CheckpointStore {
+ public:
+  // `metrics` and `generations` are the run's shape; a file of another shape is refused on load.
+  CheckpointStore(std::filesystem::path dir, std::size_t metrics, std::size_t generations);
+
+  const std::filesystem::path& dir() const { return dir_; }
+  std::filesystem::path path(std::size_t replicate) const;
+
+  // Replaces the replicate's checkpoint atomically. Thread-safe for distinct replicates.
+  void save(const ReplicateCheckpoint& checkpoint) const;
+  // The replicate's checkpoint, or nothing when it has none. Throws DataError naming the file when
+  // it is not a checkpoint of this run's shape.
+  std::optional<ReplicateCheckpoint> load(std::size_t replicate) const;
+
+ private:
+  std::filesystem::path dir_;
+  std::size_t metrics_;
+  std::size_t generations_;
+};
+
+}  // namespace ouro

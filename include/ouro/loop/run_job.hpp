@@ -1,0 +1,134 @@
+// RunJob: one experiment run into one output folder, from the resolved Config to run.json, with
+// checkpoints that let a killed run continue exactly where it stopped.
+//
+// This is the whole of `ouro run` below the command line, and what `ouro sweep` runs for each cell:
+// the constructor validates the config (building the Experiment); open() checks the output folder
+// (a finished run, an interrupted one, or nothing) and, when resuming, checks that the folder was
+// started with the same resolved config; run_replicate() runs one replicate (from its checkpoint
+// when it has one) and may be called from many threads; finish() writes the run's files and removes
+// the checkpoints.
+//
+// Checkpoints live in OUT/.partial/: config.json (the resolved config the run was started with) and
+// one replicate-<r>.ckpt per replicate that finished or was checkpointed part-way (checkpoint.hpp).
+// A finished replicate is always kept; a replicate in progress is checkpointed every N generations
+// or every S seconds of its own work (CheckpointInterval). Because every random stream is keyed by
+// (seed, purpose, replicate, generation), the files a resumed run writes are the same bytes as an
+// uninterrupted run's; only run.json's timings (and threads, if changed) differ.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "ouro/core/config.hpp"
+#include "ouro/loop/checkpoint.hpp"
+#include "ouro/loop/experiment.hpp"
+#include "ouro/loop/recorder.hpp"
+
+namespace ouro {
+
+// What to do with an output folder that already holds a run (finished or interrupted).
+enum class ExistingRun {
+  kRefuse,  // error naming --resume (interrupted) or --force (finished)
+  kResume,  // continue an interrupted run; a finished one is left as it is
+  kForce,   // discard whatever is there and start afresh
+};
+
+// When a replicate in progress is checkpointed (a finished replicate always is).
+struct CheckpointInterval {
+  std::size_t generations = 0;  // > 0: after every this many generations
+  double seconds = 0.0;         // > 0: after the first generation that ends this long after the last checkpoint
+  // "N" (generations), "Ns" (seconds of the replicate's own work, e.g. "30s") or "0" (finished
+  // replicates only). Throws ConfigError naming `flag` and the text otherwise.
+  static CheckpointInterval parse(std::string_view text, std::string_view flag = "--checkpoint-every");
+  bool enabled() const { return generations > 0 || seconds > 0.0; }
+};
+
+struct RunJobOptions {
+  std::filesystem::path out_dir;
+  std::string config_file;            // echoed in run.json
+  int threads = 1;                    // resolved; echoed in run.json (never changes results)
+  ExistingRun existing = ExistingRun::kRefuse;
+  CheckpointInterval checkpoint{0, 30.0};
+  nlohmann::json extra_info;          // merged into run.json (e.g. the sweep cell); null: nothing
+  // Called after each replicate checkpoint is saved (any thread), with the replicate and whether
+  // it finished. The CLI's test hook uses it to stop a run at a known point.
+  std::function<void(std::size_t replicate, bool finished)> on_checkpoint;
+};
+
+// Resolved configs that differ only in these keys describe the same results.
+bool is_execution_key(std::string_view key);
+
+// The first key (in option-table order) whose value differs between two resolved configs (as
+// Config::to_json writes them), ignoring execution keys; empty when they describe the same run.
+// `a_value`/`b_value` get the two values as JSON text.
+std::string first_config_difference(const nlohmann::json& a, const nlohmann::json& b, std::string* a_value = nullptr,
+                                    std::string* b_value = nullptr);
+
+class RunJob {
+ public:
+  // Validates `config` (builds the Experiment); throws ConfigError/DataError naming the key or
+  // file. Touches no file, so that a sweep can check every cell before it starts any.
+  RunJob(Config config, RunJobOptions options);
+  // Checks and prepares `out_dir` (see ExistingRun); loads what a resumed run has finished. Throws
+  // IoError naming the folder, or ConfigError naming the first config key that differs from the
+  // one the folder was started with; out_dir is left as it was when it throws.
+  void open();
+  ~RunJob();
+  RunJob(const RunJob&) = delete;
+  RunJob& operator=(const RunJob&) = delete;
+
+  // True when out_dir already held the finished run (with --resume): there is nothing to do and
+  // finish() writes nothing.
+  bool already_finished() const { return already_finished_; }
+  const Experiment& experiment() const { return *experiment_; }
+  const Recorder& recorder() const { return *recorder_; }
+  const std::filesystem::path& out_dir() const { return options_.out_dir; }
+  std::size_t replicates() const { return experiment_->replicates(); }
+  // Replicates still to run, ascending; the others were finished before a resume.
+  const std::vector<std::size_t>& pending() const { return pending_; }
+  // Replicates that continue from a checkpoint taken part-way.
+  std::size_t resumed_in_progress() const { return resumed_in_progress_; }
+
+  // Runs one pending replicate, checkpointing it, and hands its result to the recorder.
+  // Thread-safe for distinct replicates.
+  void run_replicate(std::size_t replicate);
+
+  // Writes metrics.csv, theory.csv, composition.csv, side tables and run.json (last), then removes
+  // OUT/.partial. Every pending replicate must have run. Returns run.json's content.
+  nlohmann::json finish();
+
+ private:
+  void prepare_folder(const nlohmann::json& resolved);
+  void load_finished_replicates();
+
+  RunJobOptions options_;
+  std::chrono::steady_clock::time_point wall_start_;
+  double setup_seconds_ = 0.0;
+  std::unique_ptr<Experiment> experiment_;
+  std::unique_ptr<CheckpointStore> store_;
+  std::unique_ptr<Recorder> recorder_;
+  bool opened_ = false;
+  bool already_finished_ = false;
+  std::vector<std::size_t> pending_;
+  std::vector<bool> has_progress_;  // a part-way checkpoint exists for replicate r
+  std::size_t resumed_in_progress_ = 0;
+  std::vector<StageTimes> stage_times_;
+  std::once_flag loop_started_;
+  std::chrono::steady_clock::time_point loop_start_;
+};
+
+// Opens `job`, runs every pending replicate on `threads` threads (on_replicate_done after each, any
+// thread) and finishes it: `ouro run` in one call.
+nlohmann::json run_job(RunJob& job, int threads, const std::function<void()>& on_replicate_done = {});
+
+}  // namespace ouro

@@ -1,0 +1,304 @@
+// One run into one output folder, resumable: see run_job.hpp.
+#include "ouro/loop/run_job.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include <spdlog/spdlog.h>
+
+#include "ouro/core/error.hpp"
+#include "ouro/core/parallel.hpp"
+#include "ouro/io/atomic_file.hpp"
+
+namespace ouro {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+constexpr const char* kPartial = ".partial";
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+nlohmann::json read_json(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  OURO_CHECK(in.is_open(), IoError, "cannot open '{}'", path.string());
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    return nlohmann::json::parse(text.str());
+  } catch (const nlohmann::json::exception& e) {
+    throw DataError(fmt::format("{}: not valid JSON: {}", path.string(), e.what()));
+  }
+}
+
+void write_json(const fs::path& path, const nlohmann::json& value) {
+  AtomicFile file(path);
+  file.stream() << value.dump(2) << '\n';
+  file.commit();
+}
+
+// The value at a dotted key of nested JSON; null when absent.
+nlohmann::json at_key(const nlohmann::json& root, std::string_view key) {
+  const nlohmann::json* node = &root;
+  while (!key.empty()) {
+    const auto dot = key.find('.');
+    const std::string part(key.substr(0, dot));
+    if (!node->is_object() || !node->contains(part)) return nullptr;
+    node = &(*node)[part];
+    key = dot == std::string_view::npos ? std::string_view() : key.substr(dot + 1);
+  }
+  return *node;
+}
+
+// AtomicFile temporaries ("<name>.tmp-<pid>") of a process that was killed before it committed.
+void remove_stale_temporaries(const fs::path& dir) {
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    if (it->is_regular_file() && it->path().filename().string().find(".tmp-") != std::string::npos) {
+      fs::remove(it->path(), ec);
+    }
+  }
+}
+
+void remove_all_or_throw(const fs::path& path) {
+  std::error_code ec;
+  fs::remove_all(path, ec);
+  OURO_CHECK(!ec, IoError, "cannot remove '{}': {}", path.string(), ec.message());
+}
+
+}  // namespace
+
+CheckpointInterval CheckpointInterval::parse(std::string_view text, std::string_view flag) {
+  CheckpointInterval interval;
+  const bool seconds = !text.empty() && text.back() == 's';
+  const std::string_view number = seconds ? text.substr(0, text.size() - 1) : text;
+  double value = -1.0;
+  const auto [end, ec] = std::from_chars(number.data(), number.data() + number.size(), value);
+  OURO_CHECK(ec == std::errc() && end == number.data() + number.size() && std::isfinite(value) && value >= 0.0 &&
+                 (seconds || value == std::floor(value)),
+             ConfigError,
+             "{} {}: expected a number of generations (e.g. 10), of seconds (e.g. 30s) or 0 (checkpoint finished "
+             "replicates only)", flag, text);
+  if (seconds) interval.seconds = value;
+  else interval.generations = static_cast<std::size_t>(value);
+  return interval;
+}
+
+bool is_execution_key(std::string_view key) { return key == "run.threads"; }
+
+std::string first_config_difference(const nlohmann::json& a, const nlohmann::json& b, std::string* a_value,
+                                    std::string* b_value) {
+  for (const Option& option : option_table()) {
+    if (is_execution_key(option.key)) continue;
+    const nlohmann::json va = at_key(a, option.key);
+    const nlohmann::json vb = at_key(b, option.key);
+    if (va != vb) {
+      if (a_value) *a_value = va.is_null() ? "(unset)" : va.dump();
+      if (b_value) *b_value = vb.is_null() ? "(unset)" : vb.dump();
+      return std::string(option.key);
+    }
+  }
+  return "";
+}
+
+RunJob::RunJob(Config config, RunJobOptions options) : options_(std::move(options)), wall_start_(Clock::now()) {
+  experiment_ = std::make_unique<Experiment>(std::move(config));
+  setup_seconds_ = seconds_since(wall_start_);
+  store_ = std::make_unique<CheckpointStore>(options_.out_dir / kPartial, experiment_->metric_names().size(),
+                                             experiment_->generations());
+}
+
+void RunJob::open() {
+  OURO_CHECK(!opened_, Error, "internal: RunJob opened twice");
+  prepare_folder(experiment_->config().to_json());
+  opened_ = true;
+}
+
+RunJob::~RunJob() = default;
+
+void RunJob::prepare_folder(const nlohmann::json& resolved) {
+  const fs::path& out = options_.out_dir;
+  const fs::path partial = out / kPartial;
+  const bool finished = fs::exists(out / "run.json");
+  const bool interrupted = fs::exists(partial);
+
+  // Refuses to continue a folder that was started with another config, naming the first key.
+  const auto check_same = [&](const nlohmann::json& stored, const fs::path& where) {
+    std::string was, now;
+    const std::string key = first_config_difference(stored, resolved, &was, &now);
+    OURO_CHECK(key.empty(), ConfigError,
+               "--resume: '{}' was started with {} = {}, this config has {} = {}; resume with the config it was "
+               "started with, or start over with --force", where.string(), key, was, key, now);
+  };
+
+  if (finished) {
+    if (options_.existing == ExistingRun::kRefuse) {
+      throw IoError(fmt::format("'{}' already holds a finished run; choose another --out or pass --force to "
+                                "overwrite it", out.string()));
+    }
+    if (options_.existing == ExistingRun::kResume) {
+      check_same(read_json(out / "run.json").value("config", nlohmann::json()), out / "run.json");
+      already_finished_ = true;
+      // A run killed after run.json but before its checkpoints were removed.
+      if (interrupted) remove_all_or_throw(partial);
+      return;
+    }
+  }
+  if (interrupted && !finished && options_.existing == ExistingRun::kRefuse) {
+    throw IoError(fmt::format("'{}' holds an interrupted run ({}); continue it with --resume, or start over with "
+                              "--force", out.string(), partial.string()));
+  }
+
+  std::error_code ec;
+  fs::create_directories(out, ec);
+  OURO_CHECK(!ec, IoError, "cannot create output folder '{}': {}", out.string(), ec.message());
+  if (options_.existing == ExistingRun::kForce) {
+    // A forced rerun must not leave the old run.json standing beside half-written new files, nor
+    // a report of the previous results, nor the previous checkpoints.
+    fs::remove(out / "run.json", ec);
+    fs::remove(out / "report.html", ec);
+    remove_all_or_throw(partial);
+  }
+  remove_stale_temporaries(out);
+
+  bool resuming = false;
+  if (options_.existing == ExistingRun::kResume && fs::exists(partial / "config.json")) {
+    const nlohmann::json stored = read_json(partial / "config.json");
+    OURO_CHECK(stored.value("version", "") == OURO_VERSION, ConfigError,
+               "--resume: '{}' was started by ouro {}, this is ouro {}; finish it with that version or start over "
+               "with --force", partial.string(), stored.value("version", "(unknown)"), OURO_VERSION);
+    check_same(stored.value("config", nlohmann::json()), partial / "config.json");
+    resuming = true;
+  }
+  fs::create_directories(partial, ec);
+  OURO_CHECK(!ec, IoError, "cannot create checkpoint folder '{}': {}", partial.string(), ec.message());
+  remove_stale_temporaries(partial);
+  if (!resuming) write_json(partial / "config.json", {{"version", OURO_VERSION}, {"config", resolved}});
+
+  const std::size_t replicates = experiment_->replicates();
+  has_progress_.assign(replicates, false);
+  stage_times_.assign(replicates, StageTimes{});
+  std::size_t finished_count = 0;
+  for (std::size_t r = 0; r < replicates; ++r) {
+    if (!resuming) {
+      pending_.push_back(r);
+      continue;
+    }
+    const std::optional<ReplicateCheckpoint> checkpoint = store_->load(r);
+    if (checkpoint && checkpoint->finished(experiment_->generations())) {
+      ++finished_count;
+      continue;
+    }
+    pending_.push_back(r);
+    if (checkpoint) {
+      has_progress_[r] = true;
+      ++resumed_in_progress_;
+    }
+  }
+  if (resuming) {
+    spdlog::log(finished_count + resumed_in_progress_ > 0 ? spdlog::level::info : spdlog::level::debug, "resuming '{}': {} of {} replicates finished, {} continue from a checkpoint", out.string(),
+                 finished_count, replicates, resumed_in_progress_);
+  }
+}
+
+void RunJob::load_finished_replicates() {
+  // The recorder (and its open files) exists only while the run is running, so that a sweep can
+  // prepare many cells without holding their files open.
+  recorder_ = std::make_unique<Recorder>(options_.out_dir, experiment_->metric_names(), experiment_->generations(),
+                                         experiment_->replicates(),
+                                         LoopPolicy(LoopSettings::from(experiment_->config())).composition_is_shared(),
+                                         experiment_->side_tables());
+  std::size_t next = 0;
+  for (std::size_t r = 0; r < experiment_->replicates(); ++r) {
+    if (next < pending_.size() && pending_[next] == r) {
+      ++next;
+      continue;
+    }
+    std::optional<ReplicateCheckpoint> checkpoint = store_->load(r);
+    OURO_CHECK(checkpoint && checkpoint->finished(experiment_->generations()), IoError,
+               "{}: the checkpoint of finished replicate {} disappeared during the run", store_->path(r).string(), r);
+    recorder_->add(checkpoint->result());
+  }
+  loop_start_ = Clock::now();
+}
+
+void RunJob::run_replicate(std::size_t replicate) {
+  OURO_CHECK(opened_ && !already_finished_, Error, "internal: run_replicate on a run not opened or finished");
+  std::call_once(loop_started_, [this] { load_finished_replicates(); });
+
+  std::optional<ReplicateCheckpoint> resume;
+  if (has_progress_[replicate]) resume = store_->load(replicate);
+  const CheckpointInterval& interval = options_.checkpoint;
+  auto last_checkpoint = Clock::now();
+  ReplicateHooks hooks;
+  hooks.resume_from = resume ? &*resume : nullptr;
+  if (interval.enabled()) {
+    // Generation positions are absolute (g + 1 divisible by N), so they do not move on resume.
+    hooks.checkpoint_due = [&](std::size_t g) {
+      if (interval.generations > 0 && (g + 1) % interval.generations == 0) return true;
+      return interval.seconds > 0.0 && seconds_since(last_checkpoint) >= interval.seconds;
+    };
+    hooks.save = [&](const ReplicateCheckpoint& checkpoint) {
+      store_->save(checkpoint);
+      last_checkpoint = Clock::now();
+      spdlog::debug("{}: replicate {} checkpointed after generation {}", options_.out_dir.string(), replicate,
+                    checkpoint.next_generation - 1);
+      if (options_.on_checkpoint) options_.on_checkpoint(replicate, false);
+    };
+  }
+  ReplicateResult result = experiment_->run_replicate(replicate, &stage_times_[replicate], &hooks);
+  resume.reset();
+
+  ReplicateCheckpoint done;
+  done.replicate = replicate;
+  done.next_generation = experiment_->generations() + 1;
+  done.values = result.values;
+  done.composition = result.composition;
+  done.side_rows = result.side_rows;
+  store_->save(done);
+  recorder_->add(std::move(result));
+  if (options_.on_checkpoint) options_.on_checkpoint(replicate, true);
+}
+
+nlohmann::json RunJob::finish() {
+  OURO_CHECK(opened_, Error, "internal: RunJob finished before it was opened");
+  if (already_finished_) return read_json(options_.out_dir / "run.json");
+  std::call_once(loop_started_, [this] { load_finished_replicates(); });
+  StageTimes stages;
+  for (const StageTimes& t : stage_times_) stages += t;
+  const Config& config = experiment_->config();
+  nlohmann::json info;
+  info["version"] = OURO_VERSION;
+  info["config_file"] = options_.config_file;
+  info["config"] = config.to_json();
+  info["seed"] = static_cast<std::uint64_t>(config.integer("run.seed"));
+  info["threads"] = options_.threads;
+  info["metrics"] = experiment_->metric_names();
+  if (!options_.extra_info.is_null()) info.update(options_.extra_info);
+  info["timings_seconds"] = {{"wall", seconds_since(wall_start_)},
+                             {"experiment_setup", setup_seconds_},
+                             {"loop_wall", seconds_since(loop_start_)},
+                             {"worker_stages", stages.to_json()}};
+  recorder_->finish(experiment_->theory(), info);
+  // run.json is in place: the run is finished, and its checkpoints have served.
+  remove_all_or_throw(options_.out_dir / kPartial);
+  return info;
+}
+
+nlohmann::json run_job(RunJob& job, int threads, const std::function<void()>& on_replicate_done) {
+  job.open();
+  if (job.already_finished()) return job.finish();
+  const std::vector<std::size_t>& pending = job.pending();
+  parallel_for(pending.size(), threads, [&](std::size_t i) {
+    job.run_replicate(pending[i]);
+    if (on_replicate_done) on_replicate_done();
+  });
+  return job.finish();
+}
+
+}  // namespace ouro

@@ -1,0 +1,253 @@
+// The sweep grid: axes from [sweep] and --grid, their checks, and the cells: see grid.hpp.
+#include "ouro/sweep/grid.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+#include "ouro/core/error.hpp"
+#include "ouro/loop/run_job.hpp"
+
+namespace ouro {
+namespace {
+
+std::string where_of(const toml::source_region& region, const std::filesystem::path& file) {
+  return fmt::format("{}:{}:{}", file.string(), region.begin.line, region.begin.column);
+}
+
+std::string literal_of(const toml::node& node) {
+  std::ostringstream out;
+  if (const auto* a = node.as_array()) out << *a;
+  else if (const auto* t = node.as_table()) out << *t;
+  else node.visit([&](auto&& v) { out << v; });
+  return out.str();
+}
+
+// Splits "v1,v2" at commas outside brackets and quotes.
+std::vector<std::string> split_values(std::string_view text) {
+  std::vector<std::string> out;
+  std::string current;
+  int depth = 0;
+  char quote = 0;
+  for (const char c : text) {
+    if (quote) {
+      if (c == quote) quote = 0;
+    } else if (c == '"' || c == '\'') {
+      quote = c;
+    } else if (c == '[' || c == '{') {
+      ++depth;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    } else if (c == ',' && depth == 0) {
+      out.push_back(current);
+      current.clear();
+      continue;
+    }
+    current += c;
+  }
+  out.push_back(current);
+  for (std::string& value : out) {
+    value.erase(0, value.find_first_not_of(' '));
+    value.erase(value.find_last_not_of(' ') + 1);
+  }
+  return out;
+}
+
+std::string label_of(const Value& value) {
+  if (const auto* s = std::get_if<std::string>(&value)) return *s;
+  return render_value(value);
+}
+
+nlohmann::json json_at(const nlohmann::json& root, std::string_view key) {
+  const nlohmann::json* node = &root;
+  while (!key.empty()) {
+    const auto dot = key.find('.');
+    node = &node->at(std::string(key.substr(0, dot)));
+    key = dot == std::string_view::npos ? std::string_view() : key.substr(dot + 1);
+  }
+  return *node;
+}
+
+void check_key(std::string_view key, std::string_view where) {
+  if (!find_option(key)) {
+    // Config::set's message carries the "did you mean" suggestion; it is reused here.
+    try {
+      Config().set(std::string(key) + "=0");
+    } catch (const ConfigError& e) {
+      const std::string message = e.what();
+      const auto at = message.find("unknown key");
+      throw ConfigError(fmt::format("{}: sweep grid: {}", where, at == std::string::npos ? message : message.substr(at)));
+    }
+  }
+  OURO_CHECK(!is_execution_key(key), ConfigError,
+             "{}: sweep grid: {} never changes results, so it cannot be swept; set the threads with --threads", where,
+             key);
+}
+
+}  // namespace
+
+SweepGrid SweepGrid::from_file(const std::filesystem::path& config_file) {
+  std::ifstream in(config_file, std::ios::binary);
+  OURO_CHECK(in.good(), IoError, "cannot open config file '{}'", config_file.string());
+  std::ostringstream text;
+  text << in.rdbuf();
+  toml::table table;
+  try {
+    table = toml::parse(text.str(), config_file.string());
+  } catch (const toml::parse_error& e) {
+    throw ConfigError(fmt::format("{}:{}:{}: TOML syntax error: {}", config_file.string(), e.source().begin.line,
+                                  e.source().begin.column, e.description()));
+  }
+  SweepGrid grid;
+  const toml::node* node = table.get("sweep");
+  if (!node) return grid;
+  const toml::table* sweep = node->as_table();
+  OURO_CHECK(sweep, ConfigError, "{}: sweep must be a table of \"section.key\" = [values...]",
+             where_of(node->source(), config_file));
+  // toml++ keeps keys sorted; the axes follow the file's order instead.
+  std::vector<std::pair<const toml::key*, const toml::node*>> entries;
+  for (auto&& [key, value] : *sweep) entries.emplace_back(&key, &value);
+  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+    const auto& pa = a.first->source().begin;
+    const auto& pb = b.first->source().begin;
+    return pa.line != pb.line ? pa.line < pb.line : pa.column < pb.column;
+  });
+  for (const auto& [key, value] : entries) {
+    const std::string where = where_of(key->source(), config_file);
+    const std::string name(key->str());
+    OURO_CHECK(!value->is_table(), ConfigError,
+               "{}: sweep grid: '{}' is a table; write a swept key in quotes with its section, e.g. "
+               "\"loop.bias\" = [1.0, 0.8]", where, name);
+    check_key(name, where);
+    const auto* array = value->as_array();
+    OURO_CHECK(array, ConfigError, "{}: sweep grid: {} = {}: expected a list of values, e.g. [1.0, 0.8]", where, name,
+               literal_of(*value));
+    GridAxis axis{name, where, {}, {}, {}};
+    for (const toml::node& element : *array) axis.literals.push_back(literal_of(element));
+    grid.axes_.push_back(std::move(axis));
+  }
+  return grid;
+}
+
+void SweepGrid::add_argument(std::string_view argument, std::string_view where_given) {
+  const auto eq = argument.find('=');
+  OURO_CHECK(eq != std::string_view::npos && eq > 0, ConfigError,
+             "--grid {}: expected key=v1,v2,..., e.g. --grid loop.bias=1.0,0.8", argument);
+  std::string key(argument.substr(0, eq));
+  key.erase(key.find_last_not_of(' ') + 1);
+  const std::string where = where_given.empty() ? fmt::format("--grid {}", argument) : std::string(where_given);
+  check_key(key, where);
+  GridAxis axis{key, where, split_values(argument.substr(eq + 1)), {}, {}};
+  resolved_ = false;
+  for (GridAxis& existing : axes_) {
+    if (existing.key == key) {
+      existing = std::move(axis);
+      return;
+    }
+  }
+  axes_.push_back(std::move(axis));
+}
+
+void SweepGrid::resolve(const Config& base) {
+  for (GridAxis& axis : axes_) {
+    OURO_CHECK(!axis.literals.empty(), ConfigError, "{}: sweep grid: {} has no values", axis.where, axis.key);
+    axis.labels.clear();
+    axis.values.clear();
+    for (const std::string& literal : axis.literals) {
+      OURO_CHECK(!literal.empty(), ConfigError, "{}: sweep grid: {} has an empty value", axis.where, axis.key);
+      Config config = base;
+      try {
+        config.set(axis.key + "=" + literal);
+      } catch (const ConfigError& e) {
+        // Config::set names the key and value; the message says where the grid came from.
+        std::string message = e.what();
+        if (message.starts_with("--set: ")) message = message.substr(7);
+        throw ConfigError(fmt::format("{}: sweep grid: {}", axis.where, message));
+      }
+      const std::string label = label_of(config.value(axis.key));
+      OURO_CHECK(std::find(axis.labels.begin(), axis.labels.end(), label) == axis.labels.end(), ConfigError,
+                 "{}: sweep grid: {} lists the value {} twice", axis.where, axis.key, label);
+      axis.labels.push_back(label);
+      axis.values.push_back(json_at(config.to_json(), axis.key));
+    }
+  }
+  resolved_ = true;
+}
+
+std::size_t SweepGrid::cell_count() const {
+  std::size_t count = 1;
+  for (const GridAxis& axis : axes_) count *= axis.literals.size();
+  return count;
+}
+
+std::vector<std::size_t> SweepGrid::choices(std::size_t cell) const {
+  std::vector<std::size_t> out(axes_.size());
+  for (std::size_t a = axes_.size(); a-- > 0;) {
+    out[a] = cell % axes_[a].literals.size();
+    cell /= axes_[a].literals.size();
+  }
+  return out;
+}
+
+Config SweepGrid::cell_config(const Config& base, std::size_t cell) const {
+  OURO_CHECK(resolved_, Error, "internal: sweep grid used before resolve()");
+  Config config = base;
+  const auto choice = choices(cell);
+  for (std::size_t a = 0; a < axes_.size(); ++a) config.set(axes_[a].key + "=" + axes_[a].literals[choice[a]]);
+  return config;
+}
+
+std::string SweepGrid::cell_label(std::size_t cell) const {
+  std::string out;
+  const auto choice = choices(cell);
+  for (std::size_t a = 0; a < axes_.size(); ++a) {
+    if (!out.empty()) out += ',';
+    out += axes_[a].key + "=" + axes_[a].labels[choice[a]];
+  }
+  return out;
+}
+
+std::string SweepGrid::cell_folder(std::size_t cell) const {
+  const std::size_t width = std::to_string(cell_count() - 1).size();
+  std::string index = std::to_string(cell);
+  index.insert(0, width - index.size(), '0');
+  std::string label = cell_label(cell);
+  for (char& c : label) {
+    const bool safe = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                      c == '_' || c == '=' || c == ',' || c == '+' || c == '-';
+    if (!safe) c = '_';
+  }
+  if (label.size() > 96) label.resize(96);
+  return label.empty() ? index : index + "-" + label;
+}
+
+nlohmann::json SweepGrid::to_json() const {
+  nlohmann::json out = nlohmann::json::array();
+  for (const GridAxis& axis : axes_) out.push_back({{"key", axis.key}, {"values", axis.values}, {"labels", axis.labels}});
+  return out;
+}
+
+Shard Shard::parse(std::string_view text) {
+  const auto slash = text.find('/');
+  Shard shard;
+  bool ok = slash != std::string_view::npos;
+  if (ok) {
+    const std::string_view i = text.substr(0, slash);
+    const std::string_view n = text.substr(slash + 1);
+    const auto a = std::from_chars(i.data(), i.data() + i.size(), shard.index);
+    const auto b = std::from_chars(n.data(), n.data() + n.size(), shard.count);
+    ok = !i.empty() && !n.empty() && a.ec == std::errc() && a.ptr == i.data() + i.size() && b.ec == std::errc() &&
+         b.ptr == n.data() + n.size();
+  }
+  OURO_CHECK(ok, ConfigError, "--shard {}: expected i/N, e.g. --shard 0/4 (shards are numbered from 0)", text);
+  OURO_CHECK(shard.count >= 1 && shard.index < shard.count, ConfigError,
+             "--shard {}: the shard index must be below the shard count (0 to {} for {} shards)", text,
+             shard.count == 0 ? 0 : shard.count - 1, shard.count);
+  return shard;
+}
+
+}  // namespace ouro

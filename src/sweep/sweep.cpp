@@ -1,0 +1,379 @@
+// Running, resuming and merging sweeps: see sweep.hpp.
+#include "ouro/sweep/sweep.hpp"
+
+#include <atomic>
+#include <chrono>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
+
+#include "ouro/core/error.hpp"
+#include "ouro/core/parallel.hpp"
+#include "ouro/io/atomic_file.hpp"
+
+namespace ouro {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+json read_json(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  OURO_CHECK(in.is_open(), IoError, "cannot open '{}'", path.string());
+  std::stringstream text;
+  text << in.rdbuf();
+  try {
+    return json::parse(text.str());
+  } catch (const json::exception& e) {
+    throw DataError(fmt::format("{}: not valid JSON: {}", path.string(), e.what()));
+  }
+}
+
+void write_json(const fs::path& path, const json& value) {
+  AtomicFile file(path);
+  file.stream() << value.dump(2) << '\n';
+  file.commit();
+}
+
+std::string csv_field(const std::string& text) {
+  if (text.find_first_of(",\"\n") == std::string::npos) return text;
+  std::string out = "\"";
+  for (const char c : text) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+json make_plan(const Config& base, const SweepGrid& grid, const SweepOptions& options) {
+  json cells = json::array();
+  for (std::size_t c = 0; c < grid.cell_count(); ++c) {
+    json values = json::object();
+    const auto choice = grid.choices(c);
+    for (std::size_t a = 0; a < grid.axes().size(); ++a) values[grid.axes()[a].key] = grid.axes()[a].values[choice[a]];
+    cells.push_back({{"index", c}, {"folder", "cells/" + grid.cell_folder(c)}, {"label", grid.cell_label(c)},
+                     {"values", values}});
+  }
+  json here = json::array();
+  for (std::size_t c = 0; c < grid.cell_count(); ++c) {
+    if (!options.shard || options.shard->holds(c)) here.push_back(c);
+  }
+  json plan = {{"version", OURO_VERSION},
+               {"config_file", options.config_file},
+               {"base_config", base.to_json()},
+               {"grid", grid.to_json()},
+               {"cells", cells},
+               {"shard", options.shard ? json{{"index", options.shard->index}, {"count", options.shard->count}} : json()},
+               {"cells_here", here}};
+  return plan;
+}
+
+// Why two plans do not describe the same sweep ("" when they do); `a_name`/`b_name` name them.
+std::string plan_difference(const json& a, const json& b, const std::string& a_name, const std::string& b_name) {
+  if (a.value("version", "") != b.value("version", "")) {
+    return fmt::format("{} was written by ouro {}, {} by ouro {}", a_name, a.value("version", "?"), b_name,
+                       b.value("version", "?"));
+  }
+  std::string va, vb;
+  const std::string key = first_config_difference(a.at("base_config"), b.at("base_config"), &va, &vb);
+  if (!key.empty()) return fmt::format("the base config differs: {} has {} = {}, {} has {} = {}", a_name, key, va, b_name, key, vb);
+  const json& ga = a.at("grid");
+  const json& gb = b.at("grid");
+  for (std::size_t i = 0; i < std::max(ga.size(), gb.size()); ++i) {
+    if (i >= ga.size() || i >= gb.size() || ga[i].at("key") != gb[i].at("key")) {
+      return fmt::format("the grid differs: axis {} is {} in {} and {} in {}", i + 1,
+                         i < ga.size() ? ga[i]["key"].dump() : "absent", a_name,
+                         i < gb.size() ? gb[i]["key"].dump() : "absent", b_name);
+    }
+    if (ga[i].at("values") != gb[i].at("values")) {
+      return fmt::format("the grid differs: {} = {} in {}, {} in {}", ga[i]["key"].get<std::string>(),
+                         ga[i]["values"].dump(), a_name, gb[i]["values"].dump(), b_name);
+    }
+  }
+  return "";
+}
+
+void remove_all_or_throw(const fs::path& path) {
+  std::error_code ec;
+  fs::remove_all(path, ec);
+  OURO_CHECK(!ec, IoError, "cannot remove '{}': {}", path.string(), ec.message());
+}
+
+}  // namespace
+
+json load_sweep_plan(const fs::path& dir) {
+  OURO_CHECK(fs::is_directory(dir), IoError, "'{}' is not a folder", dir.string());
+  if (!fs::exists(dir / "sweep.json")) {
+    if (fs::exists(dir / ".partial" / "sweep.json")) {
+      throw IoError(fmt::format("'{}' holds an unfinished sweep; finish it with `ouro sweep ... --out {} --resume`",
+                                dir.string(), dir.string()));
+    }
+    if (fs::exists(dir / "run.json")) {
+      throw IoError(fmt::format("'{}' is a run folder, not a sweep (no sweep.json)", dir.string()));
+    }
+    throw IoError(fmt::format("'{}' is not a sweep folder: it has no sweep.json", dir.string()));
+  }
+  json plan = read_json(dir / "sweep.json");
+  for (const char* field : {"version", "base_config", "grid", "cells", "cells_here"}) {
+    OURO_CHECK(plan.contains(field), DataError, "{}: not a sweep.json written by ouro (no \"{}\")",
+               (dir / "sweep.json").string(), field);
+  }
+  return plan;
+}
+
+void write_sweep_csv(const fs::path& out_dir, const json& plan, const std::vector<std::size_t>& cells) {
+  AtomicFile file(out_dir / "sweep.csv");
+  std::ostream& out = file.stream();
+  out << "cell";
+  for (const json& axis : plan.at("grid")) out << ',' << csv_field(axis.at("key").get<std::string>());
+  out << ",replicate,generation,metric,value\n";
+  std::string line;
+  std::string rows;
+  std::string prefix;
+  for (const std::size_t c : cells) {
+    const json& cell = plan.at("cells").at(c);
+    prefix = std::to_string(c);
+    const json& values = cell.at("values");
+    for (const json& axis : plan.at("grid")) {
+      const std::string key = axis.at("key");
+      std::string label;
+      for (std::size_t v = 0; v < axis.at("values").size(); ++v) {
+        if (axis["values"][v] == values.at(key)) label = axis.at("labels").at(v).get<std::string>();
+      }
+      prefix += ',' + csv_field(label);
+    }
+    prefix += ',';
+    const fs::path metrics = out_dir / cell.at("folder").get<std::string>() / "metrics.csv";
+    std::ifstream in(metrics, std::ios::binary);
+    OURO_CHECK(in.is_open(), IoError, "sweep.csv: cannot read '{}'", metrics.string());
+    std::getline(in, line);
+    OURO_CHECK(line == "replicate,generation,metric,value", DataError,
+               "{}: not a metrics.csv written by ouro (wrong header)", metrics.string());
+    // Each row of the cell's metrics.csv, prefixed with the cell and its settings, streamed through
+    // a bounded buffer: the cells' files may be far larger than memory should hold.
+    while (std::getline(in, line)) {
+      rows += prefix;
+      rows += line;
+      rows += '\n';
+      if (rows.size() >= (std::size_t{1} << 20)) {
+        out.write(rows.data(), static_cast<std::streamsize>(rows.size()));
+        rows.clear();
+      }
+    }
+    OURO_CHECK(in.eof(), IoError, "sweep.csv: reading '{}' failed", metrics.string());
+  }
+  out.write(rows.data(), static_cast<std::streamsize>(rows.size()));
+  file.commit();
+}
+
+SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOptions& options) {
+  const auto start = Clock::now();
+  OURO_CHECK(!grid.empty(), ConfigError,
+             "{}: nothing to sweep: add a [sweep] table (\"loop.bias\" = [1.0, 0.8]) or --grid key=v1,v2",
+             options.config_file);
+  const fs::path& out = options.out_dir;
+  const fs::path partial = out / ".partial";
+  SweepOutcome outcome;
+  outcome.plan = make_plan(base, grid, options);
+  json& plan = outcome.plan;
+
+  // The folder: a finished sweep, an interrupted one, or nothing.
+  bool resuming = false;
+  if (fs::exists(out / "sweep.json")) {
+    if (options.existing == ExistingRun::kRefuse) {
+      throw IoError(fmt::format("'{}' already holds a finished sweep; choose another --out or pass --force to "
+                                "overwrite it", out.string()));
+    }
+    if (options.existing == ExistingRun::kResume) {
+      const json stored = read_json(out / "sweep.json");
+      const std::string why = plan_difference(stored, plan, (out / "sweep.json").string(), "this sweep");
+      OURO_CHECK(why.empty(), ConfigError, "--resume: {}; resume with the config it was started with, or start over "
+                 "with --force", why);
+      outcome.already_finished = true;
+      outcome.plan = stored;
+      return outcome;
+    }
+  }
+  if (fs::exists(partial / "sweep.json")) {
+    if (options.existing == ExistingRun::kRefuse) {
+      throw IoError(fmt::format("'{}' holds an interrupted sweep ({}); continue it with --resume, or start over with "
+                                "--force", out.string(), (partial / "sweep.json").string()));
+    }
+    if (options.existing == ExistingRun::kResume) {
+      const json stored = read_json(partial / "sweep.json");
+      std::string why = plan_difference(stored, plan, (partial / "sweep.json").string(), "this sweep");
+      if (why.empty() && stored.at("shard") != plan.at("shard")) {
+        why = fmt::format("it was started as shard {}, this is shard {}", stored.at("shard").dump(), plan.at("shard").dump());
+      }
+      OURO_CHECK(why.empty(), ConfigError, "--resume: {}; resume with the config it was started with, or start over "
+                 "with --force", why);
+      resuming = true;
+    }
+  }
+
+  // Every cell is set up (and so checked) before any cell starts.
+  const std::vector<std::size_t> cells = plan.at("cells_here").get<std::vector<std::size_t>>();
+  outcome.cells = cells.size();
+  std::vector<std::unique_ptr<RunJob>> jobs(cells.size());
+  std::size_t total = 0, done = 0;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const std::size_t c = cells[i];
+    const json& cell = plan["cells"][c];
+    const fs::path dir = out / cell.at("folder").get<std::string>();
+    const auto cell_error = [&](const Error& e) {
+      // The cell's values reach its config as --set overrides; the cell names them better.
+      std::string message = e.what();
+      if (message.starts_with("--set: ")) message.erase(0, 7);
+      return fmt::format("sweep cell {} ({}): {}", c, cell.at("label").get<std::string>(), message);
+    };
+    try {
+      Config config = grid.cell_config(base, c);
+      if (options.existing != ExistingRun::kForce && fs::exists(dir / "run.json")) {
+        // Finished before: skipped, once its config is seen to be this cell's.
+        std::string was, now;
+        const std::string key = first_config_difference(read_json(dir / "run.json").value("config", json()),
+                                                        config.to_json(), &was, &now);
+        OURO_CHECK(key.empty(), ConfigError, "'{}' holds a run with {} = {}, the cell has {} = {}; start over with --force",
+                   dir.string(), key, was, key, now);
+        // A cell killed after its run.json but before its checkpoints were removed.
+        remove_all_or_throw(dir / ".partial");
+        const auto replicates = static_cast<std::size_t>(config.integer("run.replicates"));
+        total += replicates;
+        done += replicates;
+        ++outcome.cells_skipped;
+        continue;
+      }
+      RunJobOptions job_options;
+      job_options.out_dir = dir;
+      job_options.config_file = options.config_file;
+      job_options.threads = options.threads;
+      job_options.existing = options.existing == ExistingRun::kForce ? ExistingRun::kForce : ExistingRun::kResume;
+      job_options.checkpoint = options.checkpoint;
+      job_options.extra_info = {{"sweep_cell", {{"index", c}, {"label", cell["label"]}, {"values", cell["values"]}}}};
+      job_options.on_checkpoint = options.on_checkpoint;
+      jobs[i] = std::make_unique<RunJob>(std::move(config), std::move(job_options));
+    } catch (const ConfigError& e) {
+      throw ConfigError(cell_error(e));
+    } catch (const DataError& e) {
+      throw DataError(cell_error(e));
+    }
+  }
+
+  std::error_code ec;
+  fs::create_directories(partial, ec);
+  OURO_CHECK(!ec, IoError, "cannot create sweep folder '{}': {}", partial.string(), ec.message());
+  if (options.existing == ExistingRun::kForce) {
+    for (const char* name : {"sweep.json", "sweep.csv", "report.html"}) fs::remove(out / name, ec);
+  }
+  if (!resuming) write_json(partial / "sweep.json", plan);
+  if (resuming) spdlog::info("resuming sweep '{}': {} of {} cells finished", out.string(), outcome.cells_skipped, cells.size());
+
+  // Tasks are (cell, replicate) pairs in cell order, so all threads share the cells' replicates and
+  // cells finish roughly in order; each cell finishes (writes its files) on the thread that ran its
+  // last replicate.
+  struct Task {
+    std::size_t job;
+    std::size_t replicate;
+  };
+  std::vector<Task> tasks;
+  std::vector<std::atomic<std::size_t>> remaining(cells.size());
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (!jobs[i]) continue;
+    jobs[i]->open();
+    total += jobs[i]->replicates();
+    done += jobs[i]->replicates() - jobs[i]->pending().size();
+    remaining[i] = jobs[i]->pending().size();
+    for (const std::size_t r : jobs[i]->pending()) tasks.push_back({i, r});
+  }
+  const auto finish_cell = [&](std::size_t i) {
+    jobs[i]->finish();
+    spdlog::debug("sweep cell {} finished: {}", cells[i], jobs[i]->out_dir().string());
+    jobs[i].reset();  // its experiment and recorder are no longer needed
+  };
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    if (jobs[i] && remaining[i] == 0) finish_cell(i);  // every replicate was finished before a resume
+  }
+  if (options.on_start) options.on_start(total, done);
+  parallel_for(tasks.size(), options.threads, [&](std::size_t t) {
+    const Task& task = tasks[t];
+    jobs[task.job]->run_replicate(task.replicate);
+    if (options.on_replicate_done) options.on_replicate_done();
+    if (--remaining[task.job] == 0) finish_cell(task.job);
+  });
+
+  write_sweep_csv(out, plan, cells);
+  plan["timings_seconds"] = {{"wall", std::chrono::duration<double>(Clock::now() - start).count()}};
+  write_json(out / "sweep.json", plan);
+  remove_all_or_throw(partial);
+  return outcome;
+}
+
+json merge_sweeps(const fs::path& out_dir, const std::vector<fs::path>& shards) {
+  OURO_CHECK(!shards.empty(), ConfigError, "merge: name at least one shard folder");
+  std::vector<json> plans;
+  for (const fs::path& dir : shards) plans.push_back(load_sweep_plan(dir));
+  for (std::size_t s = 1; s < shards.size(); ++s) {
+    const std::string why = plan_difference(plans[0], plans[s], fmt::format("'{}'", shards[0].string()),
+                                            fmt::format("'{}'", shards[s].string()));
+    OURO_CHECK(why.empty(), ConfigError, "merge: the shards are not parts of one sweep: {}", why);
+  }
+  const std::size_t count = plans[0].at("cells").size();
+  std::map<std::size_t, std::size_t> owner;  // cell -> shard
+  for (std::size_t s = 0; s < shards.size(); ++s) {
+    for (const std::size_t c : plans[s].at("cells_here").get<std::vector<std::size_t>>()) {
+      const auto [it, fresh] = owner.emplace(c, s);
+      OURO_CHECK(fresh, ConfigError, "merge: cell {} ({}) is in both '{}' and '{}'", c,
+                 plans[s]["cells"][c]["label"].get<std::string>(), shards[it->second].string(), shards[s].string());
+    }
+  }
+  std::vector<std::string> missing;
+  for (std::size_t c = 0; c < count; ++c) {
+    if (!owner.contains(c)) missing.push_back(fmt::format("{} ({})", c, plans[0]["cells"][c]["label"].get<std::string>()));
+  }
+  OURO_CHECK(missing.empty(), ConfigError, "merge: {} of {} cells are in no shard given: {}", missing.size(), count,
+             fmt::join(missing, ", "));
+  for (const auto& [c, s] : owner) {
+    const fs::path run = shards[s] / plans[s]["cells"][c]["folder"].get<std::string>() / "run.json";
+    OURO_CHECK(fs::exists(run), IoError, "merge: cell {} of '{}' is not finished ({} is missing)", c,
+               shards[s].string(), run.string());
+  }
+  std::error_code ec;
+  OURO_CHECK(!fs::exists(out_dir) || fs::is_empty(out_dir), IoError,
+             "merge: '{}' is not empty; merge into a new folder", out_dir.string());
+  fs::create_directories(out_dir / "cells", ec);
+  OURO_CHECK(!ec, IoError, "merge: cannot create '{}': {}", (out_dir / "cells").string(), ec.message());
+  for (const auto& [c, s] : owner) {
+    const std::string folder = plans[s]["cells"][c]["folder"];
+    const fs::path from = shards[s] / folder;
+    const fs::path to = out_dir / folder;
+    // Hard links cost no space; another file system gets copies.
+    fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::create_hard_links, ec);
+    if (ec) {
+      ec.clear();
+      fs::remove_all(to, ec);
+      fs::copy(from, to, fs::copy_options::recursive, ec);
+    }
+    OURO_CHECK(!ec, IoError, "merge: cannot copy '{}' to '{}': {}", from.string(), to.string(), ec.message());
+  }
+  json plan = plans[0];
+  plan["shard"] = nullptr;
+  json here = json::array();
+  for (std::size_t c = 0; c < count; ++c) here.push_back(c);
+  plan["cells_here"] = here;
+  json from = json::array();
+  for (const fs::path& dir : shards) from.push_back(dir.string());
+  plan["merged_from"] = from;
+  plan.erase("timings_seconds");
+  write_sweep_csv(out_dir, plan, here.get<std::vector<std::size_t>>());
+  write_json(out_dir / "sweep.json", plan);
+  return plan;
+}
+
+}  // namespace ouro

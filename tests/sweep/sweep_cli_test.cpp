@@ -1,0 +1,293 @@
+// `ouro sweep`, `ouro merge` and `ouro run --resume` end to end through the real executable: a 2 x 2
+// sweep killed part-way (SIGKILL, at a known checkpoint through the OURO_TEST_KILL_AFTER_CHECKPOINTS
+// hook, or from outside at whatever moment) and resumed equals the uninterrupted sweep byte for
+// byte; so does a killed and resumed run; shards merged equal the whole; bad input ends with a
+// message naming the key, value or folder and a non-zero exit.
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "support/cli_runner.hpp"
+
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+using ouro::testing::Outcome;
+using ouro::testing::run_cli;
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+fs::path scratch(const std::string& name) {
+  const fs::path dir = fs::temp_directory_path() / ("ouro_sweep_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  return dir;
+}
+
+// `ouro ARGS` with the SIGKILL test hook armed after `checkpoints` checkpoints.
+Outcome run_killed(const std::string& arguments, int checkpoints) {
+  const std::string command = "OURO_TEST_KILL_AFTER_CHECKPOINTS=" + std::to_string(checkpoints) + " " +
+                              std::string(OURO_CLI) + " " + arguments + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  std::string output;
+  char buffer[4096];
+  while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
+  const int status = pclose(pipe);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+const char* kBase = R"(
+[run]
+generations = 12
+replicates = 6
+seed = 7
+[truth]
+kind = "gaussian"
+mean = [0.0]
+cov = [[1.0]]
+[loop]
+initial = 20
+synthetic = 20
+keep = "accumulate"
+[metrics]
+test_samples = 50
+)";
+
+const char* kGrid = R"(
+[sweep]
+"loop.bias" = [1.0, 0.8]
+"model.estimator" = ["mle", "unbiased"]
+)";
+
+fs::path write_config(const fs::path& dir, const std::string& text, const std::string& name = "config.toml") {
+  std::ofstream(dir / name) << text;
+  return dir / name;
+}
+
+const std::vector<std::string> kCells = {"0-loop.bias=1.0,model.estimator=mle", "1-loop.bias=1.0,model.estimator=unbiased",
+                                         "2-loop.bias=0.8,model.estimator=mle", "3-loop.bias=0.8,model.estimator=unbiased"};
+
+void expect_same_sweep(const fs::path& a, const fs::path& b) {
+  EXPECT_EQ(read_file(a / "sweep.csv"), read_file(b / "sweep.csv"));
+  for (const std::string& cell : kCells) {
+    for (const char* file : {"metrics.csv", "theory.csv", "composition.csv"}) {
+      EXPECT_EQ(read_file(a / "cells" / cell / file), read_file(b / "cells" / cell / file)) << cell << "/" << file;
+    }
+    EXPECT_TRUE(fs::exists(b / "cells" / cell / "run.json")) << cell;
+    EXPECT_FALSE(fs::exists(b / "cells" / cell / ".partial")) << cell;
+  }
+}
+
+TEST(Sweep, WritesCellsTidyCsvPlanAndReport) {
+  const fs::path dir = scratch("whole");
+  const fs::path config = write_config(dir, std::string(kBase) + kGrid);
+  const Outcome outcome = run_cli("sweep " + config.string() + " --quiet --out " + (dir / "s").string());
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.output;
+  const std::string csv = read_file(dir / "s/sweep.csv");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "cell,loop.bias,model.estimator,replicate,generation,metric,value");
+  EXPECT_THAT(csv, HasSubstr("\n3,0.8,unbiased,5,12,"));
+  // 4 cells x 6 replicates x 13 generations x 8 metrics + header.
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 4 * 6 * 13 * 8 + 1);
+  const auto plan = nlohmann::json::parse(read_file(dir / "s/sweep.json"));
+  EXPECT_EQ(plan["cells"].size(), 4u);
+  EXPECT_EQ(plan["grid"][0]["key"], "loop.bias");
+  EXPECT_TRUE(plan["shard"].is_null());
+  const auto run = nlohmann::json::parse(read_file(dir / "s/cells" / kCells[2] / "run.json"));
+  EXPECT_EQ(run["config"]["loop"]["bias"], 0.8);
+  EXPECT_EQ(run["sweep_cell"]["index"], 2);
+  EXPECT_TRUE(fs::exists(dir / "s/report.html"));
+  EXPECT_THAT(read_file(dir / "s/report.html"), HasSubstr("heatmaps"));
+  EXPECT_FALSE(fs::exists(dir / "s/.partial"));
+
+  // The same grid from --grid, on a config without [sweep], and any thread count: the same bytes.
+  const fs::path base = write_config(dir, kBase, "base.toml");
+  ASSERT_EQ(run_cli("sweep " + base.string() + " --quiet --threads 1 --no-report --grid loop.bias=1.0,0.8 --grid "
+                    "model.estimator=mle,unbiased --out " + (dir / "g").string()).exit_code, 0);
+  expect_same_sweep(dir / "s", dir / "g");
+  // A finished sweep is refused, resumed as nothing to do, and the report rebuilt from it.
+  EXPECT_THAT(run_cli("sweep " + config.string() + " --quiet --out " + (dir / "s").string()).output,
+              HasSubstr("already holds a finished sweep"));
+  EXPECT_EQ(run_cli("sweep " + config.string() + " --quiet --resume --out " + (dir / "s").string()).exit_code, 0);
+  const Outcome report = run_cli("report " + (dir / "g").string() + " --quiet");
+  EXPECT_EQ(report.exit_code, 0) << report.output;
+  EXPECT_TRUE(fs::exists(dir / "g/report.html"));
+}
+
+TEST(Sweep, KilledAndResumedEqualsUninterrupted) {
+  const fs::path dir = scratch("resume");
+  const fs::path config = write_config(dir, std::string(kBase) + kGrid);
+  ASSERT_EQ(run_cli("sweep " + config.string() + " --quiet --no-report --out " + (dir / "whole").string()).exit_code, 0);
+
+  const std::string args = "sweep " + config.string() + " --quiet --no-report --checkpoint-every 4 --out " + (dir / "k").string();
+  // Killed three times at different points (part-way through replicates, between cells), then finished.
+  for (const int after : {5, 9, 14}) {
+    const Outcome killed = run_killed(args + " --resume --threads 2", after);
+    ASSERT_NE(killed.exit_code, 0) << "not killed after " << after << " checkpoints: " << killed.output;
+    EXPECT_FALSE(fs::exists(dir / "k/sweep.json"));
+    EXPECT_FALSE(fs::exists(dir / "k/sweep.csv"));
+  }
+  const Outcome refused = run_cli(args);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_THAT(refused.output, HasSubstr("--resume"));
+  const Outcome resumed = run_cli(args + " --resume --threads 1");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  expect_same_sweep(dir / "whole", dir / "k");
+  EXPECT_FALSE(fs::exists(dir / "k/.partial"));
+}
+
+TEST(Sweep, ShardsMergedEqualTheWhole) {
+  const fs::path dir = scratch("shards");
+  const fs::path config = write_config(dir, std::string(kBase) + kGrid);
+  const std::string sweep = "sweep " + config.string() + " --quiet --no-report --out ";
+  ASSERT_EQ(run_cli(sweep + (dir / "whole").string()).exit_code, 0);
+  ASSERT_EQ(run_cli(sweep + (dir / "s0").string() + " --shard 0/2").exit_code, 0);
+  ASSERT_EQ(run_cli(sweep + (dir / "s1").string() + " --shard 1/2").exit_code, 0);
+  const auto shard = nlohmann::json::parse(read_file(dir / "s1/sweep.json"));
+  EXPECT_EQ(shard["shard"]["index"], 1);
+  EXPECT_EQ(shard["cells_here"], nlohmann::json({1, 3}));
+  EXPECT_THAT(read_file(dir / "s1/sweep.csv"), ::testing::Not(HasSubstr("\n0,")));
+  const Outcome merged = run_cli("merge " + (dir / "m").string() + " " + (dir / "s1").string() + " " + (dir / "s0").string());
+  ASSERT_EQ(merged.exit_code, 0) << merged.output;
+  expect_same_sweep(dir / "whole", dir / "m");
+  EXPECT_TRUE(fs::exists(dir / "m/report.html"));
+  EXPECT_TRUE(nlohmann::json::parse(read_file(dir / "m/sweep.json"))["shard"].is_null());
+
+  // Overlapping, missing and mismatched shards, and folders that are not sweeps.
+  Outcome bad = run_cli("merge " + (dir / "m2").string() + " " + (dir / "s0").string() + " " + (dir / "whole").string());
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_THAT(bad.output, HasSubstr("is in both"));
+  bad = run_cli("merge " + (dir / "m3").string() + " " + (dir / "s0").string());
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_THAT(bad.output, HasSubstr("in no shard given: 1 (loop.bias=1.0,model.estimator=unbiased)"));
+  ASSERT_EQ(run_cli(sweep + (dir / "other").string() + " --shard 1/2 --set loop.synthetic=21").exit_code, 0);
+  bad = run_cli("merge " + (dir / "m4").string() + " " + (dir / "s0").string() + " " + (dir / "other").string());
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_THAT(bad.output, HasSubstr("loop.synthetic"));
+  EXPECT_THAT(bad.output, HasSubstr((dir / "other").string()));
+  bad = run_cli("merge " + (dir / "m5").string() + " " + (dir / "s0").string() + " " + (dir / "whole/cells" / kCells[0]).string());
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_THAT(bad.output, HasSubstr("is a run folder, not a sweep"));
+  bad = run_cli("merge " + (dir / "m6").string() + " " + dir.string());
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_THAT(bad.output, HasSubstr("not a sweep folder"));
+  EXPECT_FALSE(fs::exists(dir / "m6/sweep.json"));
+}
+
+TEST(RunResume, KilledAndResumedEqualsUninterrupted) {
+  const fs::path dir = scratch("run");
+  const fs::path config = write_config(dir, kBase);
+  ASSERT_EQ(run_cli("run " + config.string() + " --quiet --no-report --out " + (dir / "whole").string()).exit_code, 0);
+  const std::string args = "run " + config.string() + " --quiet --no-report --checkpoint-every 5 --out " + (dir / "k").string();
+  ASSERT_NE(run_killed(args + " --threads 2", 4).exit_code, 0);
+  EXPECT_TRUE(fs::exists(dir / "k/.partial"));
+  EXPECT_FALSE(fs::exists(dir / "k/run.json"));
+  Outcome refused = run_cli(args);
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_THAT(refused.output, HasSubstr("continue it with --resume, or start over with --force"));
+  refused = run_cli(args + " --resume --set loop.synthetic=21");
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_THAT(refused.output, HasSubstr("loop.synthetic = 20, this config has loop.synthetic = 21"));
+  ASSERT_NE(run_killed(args + " --resume --threads 1", 3).exit_code, 0);
+  const Outcome resumed = run_cli(args + " --resume --threads 3");  // threads never change results
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  for (const char* file : {"metrics.csv", "theory.csv", "composition.csv"}) {
+    EXPECT_EQ(read_file(dir / "whole" / file), read_file(dir / "k" / file)) << file;
+  }
+  EXPECT_FALSE(fs::exists(dir / "k/.partial"));
+  for (const auto& entry : fs::directory_iterator(dir / "k")) {
+    EXPECT_EQ(entry.path().filename().string().find(".tmp-"), std::string::npos) << entry.path();
+  }
+}
+
+TEST(RunResume, KilledFromOutsideAtAnyMomentResumesToTheSameBytes) {
+  const fs::path dir = scratch("outside");
+  const fs::path config = write_config(dir, kBase);
+  const std::string common = config.string() + " --quiet --no-report --set run.generations=400 --set run.replicates=8 ";
+  ASSERT_EQ(run_cli("run " + common + "--out " + (dir / "whole").string()).exit_code, 0);
+  // `timeout -s KILL` stops it after 0.3 s, wherever it is (it may also have finished by then).
+  const std::string killed = "timeout -s KILL 0.3 " + std::string(OURO_CLI) + " run " + common +
+                             "--checkpoint-every 25 --threads 1 --out " + (dir / "k").string() + " >/dev/null 2>&1";
+  (void)std::system(killed.c_str());
+  const Outcome resumed = run_cli("run " + common + "--resume --out " + (dir / "k").string());
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_EQ(read_file(dir / "whole/metrics.csv"), read_file(dir / "k/metrics.csv"));
+  EXPECT_EQ(read_file(dir / "whole/composition.csv"), read_file(dir / "k/composition.csv"));
+}
+
+struct BadSweep {
+  std::string name;
+  std::string config;  // appended to kBase
+  std::string flags;
+  std::string expected;
+};
+
+void PrintTo(const BadSweep& input, std::ostream* os) { *os << input.name; }
+
+class SweepBadInput : public ::testing::TestWithParam<BadSweep> {};
+
+TEST_P(SweepBadInput, ClearErrorNonZeroExitNothingStarted) {
+  const BadSweep& bad = GetParam();
+  const fs::path dir = scratch("bad_" + bad.name);
+  const fs::path config = write_config(dir, std::string(kBase) + bad.config);
+  const Outcome outcome = run_cli("sweep " + config.string() + " --quiet --out " + (dir / "s").string() + " " + bad.flags);
+  EXPECT_NE(outcome.exit_code, 0);
+  EXPECT_THAT(outcome.output, HasSubstr(bad.expected)) << outcome.output;
+  EXPECT_FALSE(fs::exists(dir / "s/sweep.json"));
+  EXPECT_FALSE(fs::exists(dir / "s/cells"));
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, SweepBadInput,
+    ::testing::Values(
+        BadSweep{"unknown_key", "[sweep]\n\"loop.bais\" = [1.0, 0.8]\n", "", "unknown key 'loop.bais' (did you mean 'loop.bias'?)"},
+        BadSweep{"unknown_grid_key", "", "--grid model.estimater=mle,unbiased", "unknown key 'model.estimater'"},
+        BadSweep{"wrong_type", "[sweep]\n\"loop.bias\" = [1.0, \"high\"]\n", "", "loop.bias = 'high': expected a number"},
+        BadSweep{"out_of_range", "", "--grid loop.bias=1.0,1.5", "loop.bias = 1.5"},
+        BadSweep{"bad_choice", "", "--grid model.estimator=mle,median", "one of mle|unbiased"},
+        BadSweep{"not_a_list", "[sweep]\n\"loop.bias\" = 0.8\n", "", "expected a list of values"},
+        BadSweep{"duplicate", "", "--grid loop.bias=0.8,0.8", "lists the value 0.8 twice"},
+        BadSweep{"threads", "", "--grid run.threads=1,2", "run.threads never changes results"},
+        BadSweep{"no_grid", "", "", "nothing to sweep"},
+        BadSweep{"bad_cell", "", "--grid loop.real_samples=0,10", "sweep cell 1 (loop.real_samples=10)"},
+        BadSweep{"shard_too_big", "", "--grid loop.bias=1.0,0.8 --shard 2/2", "--shard 2/2"},
+        BadSweep{"shard_malformed", "", "--grid loop.bias=1.0,0.8 --shard 1of2", "expected i/N"},
+        BadSweep{"checkpoint_malformed", "", "--grid loop.bias=1.0,0.8 --checkpoint-every 5m", "--checkpoint-every 5m"}),
+    [](const auto& info) { return info.param.name; });
+
+TEST(SweepBadInput, RunRefusesASweepTableAndResumeRefusesAnotherGrid) {
+  const fs::path dir = scratch("bad_mixed");
+  const fs::path config = write_config(dir, std::string(kBase) + kGrid);
+  Outcome outcome = run_cli("run " + config.string() + " --quiet --out " + (dir / "r").string());
+  EXPECT_NE(outcome.exit_code, 0);
+  EXPECT_THAT(outcome.output, HasSubstr("`ouro sweep"));
+  EXPECT_FALSE(fs::exists(dir / "r"));
+
+  const std::string args = "sweep " + config.string() + " --quiet --no-report --checkpoint-every 4 --out " + (dir / "s").string();
+  ASSERT_NE(run_killed(args, 6).exit_code, 0);
+  outcome = run_cli(args + " --resume --grid loop.bias=1.0,0.7");
+  EXPECT_NE(outcome.exit_code, 0);
+  EXPECT_THAT(outcome.output, HasSubstr("loop.bias = [1.0,0.8]"));
+  outcome = run_cli(args + " --resume --set loop.initial=21");
+  EXPECT_NE(outcome.exit_code, 0);
+  EXPECT_THAT(outcome.output, HasSubstr("loop.initial"));
+  outcome = run_cli(args + " --resume --shard 0/2");
+  EXPECT_NE(outcome.exit_code, 0);
+  EXPECT_THAT(outcome.output, HasSubstr("shard"));
+}
+
+}  // namespace
