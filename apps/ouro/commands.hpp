@@ -22,6 +22,8 @@ Subcommand add_metric_command(CLI::App& app);
 Subcommand add_report_command(CLI::App& app);
 Subcommand add_sweep_command(CLI::App& app);
 Subcommand add_merge_command(CLI::App& app);
+Subcommand add_threshold_command(CLI::App& app);
+Subcommand add_phase_command(CLI::App& app);
 
 // Writes run_dir/report.html at the end of `ouro run`; a failure is a warning on stderr, never an
 // error, because the run's results are already complete.

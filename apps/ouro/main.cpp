@@ -19,6 +19,8 @@ int main(int argc, char** argv) {
       ouro::cli::add_run_command(app),
       ouro::cli::add_sweep_command(app),
       ouro::cli::add_merge_command(app),
+      ouro::cli::add_threshold_command(app),
+      ouro::cli::add_phase_command(app),
       ouro::cli::add_options_command(app),
       ouro::cli::add_metric_command(app),
       ouro::cli::add_report_command(app),

@@ -1,0 +1,195 @@
+// `ouro phase CONFIG.toml --real 10,100,1000 --synthetic 100,900 [--bias 1,0.8] --metric NAME`:
+// MAD's phase diagram of a loop with real data every generation. Runs the grid [loop.bias,]
+// loop.real_samples x loop.synthetic as a sweep (cells, sweep.csv, sweep.json, resume, and a
+// report with one heatmap over real x synthetic per bias), then writes phase.csv: per cell and
+// metric the limit (mean over the last K generations) with its standard error, the closed-form
+// limit and the effective real sample size. ouro/sweep/phase.hpp; docs/phase.md.
+#include <algorithm>
+#include <cmath>
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <fmt/core.h>
+#include <fmt/ranges.h>
+#include <spdlog/spdlog.h>
+
+#include "cli_numbers.hpp"
+#include "commands.hpp"
+#include "logging.hpp"
+#include "progress_bar.hpp"
+#include "test_hooks.hpp"
+#include "ouro/core/error.hpp"
+#include "ouro/core/parallel.hpp"
+#include "ouro/loop/recorder.hpp"
+#include "ouro/metrics/metric.hpp"
+#include "ouro/report/sweep_report.hpp"
+#include "ouro/sweep/phase.hpp"
+#include "ouro/sweep/sweep.hpp"
+
+namespace ouro::cli {
+namespace {
+
+struct PhaseCommandOptions {
+  std::string config_path;
+  std::string real, synthetic, bias;
+  std::vector<std::string> metrics;
+  std::string generations, last;
+  std::string out_dir;
+  int replicates = 0;
+  int threads = -1;
+  std::vector<std::string> sets;
+  bool force = false;
+  bool resume = false;
+  std::string checkpoint_every = "30s";
+  bool quiet = false;
+  bool no_report = false;
+  std::string log_level;
+};
+
+std::string optional_text(const std::optional<double>& value) {
+  if (!value) return "";
+  std::string out;
+  append_number(out, *value);
+  return out;
+}
+
+int run_phase(const PhaseCommandOptions& options) {
+  configure_logging(options.log_level, options.quiet);
+  OURO_CHECK(!(options.force && options.resume), ConfigError,
+             "--force and --resume contradict each other: --force starts over, --resume continues");
+  Config base = Config::from_file(options.config_path);
+  for (const std::string& assignment : options.sets) base.set(assignment);
+  if (options.replicates > 0) base.set(fmt::format("run.replicates={}", options.replicates));
+  if (options.threads >= 0) base.set(fmt::format("run.threads={}", options.threads));
+  if (!options.generations.empty()) {
+    const std::int64_t g = parse_integer_flag("--generations", options.generations);
+    OURO_CHECK(g >= 1, ConfigError, "--generations {}: a limit needs at least one generation after 0", g);
+    base.set(fmt::format("run.generations={}", g));
+  }
+  check_phase_config(base);
+
+  // The metrics: known names, each once; the cells record exactly them unless the config names
+  // its own list, which must then hold them.
+  OURO_CHECK(!options.metrics.empty(), ConfigError, "--metric: name at least one metric (e.g. --metric mean_shift)");
+  const std::vector<std::string> known = metric_names();
+  for (std::size_t i = 0; i < options.metrics.size(); ++i) {
+    const std::string& m = options.metrics[i];
+    OURO_CHECK(std::find(known.begin(), known.end(), m) != known.end(), ConfigError,
+               "--metric {}: unknown metric; known: {}", m, fmt::join(known, ", "));
+    OURO_CHECK(std::find(options.metrics.begin(), options.metrics.begin() + i, m) == options.metrics.begin() + i,
+               ConfigError, "--metric {}: given twice", m);
+  }
+  const std::vector<std::string>& listed = base.texts("metrics.names");
+  if (listed.empty()) {
+    std::string list;
+    for (const std::string& m : options.metrics) list += fmt::format("{}\"{}\"", list.empty() ? "" : ",", m);
+    base.set(fmt::format("metrics.names=[{}]", list));
+  } else {
+    for (const std::string& m : options.metrics) {
+      if (std::find(listed.begin(), listed.end(), m) == listed.end()) {
+        base.fail("metrics.names", fmt::format("--metric {} is not among the metrics the config records; add it or "
+                                               "leave metrics.names empty", m));
+      }
+    }
+  }
+  const std::int64_t generations = base.integer("run.generations");
+  const std::size_t last = options.last.empty()
+                               ? static_cast<std::size_t>(std::max<std::int64_t>(1, generations / 4))
+                               : static_cast<std::size_t>(std::max<std::int64_t>(0, parse_integer_flag("--last", options.last)));
+  OURO_CHECK(last >= 1 && static_cast<std::int64_t>(last) <= generations + 1, ConfigError,
+             "--last {}: the limit averages the last K generations, 1 <= K <= run.generations + 1 = {}", options.last,
+             generations + 1);
+
+  SweepGrid grid = phase_grid({options.real, options.synthetic, options.bias});
+  grid.resolve(base);
+
+  SweepOptions sweep;
+  sweep.out_dir = options.out_dir;
+  if (sweep.out_dir.empty()) sweep.out_dir = std::filesystem::path("out") / std::filesystem::path(options.config_path).stem();
+  sweep.config_file = options.config_path;
+  sweep.threads = resolve_threads(static_cast<int>(base.integer("run.threads")));
+  sweep.existing = options.force ? ExistingRun::kForce : options.resume ? ExistingRun::kResume : ExistingRun::kRefuse;
+  sweep.checkpoint = CheckpointInterval::parse(options.checkpoint_every);
+  sweep.on_checkpoint = test_kill_hook();
+  std::unique_ptr<ProgressBar> progress;
+  sweep.on_start = [&](std::size_t total, std::size_t done) {
+    progress = std::make_unique<ProgressBar>(total, done, "replicates", progress_wanted(options.quiet));
+  };
+  sweep.on_replicate_done = [&] { progress->tick(); };
+
+  const auto start = std::chrono::steady_clock::now();
+  const SweepOutcome outcome = run_sweep(base, grid, sweep);
+  progress.reset();
+  const std::filesystem::path& out = sweep.out_dir;
+  if (!outcome.already_finished && !options.no_report) {
+    try {
+      report::write_sweep_report(out, out / "report.html", {});
+    } catch (const Error& e) {
+      spdlog::warn("report.html not written: {}", e.what());
+    }
+  }
+  // phase.csv is rebuilt from the cells every time (so --resume on a finished diagram, or another
+  // --last, rewrites it without rerunning anything).
+  const std::vector<PhaseRow> rows = phase_table(out, base, grid, options.metrics, last);
+  write_phase_csv(out / "phase.csv", rows);
+  for (const PhaseRow& row : rows) {
+    // The limit column is the g -> infinity value; the measured one averages generations that the
+    // loop may not have reached it by (it converges at a rate of about (synthetic / (real + synthetic))^2).
+    if (row.theory_limit && row.theory_window_mean &&
+        std::abs(*row.theory_window_mean - *row.theory_limit) > 0.01 * std::abs(*row.theory_limit)) {
+      spdlog::warn("real={} synthetic={} bias={} {}: the exact recursion averages {:.6g} over the last {} generations, "
+                   "{:.1f}% from its limit {:.6g}: the loop has not converged; raise --generations",
+                   row.real, row.synthetic, row.bias, row.metric, *row.theory_window_mean, last,
+                   100 * std::abs(*row.theory_window_mean / *row.theory_limit - 1), *row.theory_limit);
+    }
+  }
+  if (options.quiet) return 0;
+  fmt::print("{:>8} {:>9} {:>6} {:<12} {:>12} {:>10} {:>12} {:>10}\n", "real", "synthetic", "bias", "metric",
+             "limit_mean", "limit_se", "theory_limit", "eff_real");
+  for (const PhaseRow& row : rows) {
+    fmt::print("{:>8} {:>9} {:>6} {:<12} {:>12.6g} {:>10.3g} {:>12} {:>10}\n", row.real, row.synthetic, row.bias,
+               row.metric, row.limit_mean, row.limit_se, optional_text(row.theory_limit).substr(0, 12),
+               optional_text(row.effective_real_samples).substr(0, 10));
+  }
+  fmt::print("limit: mean over generations {}..{}; wrote {}/{{cells/, sweep.csv, sweep.json, phase.csv{}}} in {:.2f}s\n",
+             generations + 1 - static_cast<std::int64_t>(last), generations, out.string(),
+             options.no_report || outcome.already_finished ? "" : ", report.html",
+             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  return 0;
+}
+
+}  // namespace
+
+Subcommand add_phase_command(CLI::App& app) {
+  auto options = std::make_shared<PhaseCommandOptions>();
+  auto* sub = app.add_subcommand("phase", "MAD's phase diagram: the limit of a metric over real x synthetic sizes "
+                                          "(and bias) of a fresh-data loop, with theory and effective sample size");
+  sub->add_option("config", options->config_path, "Experiment config (TOML) with loop.real = fresh or fixed")
+      ->required();
+  sub->add_option("--real", options->real, "loop.real_samples values, e.g. 10,100,1000")->required();
+  sub->add_option("--synthetic", options->synthetic, "loop.synthetic values, e.g. 100,900")->required();
+  sub->add_option("--bias", options->bias, "loop.bias values, e.g. 1,0.8 (default: the config's)");
+  sub->add_option("--metric", options->metrics, "A metric of phase.csv (repeatable)")->required();
+  sub->add_option("--generations", options->generations, "Override run.generations");
+  sub->add_option("--last", options->last, "K: the limit is the mean over the last K generations (default G/4, at "
+                                            "least 1)");
+  sub->add_option("--out", options->out_dir, "Output folder (default: out/<config name>)");
+  sub->add_option("--replicates", options->replicates, "Override run.replicates")->check(CLI::PositiveNumber);
+  sub->add_option("--threads", options->threads, "Worker threads over all cells' replicates (0 = all cores)")
+      ->check(CLI::NonNegativeNumber);
+  sub->add_option("--set", options->sets, "Override a base config key: --set section.key=value (repeatable)");
+  sub->add_flag("--force", options->force, "Overwrite a finished or interrupted diagram in the output folder");
+  sub->add_flag("--resume", options->resume, "Continue an interrupted diagram (finished cells are skipped)");
+  sub->add_option("--checkpoint-every", options->checkpoint_every,
+                  "Checkpoint a replicate in progress every N generations or N seconds (e.g. 30s)")
+      ->capture_default_str();
+  sub->add_flag("--quiet", options->quiet, "No progress bar and no table");
+  sub->add_flag("--no-report", options->no_report, "Do not write report.html");
+  add_log_level_option(*sub, options->log_level);
+  return {sub, [options] { return run_phase(*options); }};
+}
+
+}  // namespace ouro::cli
