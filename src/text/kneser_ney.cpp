@@ -23,10 +23,13 @@ std::uint64_t mix(std::uint64_t x) {  // splitmix64 finaliser: packed ids are fa
 
 std::uint64_t pack(std::uint32_t node, TokenId word) { return (std::uint64_t{node} << 32) | word; }
 
-// One discount: clamp to [0, c]; an undefined ratio (no counts of that size) gives c / 2.
+// One discount, kept in (0, c]. An undefined ratio (no counts of that size) or a non-positive
+// estimate, which only tiny or collapsed corpora produce, falls back to c / 2 (KenLM's fallback
+// discounts 0.5, 1, 1.5): a discount of 0 would leave a context whose successors all share that
+// count without back-off mass, so every other word would get probability 0 after it.
 double clamp_discount(double value, double c) {
-  if (!std::isfinite(value)) return c / 2.0;
-  return std::clamp(value, 0.0, c);
+  if (!std::isfinite(value) || value <= 0.0) return c / 2.0;
+  return std::min(value, c);
 }
 
 Discounts estimate_discounts(const std::array<double, 5>& n) {

@@ -142,6 +142,27 @@ TEST_F(WikitextSlice, HigherOrderFitsTrainingTextBetter) {
   }
 }
 
+// A corpus whose count-of-counts make the D2 estimate negative (collapsed loops produce such
+// corpora). Bigram counts: <s>x, xy, y</s> twice (n2 = 3); <s>z, z</s> once (n1 = 2); <s>w, w</s>
+// three times for five words w (n3 = 10). Y = 2/8, D2 = 2 - 3Y*10/3 = -0.5: without the fallback
+// D2 = 0, context x (only successor y, count 2) keeps no back-off mass and p(z | x) = 0.
+TEST(KneserNey, NonPositiveDiscountFallsBackSoEveryWordKeepsMass) {
+  constexpr TokenId x = 3, y = 4, z = 5;
+  std::vector<std::vector<TokenId>> sentences{{x, y}, {x, y}, {z}};
+  for (TokenId w = 6; w <= 10; ++w) sentences.insert(sentences.end(), 3, {w});
+  const KneserNey m = KneserNey::train(sentences, 2, 11);
+  EXPECT_DOUBLE_EQ(m.discounts(2).d1, 0.25);
+  EXPECT_DOUBLE_EQ(m.discounts(2).d2, 1.0);  // the fallback c/2
+  EXPECT_DOUBLE_EQ(m.discounts(2).d3, 3.0);  // 3 - 0, at most c
+  const std::vector<TokenId> hx{x};
+  // alpha(y | x) = (2 - 1)/2, gamma(x) = 1/2: everything else comes from the unigram level.
+  EXPECT_GT(m.prob(hx, z), 0.0);
+  EXPECT_NEAR(m.prob(hx, y), 0.5 + 0.5 * m.prob(std::vector<TokenId>{}, y), 1e-12);
+  double total = 0;
+  for (TokenId w = 0; w < 11; ++w) total += m.prob(hx, w);
+  EXPECT_NEAR(total, 1.0, 1e-12);
+}
+
 TEST(KneserNey, BadInput) {
   const auto sentences = tiny();
   EXPECT_THROW(KneserNey::train(sentences, 1, 5), ConfigError);

@@ -7,8 +7,9 @@
 // distinct words seen to the left), except n-grams that begin with `<s>`, which cannot be extended
 // to the left and keep raw counts (KenLM's rule). Each order n has three discounts D1, D2, D3+
 // from its count-of-counts: Y = n1/(n1 + 2 n2), D1 = 1 - 2Y n2/n1, D2 = 2 - 3Y n3/n2,
-// D3+ = 3 - 4Y n4/n3 (a value that is undefined or outside [0, c] for lack of counts is clamped
-// to [0, c]; 0/0 becomes c/2).
+// D3+ = 3 - 4Y n4/n3 (a value above c is clamped to c; one that is undefined or not positive,
+// as tiny or collapsed corpora give, becomes c/2, KenLM's fallback 0.5, 1, 1.5, so every context
+// keeps back-off mass and every word a non-zero probability).
 //
 //   p(w | h) = max(c(hw) - D(c(hw)), 0) / c(h.) + gamma(h) p(w | h'),
 //   gamma(h) = (D1 N1(h.) + D2 N2(h.) + D3+ N3+(h.)) / c(h.),
