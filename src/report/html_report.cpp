@@ -139,15 +139,48 @@ std::string escape_html(std::string_view text) {
   return out;
 }
 
-// JSON inside <script>: "</" can only occur within a string, where "<\/" means the same.
+// JSON inside <script>: '<' can only occur within a JSON string, where "\u003c" means the same.
+// Escaping every one (not only "</") also defuses "<!--" and "<script", which switch the HTML
+// tokenizer's script states; generated texts are untrusted and may hold either.
 std::string script_safe(std::string_view text) {
   std::string out;
   out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    out += text[i];
-    if (text[i] == '<' && i + 1 < text.size() && text[i + 1] == '/') out += '\\';
+  for (const char c : text) {
+    if (c == '<') out += "\\u003c";
+    else out += c;
   }
   return out;
+}
+
+// A text run's generated texts, for the page's side-by-side columns: the selection load_run kept,
+// and what was left out, so the page can say so.
+json texts_entry(std::size_t run_index, const SampleTexts& texts) {
+  json cells = json::array();
+  for (const TextSample& t : texts.texts) cells.push_back({t.replicate, t.generation, t.sample, t.text, t.truncated});
+  return {{"run", run_index},
+          {"generations", texts.generations},
+          {"replicates", texts.replicates},
+          {"generations_in_run", texts.generations_in_run},
+          {"replicates_in_file", texts.replicates_in_file},
+          {"samples_in_file", texts.samples_in_file},
+          {"truncated", texts.truncated},
+          {"characters", texts.characters},
+          {"cells", cells}};
+}
+
+// The ppl_gen0 histogram of a few generations as shares of each generation's samples, so
+// generations (and runs) with different sample counts compare on one axis.
+json histogram_entry(std::size_t run_index, const PplHistogram& histogram) {
+  json rows = json::array();
+  for (const HistogramBin& bin : histogram.bins) {
+    const double total = histogram.totals.at(bin.generation);
+    rows.push_back({bin.generation, rounded(bin.low), rounded(bin.high), rounded(bin.count / total), bin.count});
+  }
+  json infinite = json::array();
+  for (const auto& [generation, count] : histogram.infinite) {
+    if (count > 0) infinite.push_back({generation, count});
+  }
+  return {{"run", run_index}, {"generations", histogram.generations}, {"rows", rows}, {"infinite", infinite}};
 }
 
 }  // namespace
@@ -193,6 +226,14 @@ json report_data(const std::vector<RunData>& runs, const ReportOptions& options)
     data["composition"].push_back({{"run", r}, {"rows", rows}});
   }
   data["config_differences"] = config_differences(runs);
+  data["texts"] = json::array();
+  data["histograms"] = json::array();
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    if (runs[r].texts) data["texts"].push_back(texts_entry(r, *runs[r].texts));
+    if (runs[r].ppl_histogram && !runs[r].ppl_histogram->bins.empty()) {
+      data["histograms"].push_back(histogram_entry(r, *runs[r].ppl_histogram));
+    }
+  }
   if (!options.sweep.is_null()) data["sweep"] = options.sweep;
   return data;
 }

@@ -54,7 +54,8 @@
     const rows = metric.rows.map((r) => ({ run: runNames[r[0]], generation: r[1], mean: r[2], low: r[3], high: r[4], n: r[5] }));
     const theory = metric.theory.map((r) => ({ run: runNames[r[0]], generation: r[1], theory: r[2] }));
     const yScale = metric.log ? { type: 'log' } : { zero: false };
-    const x = { field: 'generation', type: 'quantitative', title: 'generation' };
+    // Generations are whole numbers: no 0.1 steps on the axis of a short run.
+    const x = { field: 'generation', type: 'quantitative', title: 'generation', axis: { tickMinStep: 1, format: 'd' } };
     const color = { field: 'run', type: 'nominal', scale: colorScale, legend: multi ? { title: 'run' } : null };
     const layer = [
       { data: { values: rows.filter((r) => r.low !== null && r.high !== null) },
@@ -109,11 +110,120 @@
       const values = c.rows.map((r) => ({ generation: r[0], layer: data.layers[r[1]], order: r[1], rows: r[2] }));
       embed(div, { height: 200, data: { values },
         mark: { type: 'area', tooltip: true },
-        encoding: { x: { field: 'generation', type: 'quantitative' },
+        encoding: { x: { field: 'generation', type: 'quantitative', axis: { tickMinStep: 1, format: 'd' } },
           y: { field: 'rows', type: 'quantitative', stack: 'zero', title: 'training rows' },
           color: { field: 'layer', type: 'nominal', scale: { domain: data.layers }, title: 'provenance' },
           order: { field: 'order' } } });
     });
+  }
+
+  // Text runs: the histogram of per-sample perplexity under the generation-0 model, one chart per
+  // run, the first, middle and last generation overlaid (as Shumailov et al. 2024, figure 1).
+  if (data.histograms.length > 0) {
+    add(main, 'h2', {}, 'Perplexity of generated text under the generation-0 model');
+    add(main, 'p', { class: 'note' },
+      'Share of each generation\'s samples by their perplexity under the replicate\'s generation-0 model ' +
+      '(log bins, 20 per decade, summed over replicates) for the first, middle and last generation; ' +
+      'compare Shumailov et al. 2024, figure 1. Menu (…): export SVG or PNG.');
+    data.histograms.forEach((h) => {
+      if (multi) add(main, 'h3', {}, runNames[h.run]);
+      const div = add(main, 'div', { class: 'chart histogram-chart', 'data-run': runNames[h.run] });
+      const values = h.rows.map((r) => ({ generation: r[0], low: r[1], high: r[2], share: r[3], count: r[4] }));
+      embed(div, { height: 240, data: { values },
+        mark: { type: 'rect', opacity: 0.45, tooltip: true },
+        encoding: {
+          x: { field: 'low', type: 'quantitative', scale: { type: 'log' }, title: 'perplexity under the generation-0 model (log scale)' },
+          x2: { field: 'high' },
+          y: { field: 'share', type: 'quantitative', stack: null, title: 'share of the generation\'s samples' },
+          // Blue, orange, green: distinguishable where the translucent bars overlap (orange and red are not).
+          color: { field: 'generation', type: 'nominal', title: 'generation',
+            scale: { domain: h.generations, range: ['#4c78a8', '#f58518', '#54a24b'] } },
+          tooltip: [{ field: 'generation' }, { field: 'low', title: 'from', format: '.4g' },
+            { field: 'high', title: 'to', format: '.4g' }, { field: 'count', title: 'samples' },
+            { field: 'share', format: '.3f' }] } });
+      if (h.infinite.length > 0) {
+        add(main, 'p', { class: 'note' }, 'Not drawn, infinite perplexity (a token the generation-0 model gives ' +
+          'probability 0): ' + h.infinite.map((i) => i[1] + ' samples of generation ' + i[0]).join(', ') + '.');
+      }
+    });
+  }
+
+  // Text runs: generated texts with generations side by side. Texts are untrusted, so they only
+  // ever enter the page through textContent.
+  if (data.texts.length > 0) textSection(data.texts);
+
+  function labelledSelect(parent, label, name) {
+    const wrap = add(parent, 'label', { class: 'text-control' }, label + ' ');
+    return add(wrap, 'select', { name });
+  }
+  function fillSelect(select, options) {
+    select.replaceChildren();
+    options.forEach(([value, label]) => add(select, 'option', { value: String(value) }, label));
+  }
+  // What the embedded selection leaves out of the run's samples.jsonl, in words.
+  function textLimits(entry, sampleCount) {
+    const parts = [];
+    if (entry.replicates.length < entry.replicates_in_file) {
+      parts.push(entry.replicates.length + ' of ' + entry.replicates_in_file + ' replicates');
+    }
+    if (sampleCount < entry.samples_in_file) parts.push('the first ' + sampleCount + ' of ' + entry.samples_in_file + ' samples');
+    if (entry.generations.length < entry.generations_in_run) {
+      parts.push(entry.generations.length + ' of ' + entry.generations_in_run + ' generations (the first, the last and evenly spaced ones)');
+    }
+    let text = parts.length === 0 ? 'Every text the run saved is shown.' : 'Embedded in this page: ' + parts.join(', ') + '.';
+    if (entry.truncated > 0) {
+      text += ' ' + entry.truncated + (entry.truncated === 1 ? ' text is' : ' texts are') + ' cut at ' +
+        entry.characters + ' characters (marked “[cut]”).';
+    }
+    return text;
+  }
+  function textSection(entries) {
+    add(main, 'h2', {}, 'Generated text');
+    add(main, 'p', { class: 'note' },
+      'Synthetic samples of one replicate, one column per generation (left: generation 0), so the drift reads ' +
+      'across a row. A line break is a sentence end (</s>).');
+    const section = add(main, 'section', { id: 'generated-text' });
+    const controls = add(section, 'div', { class: 'text-controls' });
+    const runSelect = entries.length > 1 ? labelledSelect(controls, 'run', 'text-run') : null;
+    const replicateSelect = labelledSelect(controls, 'replicate', 'text-replicate');
+    const sampleSelect = labelledSelect(controls, 'sample', 'text-sample');
+    const limits = add(section, 'p', { class: 'note text-limits' });
+    const grid = add(section, 'div', { class: 'text-grid' });
+    let entry = entries[0];
+
+    function render() {
+      grid.replaceChildren();
+      const replicate = Number(replicateSelect.value);
+      const sample = sampleSelect.value === 'all' ? null : Number(sampleSelect.value);
+      const last = entry.generations_in_run - 1;
+      entry.generations.forEach((g) => {
+        const column = add(grid, 'div', { class: 'text-column', 'data-generation': String(g) });
+        add(column, 'h4', {}, 'generation ' + g + (g === last && g > 0 ? ' (last)' : ''));
+        const cells = entry.cells.filter((c) => c[0] === replicate && c[1] === g && (sample === null || c[2] === sample));
+        if (cells.length === 0) add(column, 'p', { class: 'note' }, 'no saved text');
+        cells.forEach((c) => {
+          const cell = add(column, 'div', { class: 'text-cell', 'data-sample': String(c[2]) });
+          if (sample === null) add(cell, 'div', { class: 'text-label' }, 'sample ' + c[2]);
+          const body = add(cell, 'div', { class: 'text-body' }, c[3]);
+          if (c[4]) add(body, 'span', { class: 'text-cut' }, ' … [cut]');
+        });
+      });
+    }
+    function selectRun(index) {
+      entry = entries[index];
+      fillSelect(replicateSelect, entry.replicates.map((r) => [r, String(r)]));
+      const samples = [...new Set(entry.cells.map((c) => c[2]))].sort((a, b) => a - b);
+      fillSelect(sampleSelect, [['all', 'all']].concat(samples.map((i) => [i, String(i)])));
+      limits.textContent = textLimits(entry, samples.length);
+      render();
+    }
+    if (runSelect) {
+      fillSelect(runSelect, entries.map((e, i) => [i, runNames[e.run]]));
+      runSelect.addEventListener('change', () => selectRun(Number(runSelect.value)));
+    }
+    replicateSelect.addEventListener('change', render);
+    sampleSelect.addEventListener('change', render);
+    selectRun(0);
   }
 
   // Runs: settings, timings, config.

@@ -1,90 +1,28 @@
 // Reading a run folder back (see run_data.hpp). The CSV files are the recorder's own simple
-// format (no quoting, one record per line), so a strict splitter is enough and any deviation is
-// reported with its line rather than guessed around.
+// format (no quoting, one record per line), so a strict splitter (csv_reader.hpp) is enough and any
+// deviation is reported with its line rather than guessed around. A text run's side outputs are read
+// by text_samples.cpp.
 #include "ouro/report/run_data.hpp"
 
-#include <charconv>
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <limits>
 #include <set>
-#include <sstream>
 #include <string_view>
 #include <unordered_map>
 
 #include <fmt/format.h>
 
 #include "ouro/core/error.hpp"
+#include "csv_reader.hpp"
 
 namespace ouro::report {
 namespace {
 
 namespace fs = std::filesystem;
 
-// Generations beyond this are refused as a corrupt field rather than allocated.
-constexpr std::size_t kMaxGeneration = 10'000'000;
-
-class CsvReader {
- public:
-  CsvReader(const fs::path& path, std::string_view expected_header) : path_(path), in_(path) {
-    OURO_CHECK(in_.is_open(), IoError, "{}: cannot open (is '{}' a folder written by `ouro run`?)", path.string(),
-               path.parent_path().string());
-    std::string header;
-    OURO_CHECK(static_cast<bool>(std::getline(in_, header)), DataError, "{}: empty file, expected the header '{}'",
-               path.string(), expected_header);
-    if (!header.empty() && header.back() == '\r') header.pop_back();
-    OURO_CHECK(header == expected_header, DataError, "{}:1: header is '{}', expected '{}'", path.string(), header,
-               expected_header);
-    columns_ = 1 + static_cast<std::size_t>(std::count(expected_header.begin(), expected_header.end(), ','));
-  }
-
-  // Next record split into fields; false at the end of the file.
-  bool next(std::vector<std::string_view>& fields) {
-    while (std::getline(in_, line_)) {
-      ++line_number_;
-      if (!line_.empty() && line_.back() == '\r') line_.pop_back();
-      if (line_.empty()) continue;
-      fields.clear();
-      std::size_t start = 0;
-      while (true) {
-        const std::size_t comma = line_.find(',', start);
-        fields.emplace_back(std::string_view(line_).substr(start, comma == std::string::npos ? std::string::npos : comma - start));
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-      }
-      OURO_CHECK(fields.size() == columns_, DataError, "{}:{}: expected {} fields, found {} in '{}'", path_.string(),
-                 line_number_ + 1, columns_, fields.size(), line_);
-      return true;
-    }
-    OURO_CHECK(!in_.bad(), IoError, "{}: read error", path_.string());
-    return false;
-  }
-
-  std::size_t index(std::string_view field, std::string_view column) const {
-    std::size_t value = 0;
-    const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), value);
-    OURO_CHECK(ec == std::errc() && end == field.data() + field.size() && !field.empty() && value <= kMaxGeneration,
-               DataError, "{}:{}: {} '{}' is not a non-negative integer", path_.string(), line_number_ + 1, column,
-               field);
-    return value;
-  }
-
-  double number(std::string_view field, std::string_view column) const {
-    double value = 0.0;
-    const auto [end, ec] = std::from_chars(field.data(), field.data() + field.size(), value);
-    // Out-of-range literals (1e999) parse as errors; the recorder writes them as inf instead.
-    OURO_CHECK(ec == std::errc() && end == field.data() + field.size() && !field.empty(), DataError,
-               "{}:{}: {} '{}' is not a number", path_.string(), line_number_ + 1, column, field);
-    return value;
-  }
-
- private:
-  fs::path path_;
-  std::ifstream in_;
-  std::string line_;
-  std::size_t line_number_ = 0;
-  std::size_t columns_ = 0;
-};
+using detail::CsvReader;
 
 std::string layer_of(std::string_view origin, std::size_t generation, std::size_t origin_generation) {
   if (origin == "synthetic") {
@@ -214,6 +152,9 @@ RunData load_run(const fs::path& dir) {
   read_metrics(run);
   read_theory(run);
   read_composition(run);
+  // Only text runs write these; the generation count from metrics.csv picks the texts shown.
+  if (fs::exists(dir / "samples.jsonl")) run.texts = read_sample_texts(dir / "samples.jsonl", run.generations);
+  if (fs::exists(dir / "ppl_gen0_histogram.csv")) run.ppl_histogram = read_ppl_histogram(dir / "ppl_gen0_histogram.csv");
   return run;
 }
 

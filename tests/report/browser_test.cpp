@@ -3,8 +3,10 @@
 // data-render="done" with one rendered chart per chart container (each holding SVG marks with
 // path data), and Chromium must log no console message at all (the page logs nothing when all is
 // well; Vega's warnings and any error would show up here). A screenshot is saved beside the test
-// binary (report_single.png, report_compare.png, report_sweep.png); the sweep report must also draw
-// its heatmaps (rect marks). Skipped with a message when chromium is absent.
+// binary (report_single.png, report_compare.png, report_sweep.png, report_text.png); the sweep
+// report must also draw its heatmaps (rect marks), and a text run's report its perplexity histogram
+// (rect marks) and a column of non-empty generated texts per generation. Skipped with a message when
+// chromium is absent.
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -113,10 +115,12 @@ test_samples = 100
     return dir_ / name;
   }
 
-  // Loads `page`, checks the rendered DOM and the console, saves a screenshot as `png`.
-  void check_renders(const fs::path& page, const std::string& png) {
+  // Loads `page`, checks the rendered DOM and the console, saves a screenshot as `png` (`height`
+  // pixels tall). Returns the rendered DOM.
+  std::string check_renders(const fs::path& page, const std::string& png, int height = 2600) {
     const Browser b = open_page(chromium_, page, dir_, "--dump-dom");
-    ASSERT_EQ(b.exit_code, 0) << b.log;
+    EXPECT_EQ(b.exit_code, 0) << b.log;
+    if (b.exit_code != 0) return "";
     std::printf("[ report ] %s: %.0f KiB, rendered by Chromium in %.2f s\n", page.filename().c_str(),
                 static_cast<double>(fs::file_size(page)) / 1024.0, b.seconds);
     EXPECT_THAT(b.dom, ::testing::HasSubstr("data-render=\"done\"")) << b.dom.substr(b.dom.find("<body"), 2000);
@@ -129,9 +133,10 @@ test_samples = 100
          at = b.dom.find("<div class=\"chart ", at + 1)) starts.push_back(at);
     const std::regex charts_attr(R"re(data-charts="(\d+)")re");
     std::smatch m;
-    ASSERT_TRUE(std::regex_search(b.dom, m, charts_attr));
+    EXPECT_TRUE(std::regex_search(b.dom, m, charts_attr));
+    if (m.empty()) return b.dom;
     EXPECT_EQ(std::stoul(m[1]), starts.size());
-    ASSERT_FALSE(starts.empty());
+    EXPECT_FALSE(starts.empty());
     for (std::size_t i = 0; i < starts.size(); ++i) {
       const std::string piece = b.dom.substr(starts[i], (i + 1 < starts.size() ? starts[i + 1] : b.dom.size()) - starts[i]);
       const std::string head = piece.substr(0, piece.find('>') + 1);
@@ -143,11 +148,15 @@ test_samples = 100
 
     const fs::path shot = fs::path(OURO_REPORT_ARTIFACTS) / png;
     fs::remove(shot);
-    const Browser s = open_page(chromium_, page, dir_, "--hide-scrollbars --window-size=1200,2600 --screenshot=" + shot.string());
-    ASSERT_EQ(s.exit_code, 0) << s.log;
-    ASSERT_TRUE(fs::exists(shot)) << s.log;
-    EXPECT_GT(fs::file_size(shot), 20'000u);
+    const Browser s = open_page(chromium_, page, dir_, "--hide-scrollbars --window-size=1200," + std::to_string(height) +
+                                " --screenshot=" + shot.string());
+    EXPECT_EQ(s.exit_code, 0) << s.log;
+    EXPECT_TRUE(fs::exists(shot)) << s.log;
+    if (fs::exists(shot)) {
+      EXPECT_GT(fs::file_size(shot), 20'000u);
+    }
     std::printf("[ report ] screenshot %s\n", shot.c_str());
+    return b.dom;
   }
 
   std::string chromium_;
@@ -178,6 +187,51 @@ TEST_F(Browser_, SweepReportWithHeatmapsRenders) {
   EXPECT_THAT(page, ::testing::HasSubstr("heatmap"));
   check_renders(dir_ / "sweep/report.html", "report_sweep.png");
   EXPECT_GE(last_charts_, 2u * 8u + 4u);  // a line chart and a heatmap per metric, a composition per cell
+}
+
+// Occurrences of `pattern` in `text`.
+std::size_t count_matches(const std::string& text, const std::string& pattern) {
+  const std::regex re(pattern);
+  return static_cast<std::size_t>(std::distance(std::sregex_iterator(text.begin(), text.end(), re), std::sregex_iterator()));
+}
+
+// A text run (n-gram model on a tiny corpus): 4 generations (0..3) x 2 replicates x 5 saved samples.
+TEST_F(Browser_, TextRunShowsGenerationsSideBySide) {
+  std::string corpus;
+  const char* sentences[] = {"the cat sat on the mat", "a dog ran in the park", "the bird sang a song",
+                             "my cat and the dog play", "rain fell on the old park"};
+  for (int i = 0; i < 60; ++i) corpus += std::string(sentences[i % 5]) + "\n";
+  std::ofstream(dir_ / "corpus.txt") << corpus;
+  std::ofstream(dir_ / "text.toml") << "[run]\ngenerations = 3\nreplicates = 2\nseed = 2\n"
+                                       "[truth]\nkind = \"corpus\"\ncorpus = \"text\"\npath = \"" + (dir_ / "corpus.txt").string() +
+                                           "\"\nblock_tokens = 8\n[model]\nfamily = \"ngram\"\norder = 2\n"
+                                           "[loop]\ninitial = 40\nsynthetic = 40\n[metrics]\ntest_samples = 5\n"
+                                           "names = [\"ppl_real\", \"ppl_gen0\"]\n";
+  const auto outcome = run_cli("run " + (dir_ / "text.toml").string() + " --quiet --out " + (dir_ / "text").string());
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.output;
+  const std::string dom = check_renders(dir_ / "text" / "report.html", "report_text.png", 3400);
+  EXPECT_THAT(dom, ::testing::HasSubstr("<div class=\"chart histogram-chart "));  // its marks checked above
+  // Replicate 0 and all samples by default: one column per generation, five texts in each.
+  EXPECT_EQ(count_matches(dom, R"(<div class="text-column" data-generation="\d+">)"), 4u);
+  EXPECT_EQ(count_matches(dom, R"(<div class="text-cell" data-sample="\d+">)"), 4u * 5u);
+  // None blank (a text may begin with a sentence end, a line break).
+  EXPECT_EQ(count_matches(dom, R"(<div class="text-body">[^<]*[^<\s])"), 4u * 5u);
+  EXPECT_THAT(dom, ::testing::HasSubstr("generation 3 (last)"));
+
+  // The selectors: a copy of the page that picks replicate 1 and sample 2 once it is built shows
+  // one text per generation, without the per-sample labels.
+  std::string page = read_file(dir_ / "text" / "report.html");
+  page.replace(page.rfind("</body>"), 7,
+               "<script>for (const [n, v] of [['text-replicate', '1'], ['text-sample', '2']]) {"
+               " const s = document.querySelector('select[name=' + n + ']'); s.value = v;"
+               " s.dispatchEvent(new Event('change')); }</script></body>");
+  std::ofstream(dir_ / "text" / "selected.html") << page;
+  const Browser b = open_page(chromium_, dir_ / "text" / "selected.html", dir_, "--dump-dom");
+  ASSERT_EQ(b.exit_code, 0) << b.log;
+  EXPECT_EQ(count_matches(b.dom, R"(<div class="text-cell" data-sample="2">)"), 4u);
+  EXPECT_EQ(count_matches(b.dom, R"(<div class="text-cell")"), 4u);
+  EXPECT_EQ(count_matches(b.dom, R"(<div class="text-label">)"), 0u);
+  EXPECT_THAT(b.dom, ::testing::HasSubstr("<option value=\"1\">1</option>"));
 }
 
 }  // namespace

@@ -1,6 +1,8 @@
 // `ouro report` and the report step of `ouro run`, through the real executable: where the report
 // goes, the band flag, comparisons, and bad input (a folder that is not a run, a malformed file)
-// ending with a message, a non-zero exit and no report file or temporary left behind.
+// ending with a message, a non-zero exit and no report file or temporary left behind; a text run's
+// samples.jsonl and ppl_gen0_histogram.csv read into the page, from hand-made files and from a
+// real `ouro run` of an n-gram model on a tiny corpus.
 #include <unistd.h>
 
 #include <filesystem>
@@ -10,6 +12,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "support/cli_runner.hpp"
 
@@ -130,6 +133,76 @@ TEST_F(ReportCli, MalformedCsv) {
   EXPECT_THAT(outcome.output, HasSubstr("expected 4 fields, found 3"));
   EXPECT_FALSE(fs::exists(a / "report.html"));
   EXPECT_FALSE(leftover_temporaries());
+}
+
+// The JSON the page draws from, as embedded in report.html.
+nlohmann::json page_data(const std::string& html) {
+  const std::string open = "<script type=\"application/json\" id=\"ouro-data\">";
+  const std::size_t start = html.find(open);
+  if (start == std::string::npos) return nullptr;
+  const std::size_t from = start + open.size();
+  return nlohmann::json::parse(html.substr(from, html.find("</script>", from) - from));
+}
+
+TEST_F(ReportCli, ShowsTextsAndHistogramOfATextRunFolder) {
+  const fs::path a = run("a", "--no-report");  // 9 generations
+  std::string samples;
+  for (int r = 0; r < 2; ++r) {
+    for (int g = 0; g < 9; ++g) {
+      for (int s = 0; s < 2; ++s) {
+        samples += nlohmann::json{{"replicate", r}, {"generation", g}, {"sample", s},
+                                  {"text", "<b>" + std::to_string(g) + "</b>\nline two"}}.dump() + "\n";
+      }
+    }
+  }
+  std::ofstream(a / "samples.jsonl") << samples;
+  std::ofstream(a / "ppl_gen0_histogram.csv") << "replicate,generation,bin_low,bin_high,count\n"
+                                                 "0,0,10,12.2,4\n1,0,10,12.2,4\n0,4,2,2.24,8\n1,8,1,1.12,8\n";
+  const auto outcome = run_cli("report " + a.string());
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.output;
+  const std::string html = read_file(a / "report.html");
+  EXPECT_EQ(html.find("<b>"), std::string::npos);  // texts only inside the data, escaped
+  const nlohmann::json data = page_data(html);
+  ASSERT_EQ(data["texts"].size(), 1u);
+  const auto& texts = data["texts"][0];
+  EXPECT_EQ(texts["generations"].size(), 8u);  // 9 generations: 8 spread from 0 to 8
+  EXPECT_EQ(texts["generations"].back(), 8);
+  EXPECT_EQ(texts["cells"].size(), 2u * 8u * 2u);
+  EXPECT_EQ(texts["cells"][0][3], "<b>0</b>\nline two");
+  ASSERT_EQ(data["histograms"].size(), 1u);
+  EXPECT_EQ(data["histograms"][0]["generations"], nlohmann::json::parse("[0, 4, 8]"));
+  EXPECT_EQ(data["histograms"][0]["rows"][0], nlohmann::json::parse("[0, 10.0, 12.2, 1.0, 8.0]"));
+}
+
+TEST_F(ReportCli, MalformedSamplesJsonl) {
+  const fs::path a = run("a", "--no-report");
+  std::ofstream(a / "samples.jsonl") << R"({"replicate":0,"generation":0,"sample":0,"text":"ok"})" "\n"
+                                     << R"({"replicate":0,"generation":1,"text":"no sample"})" "\n";
+  const auto outcome = run_cli("report " + a.string());
+  EXPECT_NE(outcome.exit_code, 0);
+  EXPECT_THAT(outcome.output, HasSubstr("samples.jsonl:2: missing field \"sample\""));
+  EXPECT_FALSE(fs::exists(a / "report.html"));
+  EXPECT_FALSE(leftover_temporaries());
+}
+
+TEST_F(ReportCli, TextRunEndToEnd) {
+  std::string corpus;
+  for (int i = 0; i < 120; ++i) corpus += i % 2 ? "the cat sat on the mat\n" : "a dog ran in the park\n";
+  std::ofstream(dir_ / "corpus.txt") << corpus;
+  std::ofstream(dir_ / "text.toml") << "[run]\ngenerations = 3\nreplicates = 2\nseed = 1\n"
+                                       "[truth]\nkind = \"corpus\"\ncorpus = \"text\"\npath = \"" + (dir_ / "corpus.txt").string() +
+                                           "\"\nblock_tokens = 8\n[model]\nfamily = \"ngram\"\norder = 2\n"
+                                           "[loop]\ninitial = 20\nsynthetic = 20\n[metrics]\ntest_samples = 5\n"
+                                           "names = [\"ppl_real\", \"ppl_gen0\"]\n";
+  const auto outcome = run_cli("run " + (dir_ / "text.toml").string() + " --quiet --out " + (dir_ / "t").string());
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.output;
+  const nlohmann::json data = page_data(read_file(dir_ / "t" / "report.html"));
+  ASSERT_EQ(data["texts"].size(), 1u);
+  EXPECT_EQ(data["texts"][0]["generations"], nlohmann::json::parse("[0, 1, 2, 3]"));
+  EXPECT_EQ(data["texts"][0]["replicates"], nlohmann::json::parse("[0, 1]"));
+  EXPECT_EQ(data["texts"][0]["cells"].size(), 2u * 4u * 5u);  // metrics.text_samples = 5 by default
+  ASSERT_EQ(data["histograms"].size(), 1u);
+  EXPECT_FALSE(data["histograms"][0]["rows"].empty());
 }
 
 }  // namespace

@@ -3,7 +3,10 @@
 // For each metric it charts the mean over replicates per generation with a band (standard error or
 // the 10-90% quantiles), the theory curve where theory.csv has one, on a log scale when every value
 // is positive and they span more than two decades; the training-set composition of each run as
-// stacked areas; the resolved config (with the keys that differ between runs) and the timings.
+// stacked areas; the resolved config (with the keys that differ between runs) and the timings. For
+// text runs it also shows the generated texts with generations side by side (samples.jsonl, a
+// bounded selection: text_samples.hpp) and the histogram of per-sample perplexity under the
+// generation-0 model for the first, middle and last generation (ppl_gen0_histogram.csv).
 // The summaries are computed in C++ and embedded as JSON; Vega, Vega-Lite and vega-embed are
 // inlined, so the file opens from the file system with no network. vega-embed's action menu exports
 // each chart as SVG or PNG.
@@ -34,7 +37,10 @@ struct ReportOptions {
 
 // The data the page draws from (also what the tests inspect): runs (name, info, config, timings),
 // metrics (name, log_scale, rows [run, generation, mean, low, high, count], theory rows [run,
-// generation, expected]), composition rows per run [generation, layer, rows], config differences.
+// generation, expected]), composition rows per run [generation, layer, rows], config differences,
+// texts per text run ({run, generations, replicates, ..., cells [replicate, generation, sample, text,
+// truncated]}) and ppl_gen0 histograms per run ({run, generations, rows [generation, bin_low,
+// bin_high, share of the generation's samples, count], infinite [generation, count]}).
 nlohmann::json report_data(const std::vector<RunData>& runs, const ReportOptions& options);
 
 // The whole HTML page. Throws IoError when the build carries no Vega bundles.

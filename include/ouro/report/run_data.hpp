@@ -5,15 +5,20 @@
 // count`) and run.json; run.json is renamed into place last, so its presence marks a finished run.
 // load_run() checks all of that and throws IoError/DataError naming the file, line and field when a
 // file is missing or malformed, so a report is never drawn from a half-written or foreign folder.
+// A text run's side outputs, samples.jsonl and ppl_gen0_histogram.csv, are read when present
+// (text_samples.hpp), and checked just as strictly.
 #pragma once
 
 #include <cstddef>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "ouro/report/text_samples.hpp"
 
 namespace ouro::report {
 
@@ -41,6 +46,8 @@ struct RunData {
   std::vector<MetricValues> metrics;                  // in run.json's "metrics" order
   std::map<std::string, std::vector<double>> theory;  // metric -> expected[generation], NaN where absent
   std::vector<CompositionPoint> composition;          // ordered by generation, then layer
+  std::optional<SampleTexts> texts;                   // samples.jsonl, when the run wrote one
+  std::optional<PplHistogram> ppl_histogram;          // ppl_gen0_histogram.csv, when the run wrote one
 };
 
 // The provenance layers a training set is split into, in stacking order. A synthetic row is
