@@ -19,34 +19,20 @@
 #include "cli_numbers.hpp"
 #include "commands.hpp"
 #include "logging.hpp"
-#include "progress_bar.hpp"
-#include "test_hooks.hpp"
+#include "run_flags.hpp"
 #include "ouro/core/error.hpp"
-#include "ouro/core/parallel.hpp"
 #include "ouro/loop/recorder.hpp"
 #include "ouro/metrics/metric.hpp"
-#include "ouro/report/sweep_report.hpp"
 #include "ouro/sweep/phase.hpp"
 #include "ouro/sweep/sweep.hpp"
 
 namespace ouro::cli {
 namespace {
 
-struct PhaseCommandOptions {
-  std::string config_path;
+struct PhaseCommandOptions : RunFolderFlags {
   std::string real, synthetic, bias;
   std::vector<std::string> metrics;
   std::string generations, last;
-  std::string out_dir;
-  int replicates = 0;
-  int threads = -1;
-  std::vector<std::string> sets;
-  bool force = false;
-  bool resume = false;
-  std::string checkpoint_every = "30s";
-  bool quiet = false;
-  bool no_report = false;
-  std::string log_level;
 };
 
 std::string optional_text(const std::optional<double>& value) {
@@ -58,12 +44,8 @@ std::string optional_text(const std::optional<double>& value) {
 
 int run_phase(const PhaseCommandOptions& options) {
   configure_logging(options.log_level, options.quiet);
-  OURO_CHECK(!(options.force && options.resume), ConfigError,
-             "--force and --resume contradict each other: --force starts over, --resume continues");
-  Config base = Config::from_file(options.config_path);
-  for (const std::string& assignment : options.sets) base.set(assignment);
-  if (options.replicates > 0) base.set(fmt::format("run.replicates={}", options.replicates));
-  if (options.threads >= 0) base.set(fmt::format("run.threads={}", options.threads));
+  const ExistingRun existing = existing_run(options);
+  Config base = load_config(options);
   if (!options.generations.empty()) {
     const std::int64_t g = parse_integer_flag("--generations", options.generations);
     OURO_CHECK(g >= 1, ConfigError, "--generations {}: a limit needs at least one generation after 0", g);
@@ -107,30 +89,10 @@ int run_phase(const PhaseCommandOptions& options) {
   grid.resolve(base);
 
   SweepOptions sweep;
-  sweep.out_dir = options.out_dir;
-  if (sweep.out_dir.empty()) sweep.out_dir = std::filesystem::path("out") / std::filesystem::path(options.config_path).stem();
-  sweep.config_file = options.config_path;
-  sweep.threads = resolve_threads(static_cast<int>(base.integer("run.threads")));
-  sweep.existing = options.force ? ExistingRun::kForce : options.resume ? ExistingRun::kResume : ExistingRun::kRefuse;
-  sweep.checkpoint = CheckpointInterval::parse(options.checkpoint_every);
-  sweep.on_checkpoint = test_kill_hook();
-  std::unique_ptr<ProgressBar> progress;
-  sweep.on_start = [&](std::size_t total, std::size_t done) {
-    progress = std::make_unique<ProgressBar>(total, done, "replicates", progress_wanted(options.quiet));
-  };
-  sweep.on_replicate_done = [&] { progress->tick(); };
-
+  apply_run_folder_flags(sweep, options, base, existing);
   const auto start = std::chrono::steady_clock::now();
-  const SweepOutcome outcome = run_sweep(base, grid, sweep);
-  progress.reset();
+  const SweepOutcome outcome = run_sweep_with_report(base, grid, sweep, options);
   const std::filesystem::path& out = sweep.out_dir;
-  if (!outcome.already_finished && !options.no_report) {
-    try {
-      report::write_sweep_report(out, out / "report.html", {});
-    } catch (const Error& e) {
-      spdlog::warn("report.html not written: {}", e.what());
-    }
-  }
   // phase.csv is rebuilt from the cells every time (so --resume on a finished diagram, or another
   // --last, rewrites it without rerunning anything).
   const std::vector<PhaseRow> rows = phase_table(out, base, grid, options.metrics, last);
@@ -177,18 +139,16 @@ Subcommand add_phase_command(CLI::App& app) {
   sub->add_option("--last", options->last, "K: the limit is the mean over the last K generations (default G/4, at "
                                             "least 1)");
   sub->add_option("--out", options->out_dir, "Output folder (default: out/<config name>)");
-  sub->add_option("--replicates", options->replicates, "Override run.replicates")->check(CLI::PositiveNumber);
-  sub->add_option("--threads", options->threads, "Worker threads over all cells' replicates (0 = all cores)")
-      ->check(CLI::NonNegativeNumber);
-  sub->add_option("--set", options->sets, "Override a base config key: --set section.key=value (repeatable)");
-  sub->add_flag("--force", options->force, "Overwrite a finished or interrupted diagram in the output folder");
-  sub->add_flag("--resume", options->resume, "Continue an interrupted diagram (finished cells are skipped)");
-  sub->add_option("--checkpoint-every", options->checkpoint_every,
-                  "Checkpoint a replicate in progress every N generations or N seconds (e.g. 30s)")
-      ->capture_default_str();
-  sub->add_flag("--quiet", options->quiet, "No progress bar and no table");
-  sub->add_flag("--no-report", options->no_report, "Do not write report.html");
-  add_log_level_option(*sub, options->log_level);
+  add_override_flags(*sub, *options,
+                     {.threads = "Worker threads over all cells' replicates (0 = all cores)",
+                      .set = "Override a base config key: --set section.key=value (repeatable)"});
+  add_run_folder_flags(*sub, *options,
+                       {.noun = "diagram",
+                        .resume = "Continue an interrupted diagram (finished cells are skipped)",
+                        .quiet = "No progress bar and no table",
+                        .checkpoint_every =
+                            "Checkpoint a replicate in progress every N generations or N seconds (e.g. 30s)",
+                        .no_report = "Do not write report.html"});
   return {sub, [options] { return run_phase(*options); }};
 }
 

@@ -15,35 +15,12 @@
 #include "commands.hpp"
 #include "logging.hpp"
 #include "progress_bar.hpp"
-#include "test_hooks.hpp"
-#include "ouro/core/error.hpp"
+#include "run_flags.hpp"
 #include "ouro/core/parallel.hpp"
 #include "ouro/loop/run_job.hpp"
 
 namespace ouro::cli {
 namespace {
-
-struct RunOptions {
-  std::string config_path;
-  std::string out_dir;
-  int replicates = 0;
-  int threads = -1;
-  std::vector<std::string> sets;
-  bool force = false;
-  bool resume = false;
-  std::string checkpoint_every = "30s";
-  bool quiet = false;
-  bool no_report = false;
-  std::string log_level;
-};
-
-Config load_config(const RunOptions& options) {
-  Config config = Config::from_file(options.config_path);
-  for (const std::string& assignment : options.sets) config.set(assignment);
-  if (options.replicates > 0) config.set(fmt::format("run.replicates={}", options.replicates));
-  if (options.threads >= 0) config.set(fmt::format("run.threads={}", options.threads));
-  return config;
-}
 
 std::vector<std::size_t> summary_generations(std::size_t generations) {
   std::vector<std::size_t> out;
@@ -68,23 +45,14 @@ void print_summary(const Experiment& experiment, const Recorder& recorder) {
   }
 }
 
-int run(const RunOptions& options) {
+int run(const RunFolderFlags& options) {
   configure_logging(options.log_level, options.quiet);
-  OURO_CHECK(!(options.force && options.resume), ConfigError,
-             "--force and --resume contradict each other: --force starts over, --resume continues");
+  const ExistingRun existing = existing_run(options);
   Config config = load_config(options);
-  const int threads = resolve_threads(static_cast<int>(config.integer("run.threads")));
 
   RunJobOptions job_options;
-  job_options.out_dir = options.out_dir;
-  if (job_options.out_dir.empty()) {
-    job_options.out_dir = std::filesystem::path("out") / std::filesystem::path(options.config_path).stem();
-  }
-  job_options.config_file = options.config_path;
-  job_options.threads = threads;
-  job_options.existing = options.force ? ExistingRun::kForce : options.resume ? ExistingRun::kResume : ExistingRun::kRefuse;
-  job_options.checkpoint = CheckpointInterval::parse(options.checkpoint_every);
-  job_options.on_checkpoint = test_kill_hook();
+  apply_run_folder_flags(job_options, options, config, existing);
+  const int threads = job_options.threads;
   RunJob job(std::move(config), std::move(job_options));
   job.open();
   const std::filesystem::path& out = job.out_dir();
@@ -116,24 +84,18 @@ int run(const RunOptions& options) {
 }  // namespace
 
 Subcommand add_run_command(CLI::App& app) {
-  auto options = std::make_shared<RunOptions>();
+  auto options = std::make_shared<RunFolderFlags>();
   auto* sub = app.add_subcommand("run", "Run a self-consuming loop experiment from a TOML config");
   sub->add_option("config", options->config_path, "Experiment config (TOML)")->required();
   sub->add_option("--out", options->out_dir, "Output folder (default: out/<config name>)");
-  sub->add_option("--replicates", options->replicates, "Override run.replicates")->check(CLI::PositiveNumber);
-  sub->add_option("--threads", options->threads, "Worker threads (0 = all cores); never changes results")
-      ->check(CLI::NonNegativeNumber);
-  sub->add_option("--set", options->sets, "Override a config key: --set section.key=value (repeatable)");
-  sub->add_flag("--force", options->force, "Overwrite a finished or interrupted run in the output folder");
-  sub->add_flag("--resume", options->resume,
-                "Continue an interrupted run in the output folder from its checkpoints (same config required)");
-  sub->add_option("--checkpoint-every", options->checkpoint_every,
-                  "Checkpoint a replicate in progress every N generations (e.g. 10) or N seconds of its work (e.g. "
-                  "30s); 0: finished replicates only")
-      ->capture_default_str();
-  sub->add_flag("--quiet", options->quiet, "No progress bar and no summary table");
-  sub->add_flag("--no-report", options->no_report, "Do not write report.html (rebuild it later with `ouro report`)");
-  add_log_level_option(*sub, options->log_level);
+  add_override_flags(*sub, *options);
+  add_run_folder_flags(
+      *sub, *options,
+      {.noun = "run",
+       .resume = "Continue an interrupted run in the output folder from its checkpoints (same config required)",
+       .quiet = "No progress bar and no summary table",
+       .checkpoint_every = "Checkpoint a replicate in progress every N generations (e.g. 10) or N seconds of its "
+                           "work (e.g. 30s); 0: finished replicates only"});
   return {sub, [options] { return run(*options); }};
 }
 

@@ -16,6 +16,7 @@
 #include "cli_numbers.hpp"
 #include "commands.hpp"
 #include "logging.hpp"
+#include "run_flags.hpp"
 #include "ouro/core/error.hpp"
 #include "ouro/core/parallel.hpp"
 #include "ouro/io/atomic_file.hpp"
@@ -24,19 +25,12 @@
 namespace ouro::cli {
 namespace {
 
-struct ThresholdCommandOptions {
-  std::string config_path;
+struct ThresholdCommandOptions : RunFlags {
   std::string metric;
   std::string vary = "loop.real_samples";
   std::string generation, tolerance, low, high;
   bool relative = false;
-  int replicates = 0;
-  int threads = -1;
-  std::vector<std::string> sets;
-  std::string out_dir;
   std::string format = "text";
-  bool quiet = false;
-  std::string log_level;
 };
 
 void print_text(const ThresholdResult& r) {
@@ -74,10 +68,7 @@ int run_threshold(const ThresholdCommandOptions& options) {
   configure_logging(options.log_level, options.quiet);
   OURO_CHECK(options.format == "text" || options.format == "json", ConfigError,
              "--format {}: expected text or json", options.format);
-  Config base = Config::from_file(options.config_path);
-  for (const std::string& assignment : options.sets) base.set(assignment);
-  if (options.replicates > 0) base.set(fmt::format("run.replicates={}", options.replicates));
-  if (options.threads >= 0) base.set(fmt::format("run.threads={}", options.threads));
+  const Config base = load_config(options);
 
   ThresholdOptions search;
   search.metric = options.metric;
@@ -137,11 +128,7 @@ Subcommand add_threshold_command(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--low", options->low, "Bracket start (default 1)");
   sub->add_option("--high", options->high, "Bracket end (default 10 x the config's value, at least 10)");
-  sub->add_option("--replicates", options->replicates, "Override run.replicates (per probe)")
-      ->check(CLI::PositiveNumber);
-  sub->add_option("--threads", options->threads, "Worker threads (0 = all cores); never changes results")
-      ->check(CLI::NonNegativeNumber);
-  sub->add_option("--set", options->sets, "Override a config key: --set section.key=value (repeatable)");
+  add_override_flags(*sub, *options, {.replicates = "Override run.replicates (per probe)"});
   sub->add_option("--out", options->out_dir, "Write threshold.json into this folder");
   sub->add_option("--format", options->format, "Output on stdout: text or json")->capture_default_str();
   sub->add_flag("--quiet", options->quiet, "Print nothing on success");

@@ -1,10 +1,8 @@
 // `ouro run` end to end through the real executable: output files and their headers, the same
 // bytes for any --threads, overrides, and bad input ending with a message that names the problem,
 // a non-zero exit and no finished-looking output.
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -12,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/cli_runner.hpp"
+#include "support/files.hpp"
 
 namespace {
 
@@ -19,27 +18,11 @@ namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 
 using ouro::testing::Outcome;
+using ouro::testing::read_file;
 using ouro::testing::run_cli;
+using ouro::testing::write_config;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("ouro_cli_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-fs::path write_config(const fs::path& dir, const std::string& text) {
-  const fs::path path = dir / "config.toml";
-  std::ofstream(path) << text;
-  return path;
-}
+fs::path scratch(const std::string& name) { return ouro::testing::scratch_dir("ouro_cli_" + name); }
 
 const char* kSmallGaussian = R"(
 [run]

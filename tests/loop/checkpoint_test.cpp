@@ -13,18 +13,14 @@
 #include "ouro/core/error.hpp"
 #include "ouro/loop/checkpoint.hpp"
 #include "ouro/loop/experiment.hpp"
+#include "support/files.hpp"
 
 namespace ouro {
 namespace {
 
 namespace fs = std::filesystem;
 
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("ouro_checkpoint_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratch(const std::string& name) { return ouro::testing::scratch_dir("ouro_checkpoint_" + name); }
 
 bool same_bits(const std::vector<double>& a, const std::vector<double>& b) {
   return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size() * sizeof(double)) == 0;

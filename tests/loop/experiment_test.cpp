@@ -3,32 +3,24 @@
 // matching the closed-form theory it writes (Monte Carlo, tolerance 5 standard errors).
 #include <cmath>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include "ouro/core/error.hpp"
 #include "ouro/loop/experiment.hpp"
+#include "support/files.hpp"
 
 namespace ouro {
 namespace {
 
 using ::testing::HasSubstr;
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using ouro::testing::read_file;
 
 // Runs the experiment into a fresh folder and returns metrics.csv.
 std::string run_to_folder(const Config& config, int threads, const std::string& name) {
-  const auto dir = std::filesystem::temp_directory_path() / ("ouro_experiment_" + name);
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const auto dir = ouro::testing::scratch_dir("ouro_experiment_" + name);
   const Experiment experiment(config);
   RunContext context;
   context.threads = threads;

@@ -1,23 +1,17 @@
 // Recorder: replicates arriving out of order are written in order, numbers round-trip, summary
 // statistics are exact, and nothing appears under a final name before finish().
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
 #include "ouro/loop/recorder.hpp"
+#include "support/files.hpp"
 
 namespace ouro {
 namespace {
 
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+using ouro::testing::read_file;
 
 ReplicateResult result_for(std::size_t r) {
   ReplicateResult result;
@@ -28,9 +22,7 @@ ReplicateResult result_for(std::size_t r) {
 }
 
 TEST(Recorder, WritesReplicatesInOrderAndAtomically) {
-  const auto dir = std::filesystem::temp_directory_path() / "ouro_recorder_test";
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const auto dir = ouro::testing::scratch_dir("ouro_recorder_test");
   {
     Recorder recorder(dir, {"a", "b"}, 1, 3, true);
     recorder.add(result_for(2));
@@ -55,9 +47,7 @@ TEST(Recorder, WritesReplicatesInOrderAndAtomically) {
 }
 
 TEST(Recorder, AbandonedRunLeavesNoFinalFiles) {
-  const auto dir = std::filesystem::temp_directory_path() / "ouro_recorder_abandoned";
-  std::filesystem::remove_all(dir);
-  std::filesystem::create_directories(dir);
+  const auto dir = ouro::testing::scratch_dir("ouro_recorder_abandoned");
   {
     Recorder recorder(dir, {"a", "b"}, 1, 2, false);
     recorder.add(result_for(0));

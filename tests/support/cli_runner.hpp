@@ -14,8 +14,10 @@ struct Outcome {
   std::string output;  // stdout and stderr together
 };
 
-inline Outcome run_cli(const std::string& arguments) {
-  const std::string command = std::string(OURO_CLI) + " " + arguments + " 2>&1";
+// `environment` (e.g. "NAME=value") is set for this run only.
+inline Outcome run_cli(const std::string& arguments, const std::string& environment = "") {
+  const std::string command =
+      (environment.empty() ? "" : environment + " ") + std::string(OURO_CLI) + " " + arguments + " 2>&1";
   FILE* pipe = popen(command.c_str(), "r");
   std::string output;
   char buffer[4096];

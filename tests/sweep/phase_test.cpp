@@ -18,21 +18,16 @@
 #include "ouro/theory/effective_samples.hpp"
 #include "ouro/theory/gaussian_theory.hpp"
 #include "support/cli_runner.hpp"
+#include "support/files.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ouro::testing::read_file;
 using ouro::testing::run_cli;
 using ouro::theory::Estimator;
 using ouro::theory::GaussianFitSetting;
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 std::vector<std::vector<std::string>> read_csv(const fs::path& path) {
   std::vector<std::vector<std::string>> rows;
@@ -49,12 +44,7 @@ std::vector<std::vector<std::string>> read_csv(const fs::path& path) {
   return rows;
 }
 
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("ouro_phase_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratch(const std::string& name) { return ouro::testing::scratch_dir("ouro_phase_" + name); }
 
 TEST(EffectiveSamples, InvertsTheFirstMomentLawsByHand) {
   const GaussianFitSetting mle{2.0, 1, Estimator::kMle, true};

@@ -3,12 +3,9 @@
 // hook, or from outside at whatever moment) and resumed equals the uninterrupted sweep byte for
 // byte; so does a killed and resumed run; shards merged equal the whole; bad input ends with a
 // message naming the key, value or folder and a non-zero exit.
-#include <sys/wait.h>
 
-#include <cstdio>
+#include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -17,38 +14,22 @@
 #include <nlohmann/json.hpp>
 
 #include "support/cli_runner.hpp"
+#include "support/files.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
 using ouro::testing::Outcome;
+using ouro::testing::read_file;
 using ouro::testing::run_cli;
+using ouro::testing::write_config;
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("ouro_sweep_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+fs::path scratch(const std::string& name) { return ouro::testing::scratch_dir("ouro_sweep_" + name); }
 
 // `ouro ARGS` with the SIGKILL test hook armed after `checkpoints` checkpoints.
 Outcome run_killed(const std::string& arguments, int checkpoints) {
-  const std::string command = "OURO_TEST_KILL_AFTER_CHECKPOINTS=" + std::to_string(checkpoints) + " " +
-                              std::string(OURO_CLI) + " " + arguments + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  std::string output;
-  char buffer[4096];
-  while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
-  const int status = pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+  return run_cli(arguments, "OURO_TEST_KILL_AFTER_CHECKPOINTS=" + std::to_string(checkpoints));
 }
 
 const char* kBase = R"(
@@ -73,11 +54,6 @@ const char* kGrid = R"(
 "loop.bias" = [1.0, 0.8]
 "model.estimator" = ["mle", "unbiased"]
 )";
-
-fs::path write_config(const fs::path& dir, const std::string& text, const std::string& name = "config.toml") {
-  std::ofstream(dir / name) << text;
-  return dir / name;
-}
 
 const std::vector<std::string> kCells = {"0-loop.bias=1.0,model.estimator=mle", "1-loop.bias=1.0,model.estimator=unbiased",
                                          "2-loop.bias=0.8,model.estimator=mle", "3-loop.bias=0.8,model.estimator=unbiased"};

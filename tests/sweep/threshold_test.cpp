@@ -5,7 +5,6 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -17,11 +16,13 @@
 #include "ouro/sweep/threshold.hpp"
 #include "ouro/theory/gaussian_theory.hpp"
 #include "support/cli_runner.hpp"
+#include "support/files.hpp"
 
 namespace {
 
 namespace fs = std::filesystem;
 using ::testing::HasSubstr;
+using ouro::testing::read_file;
 using ouro::testing::run_cli;
 
 // MAD's fresh-data loop, 1-D, unbiased fits (E[variance_0] = 1), lambda = 0.8 so that the variance
@@ -63,19 +64,7 @@ double exact_gap(std::int64_t real, std::int64_t synthetic) {
   return std::abs(moments.trace.back() - moments.trace.front());
 }
 
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("ouro_threshold_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
-
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
+fs::path scratch(const std::string& name) { return ouro::testing::scratch_dir("ouro_threshold_" + name); }
 
 ouro::ThresholdOptions variance_search() {
   ouro::ThresholdOptions options;
