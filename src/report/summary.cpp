@@ -1,22 +1,14 @@
 // Per-generation band statistics (see summary.hpp).
 #include "ouro/report/summary.hpp"
 
+#include "ouro/core/quantile.hpp"
+
 #include <algorithm>
 #include <cassert>
 #include <cmath>
 #include <limits>
 
 namespace ouro::report {
-
-double quantile_sorted(std::span<const double> sorted, double p) {
-  assert(p >= 0.0 && p <= 1.0);
-  if (sorted.empty()) return std::numeric_limits<double>::quiet_NaN();
-  const double position = p * static_cast<double>(sorted.size() - 1);
-  const auto below = static_cast<std::size_t>(std::floor(position));
-  const std::size_t above = std::min(below + 1, sorted.size() - 1);
-  const double fraction = position - static_cast<double>(below);
-  return sorted[below] + fraction * (sorted[above] - sorted[below]);
-}
 
 BandStat summarize(std::span<const double> values) {
   constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();

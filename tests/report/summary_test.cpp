@@ -6,11 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include "ouro/core/quantile.hpp"
 #include "ouro/report/summary.hpp"
 
 namespace {
 
-using ouro::report::quantile_sorted;
+using ouro::quantile_sorted;
 using ouro::report::summarize;
 
 TEST(Quantile, LinearBetweenOrderStatistics) {

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "metrics/text/text_metrics.hpp"
+#include "ouro/core/quantile.hpp"
 #include "ouro/models/ngram.hpp"
 #include "ouro/models/ngram_corpus.hpp"
 #include "support/cli_runner.hpp"
@@ -30,15 +31,15 @@ using text::kEos;
 TEST(Generation0Perplexity, QuantilesInterpolateLinearlyAsNumPy) {
   const std::vector<double> v{1, 2, 3, 4};
   // numpy.quantile([1, 2, 3, 4], [0.5, 0.05, 0.95, 0, 1]) = 2.5, 1.15, 3.85, 1, 4.
-  EXPECT_DOUBLE_EQ(text_stats::quantile_sorted(v, 0.5), 2.5);
-  EXPECT_NEAR(text_stats::quantile_sorted(v, 0.05), 1.15, 1e-12);
-  EXPECT_NEAR(text_stats::quantile_sorted(v, 0.95), 3.85, 1e-12);
-  EXPECT_DOUBLE_EQ(text_stats::quantile_sorted(v, 0.0), 1.0);
-  EXPECT_DOUBLE_EQ(text_stats::quantile_sorted(v, 1.0), 4.0);
-  EXPECT_DOUBLE_EQ(text_stats::quantile_sorted({7.0}, 0.95), 7.0);
-  EXPECT_TRUE(std::isnan(text_stats::quantile_sorted({}, 0.5)));
+  EXPECT_DOUBLE_EQ(quantile_sorted(v, 0.5), 2.5);
+  EXPECT_NEAR(quantile_sorted(v, 0.05), 1.15, 1e-12);
+  EXPECT_NEAR(quantile_sorted(v, 0.95), 3.85, 1e-12);
+  EXPECT_DOUBLE_EQ(quantile_sorted(v, 0.0), 1.0);
+  EXPECT_DOUBLE_EQ(quantile_sorted(v, 1.0), 4.0);
+  EXPECT_DOUBLE_EQ(quantile_sorted(std::vector<double>{7.0}, 0.95), 7.0);
+  EXPECT_TRUE(std::isnan(quantile_sorted(std::vector<double>{}, 0.5)));
   // An infinite value above an exact order statistic does not leak into it.
-  EXPECT_DOUBLE_EQ(text_stats::quantile_sorted({1, 2, HUGE_VAL}, 0.5), 2.0);
+  EXPECT_DOUBLE_EQ(quantile_sorted(std::vector<double>{1, 2, HUGE_VAL}, 0.5), 2.0);
 }
 
 struct TwoModels {

@@ -18,10 +18,6 @@ struct BandStat {
   std::size_t non_finite = 0;   // NaN/Inf values left out
 };
 
-// The p-quantile (0 <= p <= 1) of ascending `sorted` values by linear interpolation between order
-// statistics: position p*(n-1), as NumPy's default ("linear", Hyndman-Fan type 7).
-double quantile_sorted(std::span<const double> sorted, double p);
-
 // Mean, standard error and 10%/90% quantiles of the finite entries of `values`.
 BandStat summarize(std::span<const double> values);
 

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "ouro/core/quantile.hpp"
 #include "ouro/models/ngram.hpp"
 #include "ouro/models/ngram_corpus.hpp"
 
@@ -145,16 +146,6 @@ std::vector<double> sequence_perplexities(const GenerativeModel& model, const Ma
   return out;
 }
 
-double quantile_sorted(const std::vector<double>& sorted, double p) {
-  if (sorted.empty()) return std::nan("");
-  const double at = p * static_cast<double>(sorted.size() - 1);
-  const auto below = static_cast<std::size_t>(std::floor(at));
-  const std::size_t above = std::min(below + 1, sorted.size() - 1);
-  const double frac = at - static_cast<double>(below);
-  // An infinite neighbour with zero weight must not turn the result into nan (inf * 0).
-  return frac == 0.0 ? sorted[below] : sorted[below] + frac * (sorted[above] - sorted[below]);
-}
-
 }  // namespace text_stats
 
 std::vector<double> sorted_generation0_perplexities(const GenerativeModel& model, const MetricContext& context) {
@@ -184,7 +175,7 @@ class Generation0PerplexityMetric final : public Metric {
   bool needs_generation0() const override { return true; }
   double compute(const GenerativeModel& model, const MetricContext& context) const override {
     const std::vector<double> ppl = sorted_generation0_perplexities(model, context);
-    if (quantile_ >= 0) return text_stats::quantile_sorted(ppl, quantile_);
+    if (quantile_ >= 0) return quantile_sorted(ppl, quantile_);
     if (ppl.empty()) return std::nan("");
     double sum = 0;
     for (double v : ppl) sum += v;

@@ -30,8 +30,6 @@ double tail_mass(const Matrix& rows, const std::vector<bool>& tail);
 // Perplexity of each row under `model`: exp(-log p(row) / tokens), tokens = the row's ids but -1
 // padding (every one is predicted; the row starts after <s>). Rows without tokens are skipped.
 std::vector<double> sequence_perplexities(const GenerativeModel& model, const Matrix& rows);
-// The p-quantile of sorted values, interpolated linearly between order statistics (NumPy's default).
-double quantile_sorted(const std::vector<double>& sorted, double p);
 }  // namespace text_stats
 
 // The generation's per-sequence perplexities under the replicate's generation-0 model, sorted;
