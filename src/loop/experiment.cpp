@@ -36,6 +36,11 @@ std::uint64_t metric_block(std::string_view name) {
   return hash;
 }
 
+std::uint64_t side_outputs_block() {
+  static const std::uint64_t block = metric_block("side outputs");
+  return block;
+}
+
 }  // namespace
 
 StageTimes& StageTimes::operator+=(const StageTimes& other) {
@@ -180,19 +185,19 @@ ReplicateResult Experiment::run_replicate(std::size_t replicate, StageTimes* tim
 
     const std::optional<Moments> model_moments = model->moments();
     scratch.next_generation();
+    // One context serves every metric and side output of the generation; each draws from its own
+    // stream, set just before it runs. Side outputs draw nothing today; their stream keeps one that
+    // ever does from disturbing the metrics' draws.
+    Rng stream = streams(Purpose::kMetric, g, side_outputs_block());
+    const MetricContext context{*truth_,  test,     samples, stream, model_moments ? &*model_moments : nullptr,
+                                truth_moments_ ? &*truth_moments_ : nullptr, &scratch, generation0.get()};
     for (std::size_t m = 0; m < metrics; ++m) {
-      Rng metric_rng = streams(Purpose::kMetric, g, metric_blocks_[m]);
-      const MetricContext context{*truth_,  test,     samples, metric_rng, model_moments ? &*model_moments : nullptr,
-                                  truth_moments_ ? &*truth_moments_ : nullptr, &scratch, generation0.get()};
+      stream = streams(Purpose::kMetric, g, metric_blocks_[m]);
       result.values[g * metrics + m] = metrics_[m]->compute(*model, context);
     }
-    // Side outputs draw no randomness; they get a stream of their own all the same, so that one
-    // that ever does cannot disturb the metrics' draws.
-    Rng side_rng = streams(Purpose::kMetric, g, metric_block("side outputs"));
-    const MetricContext side_context{*truth_,  test,     samples, side_rng, model_moments ? &*model_moments : nullptr,
-                                     truth_moments_ ? &*truth_moments_ : nullptr, &scratch, generation0.get()};
+    stream = streams(Purpose::kMetric, g, side_outputs_block());
     for (std::size_t t = 0; t < side_outputs_.size(); ++t) {
-      side_outputs_[t]->append_rows(replicate, g, *model, side_context, result.side_rows[t]);
+      side_outputs_[t]->append_rows(replicate, g, *model, context, result.side_rows[t]);
     }
     lap(local.metrics);
     if (g == 0 && keeps_generation0_) generation0 = std::move(model);
