@@ -5,6 +5,7 @@
 #include <map>
 
 #include "ouro/core/error.hpp"
+#include "ouro/core/fnv1a.hpp"
 #include "ouro/core/parallel.hpp"
 
 namespace ouro {
@@ -27,14 +28,7 @@ void count_composition(const Dataset& training, std::int32_t generation, std::ve
 
 // A stable per-metric stream block (FNV-1a of the name), so a metric's random draws do not change
 // when other metrics are added to or removed from a run.
-std::uint64_t metric_block(std::string_view name) {
-  std::uint64_t hash = 14695981039346656037ULL;
-  for (const char c : name) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 1099511628211ULL;
-  }
-  return hash;
-}
+std::uint64_t metric_block(std::string_view name) { return fnv1a64(name); }
 
 std::uint64_t side_outputs_block() {
   static const std::uint64_t block = metric_block("side outputs");

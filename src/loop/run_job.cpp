@@ -21,6 +21,7 @@ namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kPartial = ".partial";
+constexpr const char* kFinishedLog = "finished.log";
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
@@ -109,8 +110,10 @@ std::string first_config_difference(const nlohmann::json& a, const nlohmann::jso
 RunJob::RunJob(Config config, RunJobOptions options) : options_(std::move(options)), wall_start_(Clock::now()) {
   experiment_ = std::make_unique<Experiment>(std::move(config));
   setup_seconds_ = seconds_since(wall_start_);
-  store_ = std::make_unique<CheckpointStore>(options_.out_dir / kPartial, experiment_->metric_names().size(),
-                                             experiment_->generations());
+  const std::size_t metrics = experiment_->metric_names().size();
+  store_ = std::make_unique<CheckpointStore>(options_.out_dir / kPartial, metrics, experiment_->generations());
+  finished_log_ = std::make_unique<FinishedLog>(options_.out_dir / kPartial / kFinishedLog, metrics,
+                                                experiment_->generations());
 }
 
 void RunJob::open() {
@@ -178,23 +181,28 @@ void RunJob::prepare_folder(const nlohmann::json& resolved) {
   fs::create_directories(partial, ec);
   OURO_CHECK(!ec, IoError, "cannot create checkpoint folder '{}': {}", partial.string(), ec.message());
   remove_stale_temporaries(partial);
-  if (!resuming) write_json(partial / "config.json", {{"version", OURO_VERSION}, {"config", resolved}});
+  if (!resuming) {
+    // A folder killed before its config.json was written holds no results worth keeping.
+    fs::remove(finished_log_->path(), ec);
+    write_json(partial / "config.json", {{"version", OURO_VERSION}, {"config", resolved}});
+  }
 
   const std::size_t replicates = experiment_->replicates();
   has_progress_.assign(replicates, false);
   stage_times_.assign(replicates, StageTimes{});
+  std::vector<bool> finished_replicates(replicates, false);
+  if (resuming) {
+    for (const ReplicateResult& result : read_finished_log()) finished_replicates[result.replicate] = true;
+  }
   std::size_t finished_count = 0;
   for (std::size_t r = 0; r < replicates; ++r) {
-    if (!resuming) {
-      pending_.push_back(r);
-      continue;
-    }
-    const std::optional<ReplicateCheckpoint> checkpoint = store_->load(r);
-    if (checkpoint && checkpoint->finished(experiment_->generations())) {
+    if (finished_replicates[r]) {
       ++finished_count;
       continue;
     }
     pending_.push_back(r);
+    if (!resuming) continue;
+    const std::optional<ReplicateCheckpoint> checkpoint = store_->load(r);
     if (checkpoint) {
       has_progress_[r] = true;
       ++resumed_in_progress_;
@@ -206,6 +214,20 @@ void RunJob::prepare_folder(const nlohmann::json& resolved) {
   }
 }
 
+std::vector<ReplicateResult> RunJob::read_finished_log() const {
+  std::vector<ReplicateResult> results = finished_log_->read();
+  std::vector<bool> seen(experiment_->replicates(), false);
+  for (const ReplicateResult& result : results) {
+    OURO_CHECK(result.replicate < seen.size(), DataError, "{}: holds replicate {} of a run of {} replicates",
+               finished_log_->path().string(), result.replicate, seen.size());
+    OURO_CHECK(!seen[result.replicate], DataError,
+               "{}: holds replicate {} twice (did two processes run this folder at once?); start over with --force",
+               finished_log_->path().string(), result.replicate);
+    seen[result.replicate] = true;
+  }
+  return results;
+}
+
 void RunJob::load_finished_replicates() {
   // The recorder (and its open files) exists only while the run is running, so that a sweep can
   // prepare many cells without holding their files open.
@@ -213,17 +235,13 @@ void RunJob::load_finished_replicates() {
                                          experiment_->replicates(),
                                          LoopPolicy(LoopSettings::from(experiment_->config())).composition_is_shared(),
                                          experiment_->side_tables());
-  std::size_t next = 0;
-  for (std::size_t r = 0; r < experiment_->replicates(); ++r) {
-    if (next < pending_.size() && pending_[next] == r) {
-      ++next;
-      continue;
-    }
-    std::optional<ReplicateCheckpoint> checkpoint = store_->load(r);
-    OURO_CHECK(checkpoint && checkpoint->finished(experiment_->generations()), IoError,
-               "{}: the checkpoint of finished replicate {} disappeared during the run", store_->path(r).string(), r);
-    recorder_->add(checkpoint->result());
-  }
+  const std::size_t finished_before = experiment_->replicates() - pending_.size();
+  std::vector<ReplicateResult> finished = finished_before > 0 ? read_finished_log() : std::vector<ReplicateResult>();
+  OURO_CHECK(finished.size() == finished_before, IoError,
+             "{}: held {} finished replicates when the run was opened and {} now; was it changed during the run?",
+             finished_log_->path().string(), finished_before, finished.size());
+  for (ReplicateResult& result : finished) recorder_->add(std::move(result));
+  finished_log_->open();
   loop_start_ = Clock::now();
 }
 
@@ -233,6 +251,7 @@ void RunJob::run_replicate(std::size_t replicate) {
 
   std::optional<ReplicateCheckpoint> resume;
   if (has_progress_[replicate]) resume = store_->load(replicate);
+  bool has_progress_file = has_progress_[replicate];
   const CheckpointInterval& interval = options_.checkpoint;
   auto last_checkpoint = Clock::now();
   ReplicateHooks hooks;
@@ -245,6 +264,7 @@ void RunJob::run_replicate(std::size_t replicate) {
     };
     hooks.save = [&](const ReplicateCheckpoint& checkpoint) {
       store_->save(checkpoint);
+      has_progress_file = true;
       last_checkpoint = Clock::now();
       spdlog::debug("{}: replicate {} checkpointed after generation {}", options_.out_dir.string(), replicate,
                     checkpoint.next_generation - 1);
@@ -254,13 +274,9 @@ void RunJob::run_replicate(std::size_t replicate) {
   ReplicateResult result = experiment_->run_replicate(replicate, &stage_times_[replicate], &hooks);
   resume.reset();
 
-  ReplicateCheckpoint done;
-  done.replicate = replicate;
-  done.next_generation = experiment_->generations() + 1;
-  done.values = result.values;
-  done.composition = result.composition;
-  done.side_rows = result.side_rows;
-  store_->save(done);
+  finished_log_->append(result);
+  // Its part-way checkpoint has served (a kill before this removal leaves both; the log wins).
+  if (has_progress_file) store_->remove(replicate);
   recorder_->add(std::move(result));
   if (options_.on_checkpoint) options_.on_checkpoint(replicate, true);
 }
@@ -285,6 +301,7 @@ nlohmann::json RunJob::finish() {
                              {"loop_wall", seconds_since(loop_start_)},
                              {"worker_stages", stages.to_json()}};
   recorder_->finish(experiment_->theory(), info);
+  finished_log_->close();
   // run.json is in place: the run is finished, and its checkpoints have served.
   remove_all_or_throw(options_.out_dir / kPartial);
   return info;

@@ -178,7 +178,12 @@ TEST(RunResume, KilledAndResumedEqualsUninterrupted) {
   refused = run_cli(args + " --resume --set loop.synthetic=21");
   EXPECT_NE(refused.exit_code, 0);
   EXPECT_THAT(refused.output, HasSubstr("loop.synthetic = 20, this config has loop.synthetic = 21"));
-  ASSERT_NE(run_killed(args + " --resume --threads 1", 3).exit_code, 0);
+  ASSERT_NE(run_killed(args + " --resume --threads 1", 6).exit_code, 0);
+  // As if the kill had struck in the middle of appending a finished replicate's record: the torn
+  // record is ignored and that replicate runs again.
+  const fs::path log = dir / "k/.partial/finished.log";
+  ASSERT_GT(fs::file_size(log), 24u) << "no replicate finished before the second kill";
+  fs::resize_file(log, fs::file_size(log) - 7);
   const Outcome resumed = run_cli(args + " --resume --threads 3");  // threads never change results
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   for (const char* file : {"metrics.csv", "theory.csv", "composition.csv"}) {

@@ -5,7 +5,7 @@
 // (the data sets later generations can still read). Nothing else is needed, because every random
 // stream of generation g is keyed by (seed, purpose, replicate, g) and the test set is redrawn from
 // its own stream; a replicate continued from a checkpoint therefore computes the same bytes as one
-// that was never stopped. A checkpoint of a finished replicate holds only its results.
+// that was never stopped. (A finished replicate's results go to the run's FinishedLog instead.)
 //
 // Files are binary in the machine's own byte order (they resume a run on the machine family that
 // wrote it; they are not an exchange format), start with a magic word and the run's shape, end with
@@ -47,6 +47,8 @@ class CheckpointStore {
 
   // Replaces the replicate's checkpoint atomically. Thread-safe for distinct replicates.
   void save(const ReplicateCheckpoint& checkpoint) const;
+  // Removes the replicate's checkpoint, if any. Throws IoError naming the file when it cannot.
+  void remove(std::size_t replicate) const;
   // The replicate's checkpoint, or nothing when it has none. Throws DataError naming the file when
   // it is not a checkpoint of this run's shape.
   std::optional<ReplicateCheckpoint> load(std::size_t replicate) const;

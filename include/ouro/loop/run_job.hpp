@@ -8,10 +8,11 @@
 // when it has one) and may be called from many threads; finish() writes the run's files and removes
 // the checkpoints.
 //
-// Checkpoints live in OUT/.partial/: config.json (the resolved config the run was started with) and
-// one replicate-<r>.ckpt per replicate that finished or was checkpointed part-way (checkpoint.hpp).
-// A finished replicate is always kept; a replicate in progress is checkpointed every N generations
-// or every S seconds of its own work (CheckpointInterval). Because every random stream is keyed by
+// Checkpoints live in OUT/.partial/: config.json (the resolved config the run was started with),
+// finished.log (the results of every finished replicate, one record appended each: finished_log.hpp)
+// and one replicate-<r>.ckpt per replicate checkpointed part-way (checkpoint.hpp), removed once it
+// finishes. A replicate in progress is checkpointed every N generations or every S seconds of its
+// own work (CheckpointInterval). Because every random stream is keyed by
 // (seed, purpose, replicate, generation), the files a resumed run writes are the same bytes as an
 // uninterrupted run's; only run.json's timings (and threads, if changed) differ.
 #pragma once
@@ -32,6 +33,7 @@
 #include "ouro/core/config.hpp"
 #include "ouro/loop/checkpoint.hpp"
 #include "ouro/loop/experiment.hpp"
+#include "ouro/loop/finished_log.hpp"
 #include "ouro/loop/recorder.hpp"
 
 namespace ouro {
@@ -60,8 +62,8 @@ struct RunJobOptions {
   ExistingRun existing = ExistingRun::kRefuse;
   CheckpointInterval checkpoint{0, 30.0};
   nlohmann::json extra_info;          // merged into run.json (e.g. the sweep cell); null: nothing
-  // Called after each replicate checkpoint is saved (any thread), with the replicate and whether
-  // it finished. The CLI's test hook uses it to stop a run at a known point.
+  // Called after each checkpoint is saved (any thread), with the replicate and whether it finished
+  // (its record appended to the finished log) or was checkpointed part-way. The CLI's test hook uses it to stop a run at a known point.
   std::function<void(std::size_t replicate, bool finished)> on_checkpoint;
 };
 
@@ -110,12 +112,15 @@ class RunJob {
  private:
   void prepare_folder(const nlohmann::json& resolved);
   void load_finished_replicates();
+  // The finished log's records, each replicate at most once and within the run (else DataError).
+  std::vector<ReplicateResult> read_finished_log() const;
 
   RunJobOptions options_;
   std::chrono::steady_clock::time_point wall_start_;
   double setup_seconds_ = 0.0;
   std::unique_ptr<Experiment> experiment_;
   std::unique_ptr<CheckpointStore> store_;
+  std::unique_ptr<FinishedLog> finished_log_;
   std::unique_ptr<Recorder> recorder_;
   bool opened_ = false;
   bool already_finished_ = false;

@@ -1,0 +1,90 @@
+// The byte layout shared by a run's checkpoint files: a writer and a bounds-checked reader of
+// plain values in the machine's byte order, and the encodings of a replicate's results and of a
+// data set. Private to the loop module (checkpoint.cpp and finished_log.cpp).
+//
+// Doubles are stored as their bits, so a value read back is the value written. Every count read
+// is checked against the bytes left before anything is allocated, so a damaged file fails with a
+// message naming it instead of a huge allocation or a read past the end.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "ouro/core/dataset.hpp"
+#include "ouro/core/error.hpp"
+#include "ouro/loop/recorder.hpp"
+
+namespace ouro::checkpoint_codec {
+
+class Writer {
+ public:
+  template <typename T>
+  void put(T value) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    out_.append(reinterpret_cast<const char*>(&value), sizeof value);
+  }
+  void put_bytes(const void* data, std::size_t size) { out_.append(static_cast<const char*>(data), size); }
+  void put_text(std::string_view text) { out_.append(text); }
+  const std::string& bytes() const { return out_; }
+  std::string& bytes() { return out_; }
+
+ private:
+  std::string out_;
+};
+
+// Reads `bytes` (owned by the caller) from the front; errors name `path`.
+class Reader {
+ public:
+  Reader(std::string_view bytes, const std::filesystem::path& path) : bytes_(bytes), path_(path) {}
+
+  template <typename T>
+  T get() {
+    T value;
+    get_bytes(&value, sizeof value);
+    return value;
+  }
+  void get_bytes(void* out, std::size_t size) {
+    OURO_CHECK(size <= left(), DataError, "{}: checkpoint file is truncated (byte {} of {})", path_.string(), at_,
+               bytes_.size());
+    if (size > 0) std::memcpy(out, bytes_.data() + at_, size);
+    at_ += size;
+  }
+  bool next_is(std::string_view text) const { return bytes_.substr(at_, text.size()) == text; }
+  void expect_text(std::string_view text, std::string_view what) {
+    OURO_CHECK(next_is(text), DataError,
+               "{}: not an ouro checkpoint of this version ({} missing); remove the run's .partial folder or rerun "
+               "with --force", path_.string(), what);
+    at_ += text.size();
+  }
+  // A count read from the file, checked against what the rest of the file can hold.
+  std::size_t count(std::size_t element_size) {
+    const auto n = get<std::uint64_t>();
+    OURO_CHECK(element_size == 0 || n <= left() / element_size, DataError,
+               "{}: checkpoint file is corrupt (a count of {} at byte {})", path_.string(), n, at_);
+    return static_cast<std::size_t>(n);
+  }
+  std::size_t position() const { return at_; }
+  std::size_t left() const { return bytes_.size() - at_; }
+  bool at_end() const { return at_ == bytes_.size(); }
+
+ private:
+  std::string_view bytes_;
+  std::size_t at_ = 0;
+  const std::filesystem::path& path_;
+};
+
+// The values, composition and side rows of a replicate (the replicate number is the caller's).
+void put_results(Writer& w, const std::vector<double>& values, const std::vector<CompositionCount>& composition,
+                 const std::vector<std::string>& side_rows);
+void get_results(Reader& r, std::vector<double>& values, std::vector<CompositionCount>& composition,
+                 std::vector<std::string>& side_rows);
+
+void put_dataset(Writer& w, const Dataset& d);
+Dataset get_dataset(Reader& r);
+
+}  // namespace ouro::checkpoint_codec

@@ -1,0 +1,170 @@
+// FinishedLog: records read back bit for bit in append order from many threads; a torn last
+// record (a writer killed mid-append) is ignored on read and cut off on open, after which appends
+// are readable again; a damaged record followed by others, a log of another run's shape, a foreign
+// file and a record of the wrong size are refused with the file named.
+#include "ouro/loop/finished_log.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "ouro/core/error.hpp"
+#include "support/files.hpp"
+
+namespace ouro {
+namespace {
+
+namespace fs = std::filesystem;
+using ::testing::HasSubstr;
+
+constexpr std::size_t kMetrics = 3;
+constexpr std::size_t kGenerations = 4;
+
+fs::path scratch(const std::string& name) { return ouro::testing::scratch_dir("ouro_finished_log_" + name) / "finished.log"; }
+
+// A replicate's results whose every value differs from every other replicate's.
+ReplicateResult result_of(std::size_t replicate) {
+  ReplicateResult r;
+  r.replicate = replicate;
+  for (std::size_t i = 0; i < (kGenerations + 1) * kMetrics; ++i) r.values.push_back(replicate + i / 7.0 - 1e-300);
+  r.composition.push_back({0, Origin::kOriginal, -1, 20 + replicate});
+  r.composition.push_back({1, Origin::kSynthetic, 0, 5});
+  r.side_rows = {"", std::string("text with\nnewlines and \0 bytes", 30) + std::to_string(replicate)};
+  return r;
+}
+
+void expect_same(const ReplicateResult& a, const ReplicateResult& b) {
+  EXPECT_EQ(a.replicate, b.replicate);
+  ASSERT_EQ(a.values.size(), b.values.size());
+  EXPECT_EQ(std::memcmp(a.values.data(), b.values.data(), a.values.size() * sizeof(double)), 0);
+  ASSERT_EQ(a.composition.size(), b.composition.size());
+  for (std::size_t i = 0; i < a.composition.size(); ++i) {
+    EXPECT_EQ(a.composition[i].generation, b.composition[i].generation);
+    EXPECT_EQ(a.composition[i].origin, b.composition[i].origin);
+    EXPECT_EQ(a.composition[i].origin_generation, b.composition[i].origin_generation);
+    EXPECT_EQ(a.composition[i].count, b.composition[i].count);
+  }
+  EXPECT_EQ(a.side_rows, b.side_rows);
+}
+
+std::uintmax_t size_of(const fs::path& path) { return fs::file_size(path); }
+
+void chop(const fs::path& path, std::uintmax_t bytes) { fs::resize_file(path, size_of(path) - bytes); }
+
+void expect_refused(const FinishedLog& log, const std::string& what) {
+  try {
+    log.read();
+    FAIL() << "read a log that is " << what;
+  } catch (const DataError& e) {
+    EXPECT_THAT(e.what(), HasSubstr(log.path().string())) << what;
+  }
+}
+
+TEST(FinishedLog, AbsentIsEmptyAndRecordsReadBackExactly) {
+  FinishedLog log(scratch("round_trip"), kMetrics, kGenerations);
+  EXPECT_TRUE(log.read().empty());
+  log.open();
+  EXPECT_TRUE(log.read().empty());  // the header alone
+  for (const std::size_t r : {3u, 0u, 7u}) log.append(result_of(r));
+  log.close();
+  const std::vector<ReplicateResult> back = log.read();
+  ASSERT_EQ(back.size(), 3u);
+  expect_same(back[0], result_of(3));
+  expect_same(back[1], result_of(0));
+  expect_same(back[2], result_of(7));
+}
+
+TEST(FinishedLog, ConcurrentAppendsAreEachWholeAndKeptOnReopen) {
+  const fs::path path = scratch("threads");
+  FinishedLog log(path, kMetrics, kGenerations);
+  log.open();
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < 4; ++t) {
+    threads.emplace_back([&log, t] {
+      for (std::size_t i = 0; i < 50; ++i) log.append(result_of(t * 50 + i));
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  log.close();
+  log.open();  // reopening an intact log keeps every record
+  log.append(result_of(200));
+  log.close();
+  std::vector<ReplicateResult> back = log.read();
+  ASSERT_EQ(back.size(), 201u);
+  std::sort(back.begin(), back.end(), [](const auto& a, const auto& b) { return a.replicate < b.replicate; });
+  for (std::size_t r = 0; r <= 200; ++r) expect_same(back[r], result_of(r));
+}
+
+TEST(FinishedLog, TornLastRecordIsIgnoredThenCutOffBeforeTheNextAppend) {
+  const fs::path path = scratch("torn");
+  FinishedLog log(path, kMetrics, kGenerations);
+  log.open();
+  log.append(result_of(1));
+  log.append(result_of(2));
+  log.close();
+  const std::uintmax_t whole = size_of(path);
+  // Every possible tear of the last record: the first record alone survives.
+  const std::uintmax_t record = (whole - 24) / 2;  // after the 24-byte header, two records of one size
+  for (std::uintmax_t cut = 1; cut <= record; cut += cut < 40 ? 1 : 37) {
+    fs::resize_file(path, whole);
+    chop(path, cut);
+    const auto back = log.read();
+    ASSERT_EQ(back.size(), 1u) << "cut " << cut;
+    expect_same(back[0], result_of(1));
+  }
+  fs::resize_file(path, whole);
+  chop(path, 5);
+  log.open();
+  log.append(result_of(3));
+  log.close();
+  const auto back = log.read();
+  ASSERT_EQ(back.size(), 2u);
+  expect_same(back[0], result_of(1));
+  expect_same(back[1], result_of(3));
+
+  // A header torn while it was written: an empty log, rewritten whole on open.
+  fs::resize_file(path, 5);
+  EXPECT_TRUE(log.read().empty());
+  log.open();
+  log.append(result_of(4));
+  log.close();
+  ASSERT_EQ(log.read().size(), 1u);
+}
+
+TEST(FinishedLog, DamageOtherShapesAndForeignFilesAreRefusedByName) {
+  const fs::path path = scratch("bad");
+  FinishedLog log(path, kMetrics, kGenerations);
+  log.open();
+  log.append(result_of(1));
+  log.append(result_of(2));
+  log.close();
+
+  EXPECT_THROW(FinishedLog(path, kMetrics + 1, kGenerations).read(), DataError);
+  EXPECT_THROW(FinishedLog(path, kMetrics, kGenerations + 1).read(), DataError);
+
+  // One flipped bit in the first record's values, with the second record after it: damage.
+  std::string bytes = ouro::testing::read_file(path);
+  bytes[24 + 8 + 8 + 8 + 3] ^= 0x10;
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  try {
+    log.read();
+    FAIL() << "read a damaged record";
+  } catch (const DataError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("damaged"));
+    EXPECT_THAT(e.what(), HasSubstr("byte 24"));
+  }
+  EXPECT_THROW(log.open(), DataError);
+
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << "replicate,generation,metric,value\n0,0,mean,1\n";
+  expect_refused(log, "a CSV file");
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << "CSV";
+  expect_refused(log, "a short foreign file");
+}
+
+}  // namespace
+}  // namespace ouro
