@@ -10,13 +10,15 @@ by default, 1000 held-out test samples per replicate, the eight default Gaussian
     then writes the same tidy metrics.csv (replicate,generation,metric,value).
 
 NLL on the test set uses the same closed form in both (test-set mean and scatter), so the two do
-the same arithmetic. It prints both wall times and the ratio, checks that both CSVs have the
+the same arithmetic. The two run alternately `--repeat` times (3 by default), so that a shared
+machine's slow spells fall on both; it prints every pair's wall times, the median of each and the
+ratio of the medians (the figure to quote), and the range of the pairs' ratios. It also checks that both CSVs have the
 same shape, and checks that their per-generation mean log-variance (logdet_ratio) agree with each other and with
 the exact E[variance] within 5 standard errors (they use different random streams, so values are
 not identical; the statistics must be).
 
 Usage: bench/gaussian_loop_numpy.py [--ouro build/apps/ouro/ouro] [--generations 1000]
-                                    [--replicates 1000] [--threads 0] [--workdir DIR]
+                                    [--replicates 1000] [--threads 0] [--repeat 3] [--workdir DIR]
 """
 import argparse
 import math
@@ -96,8 +98,11 @@ def main():
     parser.add_argument("--replicates", type=int, default=1000)
     parser.add_argument("--n", type=int, default=100)
     parser.add_argument("--threads", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3, help="alternating runs of each (median reported)")
     parser.add_argument("--workdir", default=None)
     args = parser.parse_args()
+    if args.repeat < 1:
+        parser.error("--repeat must be at least 1")
 
     workdir = args.workdir or tempfile.mkdtemp(prefix="ouro_bench_")
     os.makedirs(workdir, exist_ok=True)
@@ -122,16 +127,18 @@ synthetic = {args.n}
 test_samples = 1000
 """)
     ouro_out = os.path.join(workdir, "ouro")
-    start = time.perf_counter()
-    subprocess.run([args.ouro, "run", config, "--out", ouro_out, "--force", "--quiet", "--no-report"], check=True)
-    ouro_seconds = time.perf_counter() - start
-
-    start = time.perf_counter()
-    values = numpy_loop(args.generations, args.replicates, args.n, 1000, seed=1)
-    numpy_compute = time.perf_counter() - start
     numpy_csv = os.path.join(workdir, "numpy_metrics.csv")
-    write_tidy_csv(numpy_csv, values)
-    numpy_seconds = time.perf_counter() - start
+    pairs = []  # (ouro seconds, numpy seconds, numpy compute seconds) per alternating pair
+    for _ in range(args.repeat):
+        start = time.perf_counter()
+        subprocess.run([args.ouro, "run", config, "--out", ouro_out, "--force", "--quiet", "--no-report"], check=True)
+        ouro_seconds = time.perf_counter() - start
+
+        start = time.perf_counter()
+        values = numpy_loop(args.generations, args.replicates, args.n, 1000, seed=1)
+        numpy_compute = time.perf_counter() - start
+        write_tidy_csv(numpy_csv, values)
+        pairs.append((ouro_seconds, time.perf_counter() - start, numpy_compute))
 
     ouro_csv = os.path.join(ouro_out, "metrics.csv")
     ouro_rows = sum(1 for _ in open(ouro_csv)) - 1
@@ -156,10 +163,16 @@ test_samples = 1000
         worst = max(worst, z_ouro, z_diff)
     print(f"experiment: gaussian d=1, n={n}, {args.generations} generations x {args.replicates} replicates, "
           f"{ouro_rows} metric rows")
-    print(f"ouroboros end to end: {ouro_seconds:8.2f} s")
-    print(f"numpy end to end:     {numpy_seconds:8.2f} s   (loop and metrics {numpy_compute:.2f} s, csv "
-          f"{numpy_seconds - numpy_compute:.2f} s)")
-    print(f"ratio numpy / ouroboros: {numpy_seconds / ouro_seconds:.1f}x end to end")
+    for i, (o, nump, compute) in enumerate(pairs):
+        print(f"pair {i + 1}: ouroboros {o:.2f} s, numpy {nump:.2f} s (loop and metrics {compute:.2f} s, csv "
+              f"{nump - compute:.2f} s), ratio {nump / o:.1f}x")
+    ouro_median = float(np.median([p[0] for p in pairs]))
+    numpy_median = float(np.median([p[1] for p in pairs]))
+    ratios = [p[1] / p[0] for p in pairs]
+    print(f"ouroboros end to end: {ouro_median:8.2f} s (median of {len(pairs)})")
+    print(f"numpy end to end:     {numpy_median:8.2f} s (median of {len(pairs)})")
+    print(f"ratio numpy / ouroboros: {numpy_median / ouro_median:.1f}x end to end (ratio of medians; pairs "
+          f"{min(ratios):.1f}x to {max(ratios):.1f}x)")
     print(f"agreement: largest |z| of logdet_ratio means vs theory and vs numpy at 11 generations: {worst:.2f}")
     if worst > 5:
         print("FAIL: statistics disagree", file=sys.stderr)

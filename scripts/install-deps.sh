@@ -12,8 +12,8 @@ packages=(
   libeigen3-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   libfmt-dev libspdlog-dev librandom123-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libsentencepiece-dev
-  libopenblas-dev libopenblas0-pthread
+  libsentencepiece-dev libxxhash-dev
+  libopenblas-dev libopenblas0-pthread libopenblas0-serial
   python3 python3-numpy python3-scipy python3-sklearn
   chromium
 )

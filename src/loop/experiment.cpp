@@ -198,7 +198,7 @@ ReplicateResult Experiment::run_replicate(std::size_t replicate, StageTimes* tim
 
     if (g < generations_) {
       policy_.record(state, Dataset(std::move(samples), Provenance{static_cast<std::int32_t>(g), Origin::kSynthetic}));
-      if (hooks && hooks->checkpoint_due && hooks->save && hooks->checkpoint_due(g)) {
+      if (hooks && hooks->checkpoint_due && hooks->save && hooks->checkpoint_due(g, local.total())) {
         ReplicateCheckpoint checkpoint;
         checkpoint.replicate = replicate;
         checkpoint.next_generation = g + 1;

@@ -253,19 +253,20 @@ void RunJob::run_replicate(std::size_t replicate) {
   if (has_progress_[replicate]) resume = store_->load(replicate);
   bool has_progress_file = has_progress_[replicate];
   const CheckpointInterval& interval = options_.checkpoint;
-  auto last_checkpoint = Clock::now();
+  double work_at_last_checkpoint = 0.0;
   ReplicateHooks hooks;
   hooks.resume_from = resume ? &*resume : nullptr;
   if (interval.enabled()) {
     // Generation positions are absolute (g + 1 divisible by N), so they do not move on resume.
-    hooks.checkpoint_due = [&](std::size_t g) {
-      if (interval.generations > 0 && (g + 1) % interval.generations == 0) return true;
-      return interval.seconds > 0.0 && seconds_since(last_checkpoint) >= interval.seconds;
+    hooks.checkpoint_due = [&](std::size_t g, double work_seconds) {
+      const bool due = (interval.generations > 0 && (g + 1) % interval.generations == 0) ||
+                       (interval.seconds > 0.0 && work_seconds - work_at_last_checkpoint >= interval.seconds);
+      if (due) work_at_last_checkpoint = work_seconds;
+      return due;
     };
     hooks.save = [&](const ReplicateCheckpoint& checkpoint) {
       store_->save(checkpoint);
       has_progress_file = true;
-      last_checkpoint = Clock::now();
       spdlog::debug("{}: replicate {} checkpointed after generation {}", options_.out_dir.string(), replicate,
                     checkpoint.next_generation - 1);
       if (options_.on_checkpoint) options_.on_checkpoint(replicate, false);

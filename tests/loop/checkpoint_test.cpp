@@ -42,7 +42,7 @@ void expect_resume_exact(const std::string& toml, std::size_t stop, const std::s
   const fs::path dir = scratch(name);
   const CheckpointStore store(dir, experiment.metric_names().size(), experiment.generations());
   ReplicateHooks stop_hooks;
-  stop_hooks.checkpoint_due = [&](std::size_t g) { return g == stop; };
+  stop_hooks.checkpoint_due = [&](std::size_t g, double) { return g == stop; };
   stop_hooks.save = [&](const ReplicateCheckpoint& c) { store.save(c); };
   const ReplicateResult through = experiment.run_replicate(1, nullptr, &stop_hooks);
   ASSERT_TRUE(same_bits(through.values, whole.values)) << "checkpointing changed the results";

@@ -195,6 +195,23 @@ TEST(RunResume, KilledAndResumedEqualsUninterrupted) {
   }
 }
 
+TEST(RunResume, IntervalInSecondsOfWorkCheckpointsPartWay) {
+  const fs::path dir = scratch("seconds");
+  const fs::path config = write_config(dir, kBase);
+  ASSERT_EQ(run_cli("run " + config.string() + " --quiet --no-report --out " + (dir / "whole").string()).exit_code, 0);
+  // Every generation outlasts a microsecond of work, so each one is checkpointed: on one thread,
+  // three checkpoints are replicate 0 after generations 0, 1 and 2.
+  const std::string args = "run " + config.string() + " --quiet --no-report --threads 1 --checkpoint-every 0.000001s --out " +
+                           (dir / "k").string();
+  ASSERT_NE(run_killed(args, 3).exit_code, 0);
+  EXPECT_TRUE(fs::exists(dir / "k/.partial/replicate-0.ckpt"));
+  const Outcome resumed = run_cli(args + " --resume");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  for (const char* file : {"metrics.csv", "theory.csv", "composition.csv"}) {
+    EXPECT_EQ(read_file(dir / "whole" / file), read_file(dir / "k" / file)) << file;
+  }
+}
+
 TEST(RunResume, KilledFromOutsideAtAnyMomentResumesToTheSameBytes) {
   const fs::path dir = scratch("outside");
   const fs::path config = write_config(dir, kBase);

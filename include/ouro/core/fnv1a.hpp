@@ -1,9 +1,8 @@
 // FNV-1a, the 64-bit variant: a tiny, stable, non-cryptographic hash of bytes.
 //
-// Used where a value must not change between versions or machines: the random-stream block of a
-// metric (derived from its name, so adding a metric does not move another's draws) and the check
-// word of each finished-replicate record in a run's checkpoint log (a torn or damaged record is
-// recognised rather than read). Not for anything an adversary controls.
+// Used where a short name must map to a number that never changes between versions or machines:
+// the random-stream block of a metric (derived from its name, so adding a metric does not move
+// another's draws). Not for anything an adversary controls, nor for long inputs (one byte at a time).
 #pragma once
 
 #include <cstdint>

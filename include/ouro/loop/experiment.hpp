@@ -38,6 +38,7 @@ namespace ouro {
 struct StageTimes {
   double setup = 0, compose = 0, fit = 0, sample = 0, metrics = 0;
   StageTimes& operator+=(const StageTimes& other);
+  double total() const { return setup + compose + fit + sample + metrics; }
   nlohmann::json to_json() const;
 };
 
@@ -45,9 +46,11 @@ struct StageTimes {
 struct ReplicateHooks {
   // Continue from this checkpoint (of this replicate, not finished) instead of starting afresh.
   const ReplicateCheckpoint* resume_from = nullptr;
-  // Asked after generation g < G has handed S_g to the policy; when it returns true, `save` gets
-  // the replicate's checkpoint (next_generation = g + 1). Both run on the replicate's thread.
-  std::function<bool(std::size_t generation)> checkpoint_due;
+  // Asked after generation g < G has handed S_g to the policy, with the seconds this call has
+  // worked on the replicate so far (its stage times, without the checkpoints' own time: no extra
+  // clock read); when it returns true, `save` gets the replicate's checkpoint (next_generation =
+  // g + 1). Both run on the replicate's thread.
+  std::function<bool(std::size_t generation, double work_seconds)> checkpoint_due;
   std::function<void(const ReplicateCheckpoint&)> save;
 };
 

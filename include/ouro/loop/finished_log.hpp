@@ -7,7 +7,7 @@
 // single write(2) per replicate instead.
 //
 // Layout, in the machine's byte order like the other checkpoints: a header (magic word, the run's
-// metric count and generations), then records of [u64 payload length][payload][u64 FNV-1a of the
+// metric count and generations), then records of [u64 payload length][payload][u64 XXH3 of the
 // payload]["END."], the payload being the replicate number and its results. A process killed in the
 // middle of an append leaves a torn last record; reading ignores it (that replicate simply runs
 // again, to the same bytes) and opening for append cuts it off first. A damaged record followed by
