@@ -23,6 +23,7 @@ Usage: bench/gaussian_loop_numpy.py [--ouro build/apps/ouro/ouro] [--generations
 import argparse
 import math
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -130,6 +131,11 @@ test_samples = 1000
     numpy_csv = os.path.join(workdir, "numpy_metrics.csv")
     pairs = []  # (ouro seconds, numpy seconds, numpy compute seconds) per alternating pair
     for _ in range(args.repeat):
+        # Both write into files that do not exist yet: on ext4, replacing a large file (by rename or
+        # by truncation) makes the kernel write the new one out at once, which would time the disk.
+        shutil.rmtree(ouro_out, ignore_errors=True)
+        if os.path.exists(numpy_csv):
+            os.remove(numpy_csv)
         start = time.perf_counter()
         subprocess.run([args.ouro, "run", config, "--out", ouro_out, "--force", "--quiet", "--no-report"], check=True)
         ouro_seconds = time.perf_counter() - start

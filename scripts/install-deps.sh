@@ -13,7 +13,7 @@ packages=(
   libfmt-dev libspdlog-dev librandom123-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsentencepiece-dev libxxhash-dev
-  libopenblas-dev libopenblas0-pthread libopenblas0-serial
+  libopenblas-dev libopenblas0-pthread
   python3 python3-numpy python3-scipy python3-sklearn
   chromium
 )

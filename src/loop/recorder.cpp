@@ -51,7 +51,19 @@ void append_composition(std::string& out, std::string_view replicate, const Comp
   out += '\n';
 }
 
+constexpr const char* kMetricsFile = "metrics.csv";
+constexpr const char* kCompositionFile = "composition.csv";
+constexpr const char* kTheoryFile = "theory.csv";
+constexpr const char* kRunFile = "run.json";
+
 }  // namespace
+
+std::vector<std::string> Recorder::file_names(const std::vector<SideTable>& side_tables) {
+  // run.json first: whoever removes these in order never leaves it beside missing results.
+  std::vector<std::string> names = {kRunFile, kMetricsFile, kCompositionFile, kTheoryFile};
+  for (const SideTable& table : side_tables) names.push_back(table.file_name);
+  return names;
+}
 
 Recorder::Recorder(std::filesystem::path out_dir, std::vector<std::string> metric_names, std::size_t generations,
                    std::size_t replicates, bool shared_composition, std::vector<SideTable> side_tables)
@@ -62,9 +74,9 @@ Recorder::Recorder(std::filesystem::path out_dir, std::vector<std::string> metri
       shared_composition_(shared_composition),
       accumulators_((generations + 1) * metric_names_.size()) {
   if (out_dir_.empty()) return;
-  metrics_file_ = std::make_unique<AtomicFile>(out_dir_ / "metrics.csv");
+  metrics_file_ = std::make_unique<AtomicFile>(out_dir_ / kMetricsFile);
   metrics_file_->stream() << "replicate,generation,metric,value\n";
-  composition_file_ = std::make_unique<AtomicFile>(out_dir_ / "composition.csv");
+  composition_file_ = std::make_unique<AtomicFile>(out_dir_ / kCompositionFile);
   composition_file_->stream() << "replicate,generation,origin,origin_generation,count\n";
   for (const SideTable& table : side_tables) {
     side_files_.push_back(std::make_unique<AtomicFile>(out_dir_ / table.file_name));
@@ -97,7 +109,8 @@ Recorder::Formatted Recorder::format(ReplicateResult result) const {
   const std::size_t metrics = metric_names_.size();
   std::size_t longest_name = 0;
   for (const auto& name : metric_names_) longest_name = std::max(longest_name, name.size());
-  constexpr std::size_t kLongestPrefix = 2 * 20 + 2;  // "replicate,generation,"
+  constexpr std::size_t kLongestInteger = 20;  // digits of the largest std::size_t
+  constexpr std::size_t kLongestPrefix = 2 * kLongestInteger + 2;  // "replicate,generation,"
   constexpr std::size_t kLongestNumber = 32;
   std::string& rows = out.metrics_rows;
   rows.resize(result.values.size() * (kLongestPrefix + longest_name + 1 + kLongestNumber + 1));
@@ -105,9 +118,10 @@ Recorder::Formatted Recorder::format(ReplicateResult result) const {
   char* const buffer_end = rows.data() + rows.size();
   for (std::size_t g = 0; g <= generations_; ++g) {
     char prefix[kLongestPrefix];
-    char* p = std::to_chars(prefix, prefix + sizeof prefix, result.replicate).ptr;
+    // Each number gets exactly its room, so the compiler can see that the commas fit too.
+    char* p = std::to_chars(prefix, prefix + kLongestInteger, result.replicate).ptr;
     *p++ = ',';
-    p = std::to_chars(p, prefix + sizeof prefix, g).ptr;
+    p = std::to_chars(p, p + kLongestInteger, g).ptr;
     *p++ = ',';
     const auto prefix_length = static_cast<std::size_t>(p - prefix);
     for (std::size_t m = 0; m < metrics; ++m) {
@@ -167,7 +181,7 @@ void Recorder::finish(const std::vector<TheoryCurve>& theory, const nlohmann::js
              "internal: recorder finished with {} of {} replicates written", next_replicate_, replicates_);
   if (out_dir_.empty()) return;
 
-  AtomicFile theory_file(out_dir_ / "theory.csv");
+  AtomicFile theory_file(out_dir_ / kTheoryFile);
   std::string text = "generation,metric,expected\n";
   for (std::size_t g = 0; g <= generations_; ++g) {
     for (const TheoryCurve& curve : theory) {
@@ -182,7 +196,7 @@ void Recorder::finish(const std::vector<TheoryCurve>& theory, const nlohmann::js
   }
   theory_file.stream() << text;
 
-  AtomicFile run_file(out_dir_ / "run.json");
+  AtomicFile run_file(out_dir_ / kRunFile);
   run_file.stream() << run_info.dump(2) << '\n';
 
   metrics_file_->commit();

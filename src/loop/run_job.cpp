@@ -162,8 +162,11 @@ void RunJob::prepare_folder(const nlohmann::json& resolved) {
   OURO_CHECK(!ec, IoError, "cannot create output folder '{}': {}", out.string(), ec.message());
   if (options_.existing == ExistingRun::kForce) {
     // A forced rerun must not leave the old run.json standing beside half-written new files, nor
-    // a report of the previous results, nor the previous checkpoints.
-    fs::remove(out / "run.json", ec);
+    // a report of the previous results, nor the previous checkpoints. The old result files go
+    // too: renaming a new file over a large old one makes ext4 write the new one out at once
+    // (its replace-by-rename safeguard), which cost 0.17 s of a 0.9 s run with a 289 MB
+    // metrics.csv.
+    for (const std::string& name : Recorder::file_names(experiment_->side_tables())) fs::remove(out / name, ec);
     fs::remove(out / "report.html", ec);
     remove_all_or_throw(partial);
   }

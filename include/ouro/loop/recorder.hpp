@@ -68,6 +68,9 @@ class Recorder {
   // Writes theory.csv and run.json and makes every file visible under its final name.
   void finish(const std::vector<TheoryCurve>& theory, const nlohmann::json& run_info);
 
+  // The names of the files a recorder with these side tables writes into its folder.
+  static std::vector<std::string> file_names(const std::vector<SideTable>& side_tables);
+
   const std::vector<std::string>& metric_names() const { return metric_names_; }
   MetricStat stat(std::size_t generation, std::size_t metric) const;
 
