@@ -133,13 +133,16 @@ test_samples = 1000
     for _ in range(args.repeat):
         # Both write into files that do not exist yet: on ext4, replacing a large file (by rename or
         # by truncation) makes the kernel write the new one out at once, which would time the disk.
+        # Each starts with no dirty pages left by the other's output being written back under it.
         shutil.rmtree(ouro_out, ignore_errors=True)
         if os.path.exists(numpy_csv):
             os.remove(numpy_csv)
+        os.sync()
         start = time.perf_counter()
         subprocess.run([args.ouro, "run", config, "--out", ouro_out, "--force", "--quiet", "--no-report"], check=True)
         ouro_seconds = time.perf_counter() - start
 
+        os.sync()
         start = time.perf_counter()
         values = numpy_loop(args.generations, args.replicates, args.n, 1000, seed=1)
         numpy_compute = time.perf_counter() - start

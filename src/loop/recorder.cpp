@@ -51,6 +51,12 @@ void append_composition(std::string& out, std::string_view replicate, const Comp
   out += '\n';
 }
 
+std::size_t decimal_digits(std::size_t value) {
+  std::size_t digits = 1;
+  for (; value >= 10; value /= 10) ++digits;
+  return digits;
+}
+
 constexpr const char* kMetricsFile = "metrics.csv";
 constexpr const char* kCompositionFile = "composition.csv";
 constexpr const char* kTheoryFile = "theory.csv";
@@ -111,9 +117,13 @@ Recorder::Formatted Recorder::format(ReplicateResult result) const {
   for (const auto& name : metric_names_) longest_name = std::max(longest_name, name.size());
   constexpr std::size_t kLongestInteger = 20;  // digits of the largest std::size_t
   constexpr std::size_t kLongestPrefix = 2 * kLongestInteger + 2;  // "replicate,generation,"
-  constexpr std::size_t kLongestNumber = 32;
+  // The shortest round-trip form of a double is at most 24 characters (-2.2250738585072014e-308).
+  constexpr std::size_t kLongestNumber = 24;
+  // Sized for this replicate's actual prefix, not the longest possible one: the buffer is
+  // zero-filled when it is sized, and at 1000 generations it is most of the formatting's memory.
+  const std::size_t prefix_bound = decimal_digits(result.replicate) + decimal_digits(generations_) + 2;
   std::string& rows = out.metrics_rows;
-  rows.resize(result.values.size() * (kLongestPrefix + longest_name + 1 + kLongestNumber + 1));
+  rows.resize(result.values.size() * (prefix_bound + longest_name + 1 + kLongestNumber + 1));
   char* cursor = rows.data();
   char* const buffer_end = rows.data() + rows.size();
   for (std::size_t g = 0; g <= generations_; ++g) {

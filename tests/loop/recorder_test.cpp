@@ -63,5 +63,31 @@ TEST(Recorder, NumbersRoundTrip) {
   }
 }
 
+// Every value in its longest shortest-round-trip form (24 characters), one-letter names and
+// one-digit prefixes: the rows exactly fill the buffer format() sizes for them, and read back.
+TEST(Recorder, LongestNumbersFillTheirRowsAndReadBack) {
+  const auto dir = ouro::testing::scratch_dir("ouro_recorder_longest");
+  const std::vector<double> longest = {-2.2250738585072014e-308, -1.7976931348623157e+308, -1.2345678901234567e-100,
+                                       -2.2092781970116107e+295};
+  {
+    Recorder recorder(dir, {"a", "b"}, 1, 1, true);
+    ReplicateResult result = result_for(0);
+    result.values = longest;
+    recorder.add(result);
+    recorder.finish({}, nlohmann::json::object());
+  }
+  const std::string metrics = read_file(dir / "metrics.csv");
+  std::size_t at = metrics.find('\n') + 1;
+  for (const double expected : longest) {
+    const std::size_t end = metrics.find('\n', at);
+    ASSERT_NE(end, std::string::npos);
+    const std::string value = metrics.substr(metrics.rfind(',', end) + 1, end - metrics.rfind(',', end) - 1);
+    EXPECT_EQ(value.size(), 24u) << value;
+    EXPECT_EQ(std::stod(value), expected) << value;
+    at = end + 1;
+  }
+  EXPECT_EQ(at, metrics.size());
+}
+
 }  // namespace
 }  // namespace ouro
