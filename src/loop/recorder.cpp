@@ -94,13 +94,33 @@ Recorder::~Recorder() = default;
 
 void Recorder::add(ReplicateResult result) {
   Formatted formatted = format(std::move(result));
-  std::lock_guard lock(mutex_);
-  const std::size_t replicate = formatted.result.replicate;
-  pending_.emplace(replicate, std::move(formatted));
-  for (auto it = pending_.find(next_replicate_); it != pending_.end(); it = pending_.find(next_replicate_)) {
-    write_in_order(it->second);
-    pending_.erase(it);
-    ++next_replicate_;
+  {
+    const std::lock_guard lock(pending_mutex_);
+    const std::size_t replicate = formatted.result.replicate;
+    pending_.emplace(replicate, std::move(formatted));
+  }
+  write_pending();
+}
+
+void Recorder::write_pending() {
+  for (;;) {
+    std::unique_lock writer(writer_mutex_, std::try_to_lock);
+    if (!writer.owns_lock()) return;  // the writer at work takes these rows too
+    std::unique_lock lock(pending_mutex_);
+    for (auto it = pending_.find(next_replicate_); it != pending_.end(); it = pending_.find(next_replicate_)) {
+      const Formatted next = std::move(it->second);
+      pending_.erase(it);
+      lock.unlock();
+      write_in_order(next);
+      lock.lock();
+      ++next_replicate_;
+    }
+    lock.unlock();
+    writer.unlock();
+    // A replicate added after the last look above found the writer busy and left its rows; they
+    // are in pending_ by now, since it added them before trying the writer's lock.
+    const std::lock_guard check(pending_mutex_);
+    if (!pending_.contains(next_replicate_)) return;
   }
 }
 

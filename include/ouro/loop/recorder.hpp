@@ -62,7 +62,9 @@ class Recorder {
            std::size_t replicates, bool shared_composition, std::vector<SideTable> side_tables = {});
   ~Recorder();
 
-  // Thread-safe. Results may arrive in any order.
+  // Thread-safe. Results may arrive in any order. The caller formats its own rows; it writes
+  // them (and any that follow in order) only when no other thread is writing, and never waits
+  // for one that is.
   void add(ReplicateResult result);
 
   // Writes theory.csv and run.json and makes every file visible under its final name.
@@ -90,6 +92,8 @@ class Recorder {
   // Formatting runs in the calling worker thread, outside the lock; only the ordered writing and
   // the running statistics are serial.
   Formatted format(ReplicateResult result) const;
+  // Writes every pending replicate that is next in order, unless another thread is doing so.
+  void write_pending();
   void write_in_order(const Formatted& formatted);
 
   std::filesystem::path out_dir_;
@@ -98,9 +102,10 @@ class Recorder {
   std::size_t replicates_;
   bool shared_composition_;
 
-  std::mutex mutex_;
+  std::mutex pending_mutex_;  // guards pending_ and next_replicate_
   std::size_t next_replicate_ = 0;
   std::map<std::size_t, Formatted> pending_;
+  std::mutex writer_mutex_;  // held by the one thread writing; guards what write_in_order touches
   std::vector<Accumulator> accumulators_;  // [generation * metrics + m]
   std::unique_ptr<AtomicFile> metrics_file_;
   std::unique_ptr<AtomicFile> composition_file_;
