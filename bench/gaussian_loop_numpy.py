@@ -12,10 +12,10 @@ by default, 1000 held-out test samples per replicate, the eight default Gaussian
 NLL on the test set uses the same closed form in both (test-set mean and scatter), so the two do
 the same arithmetic. The two run alternately `--repeat` times (3 by default), so that a shared
 machine's slow spells fall on both; it prints every pair's wall times, the median of each and the
-ratio of the medians (the figure to quote), and the range of the pairs' ratios. It also checks that both CSVs have the
-same shape, and checks that their per-generation mean log-variance (logdet_ratio) agree with each other and with
-the exact E[variance] within 5 standard errors (they use different random streams, so values are
-not identical; the statistics must be).
+ratio of the medians (the figure to quote), and the range of the pairs' ratios. It also checks
+that both CSVs have the same shape, and that their per-generation mean log-variance
+(logdet_ratio) agree with each other and with the exact expectation within 5 standard errors
+(they use different random streams, so values are not identical; the statistics must be).
 
 Usage: bench/gaussian_loop_numpy.py [--ouro build/apps/ouro/ouro] [--generations 1000]
                                     [--replicates 1000] [--threads 0] [--repeat 3] [--workdir DIR]

@@ -15,13 +15,13 @@
 namespace ouro {
 namespace {
 
+using checkpoint_codec::kTrailer;
 using checkpoint_codec::Reader;
 using checkpoint_codec::Writer;
 
 // Bumped whenever the layout changes: an old file is then refused rather than misread. Version 3:
 // finished replicates moved to the run's FinishedLog.
 constexpr std::string_view kMagic = "OUROCKP3";
-constexpr std::string_view kTrailer = "END.";
 
 }  // namespace
 

@@ -21,6 +21,9 @@
 
 namespace ouro::checkpoint_codec {
 
+// Ends every checkpoint file and finished-log record: a file cut short lacks it.
+inline constexpr std::string_view kTrailer = "END.";
+
 class Writer {
  public:
   template <typename T>

@@ -23,12 +23,12 @@
 namespace ouro {
 namespace {
 
+using checkpoint_codec::kTrailer;
 using checkpoint_codec::Reader;
 using checkpoint_codec::Writer;
 
 // Bumped whenever the layout changes: an old log is then refused rather than misread.
 constexpr std::string_view kMagic = "OUROFIN1";
-constexpr std::string_view kTrailer = "END.";
 constexpr std::size_t kHeaderSize = kMagic.size() + 2 * sizeof(std::uint64_t);
 constexpr std::size_t kFraming = sizeof(std::uint64_t) + sizeof(std::uint64_t) + kTrailer.size();
 

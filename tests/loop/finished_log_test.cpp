@@ -8,6 +8,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <thread>
 
 #include <gmock/gmock.h>
@@ -56,6 +57,12 @@ std::uintmax_t size_of(const fs::path& path) { return fs::file_size(path); }
 
 void chop(const fs::path& path, std::uintmax_t bytes) { fs::resize_file(path, size_of(path) - bytes); }
 
+void append_and_close(FinishedLog& log, std::initializer_list<std::size_t> replicates) {
+  log.open();
+  for (const std::size_t r : replicates) log.append(result_of(r));
+  log.close();
+}
+
 void expect_refused(const FinishedLog& log, const std::string& what) {
   try {
     log.read();
@@ -103,10 +110,7 @@ TEST(FinishedLog, ConcurrentAppendsAreEachWholeAndKeptOnReopen) {
 TEST(FinishedLog, TornLastRecordIsIgnoredThenCutOffBeforeTheNextAppend) {
   const fs::path path = scratch("torn");
   FinishedLog log(path, kMetrics, kGenerations);
-  log.open();
-  log.append(result_of(1));
-  log.append(result_of(2));
-  log.close();
+  append_and_close(log, {1, 2});
   const std::uintmax_t whole = size_of(path);
   // Every possible tear of the last record: the first record alone survives.
   const std::uintmax_t record = (whole - 24) / 2;  // after the 24-byte header, two records of one size
@@ -139,10 +143,7 @@ TEST(FinishedLog, TornLastRecordIsIgnoredThenCutOffBeforeTheNextAppend) {
 TEST(FinishedLog, DamageOtherShapesAndForeignFilesAreRefusedByName) {
   const fs::path path = scratch("bad");
   FinishedLog log(path, kMetrics, kGenerations);
-  log.open();
-  log.append(result_of(1));
-  log.append(result_of(2));
-  log.close();
+  append_and_close(log, {1, 2});
 
   EXPECT_THROW(FinishedLog(path, kMetrics + 1, kGenerations).read(), DataError);
   EXPECT_THROW(FinishedLog(path, kMetrics, kGenerations + 1).read(), DataError);

@@ -33,7 +33,6 @@ struct ReplicateCheckpoint {
   LoopState state;                            // after S_{next_generation - 1} was recorded; empty when finished
 
   bool finished(std::size_t generations) const { return next_generation == generations + 1; }
-  ReplicateResult result() const { return {replicate, values, composition, side_rows}; }
 };
 
 // The checkpoint files of one run folder, OUT/.partial/replicate-<r>.ckpt.

@@ -12,9 +12,9 @@
 // finished.log (the results of every finished replicate, one record appended each: finished_log.hpp)
 // and one replicate-<r>.ckpt per replicate checkpointed part-way (checkpoint.hpp), removed once it
 // finishes. A replicate in progress is checkpointed every N generations or every S seconds of its
-// own work (CheckpointInterval). Because every random stream is keyed by
-// (seed, purpose, replicate, generation), the files a resumed run writes are the same bytes as an
-// uninterrupted run's; only run.json's timings (and threads, if changed) differ.
+// own work (CheckpointInterval). Because every random stream is keyed by (seed, purpose,
+// replicate, generation), the files a resumed run writes are the same bytes as an uninterrupted
+// run's; only run.json's timings (and threads, if changed) differ.
 #pragma once
 
 #include <atomic>
@@ -63,7 +63,8 @@ struct RunJobOptions {
   CheckpointInterval checkpoint{0, 30.0};
   nlohmann::json extra_info;          // merged into run.json (e.g. the sweep cell); null: nothing
   // Called after each checkpoint is saved (any thread), with the replicate and whether it finished
-  // (its record appended to the finished log) or was checkpointed part-way. The CLI's test hook uses it to stop a run at a known point.
+  // (its record appended to the finished log) or was checkpointed part-way. The CLI's test hook
+  // uses it to stop a run at a known point.
   std::function<void(std::size_t replicate, bool finished)> on_checkpoint;
 };
 
