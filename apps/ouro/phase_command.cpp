@@ -33,6 +33,7 @@ struct PhaseCommandOptions : RunFolderFlags {
   std::string real, synthetic, bias;
   std::vector<std::string> metrics;
   std::string generations, last;
+  std::string shard;
 };
 
 std::string optional_text(const std::optional<double>& value) {
@@ -89,13 +90,15 @@ int run_phase(const PhaseCommandOptions& options) {
   grid.resolve(base);
 
   SweepOptions sweep;
+  // --shard is read before --checkpoint-every, as `ouro sweep` does, so that a bad one is named first.
+  if (!options.shard.empty()) sweep.shard = Shard::parse(options.shard);
   apply_run_folder_flags(sweep, options, base, existing);
   const auto start = std::chrono::steady_clock::now();
   const SweepOutcome outcome = run_sweep_with_report(base, grid, sweep, options);
   const std::filesystem::path& out = sweep.out_dir;
   // phase.csv is rebuilt from the cells every time (so --resume on a finished diagram, or another
   // --last, rewrites it without rerunning anything).
-  const std::vector<PhaseRow> rows = phase_table(out, base, grid, options.metrics, last);
+  const std::vector<PhaseRow> rows = phase_table(out, base, grid, options.metrics, last, sweep.shard);
   write_phase_csv(out / "phase.csv", rows);
   for (const PhaseRow& row : rows) {
     // The limit column is the g -> infinity value; the measured one averages generations that the
@@ -107,6 +110,11 @@ int run_phase(const PhaseCommandOptions& options) {
                    row.real, row.synthetic, row.bias, row.metric, *row.theory_window_mean, last,
                    100 * std::abs(*row.theory_window_mean / *row.theory_limit - 1), *row.theory_limit);
     }
+  }
+  if (sweep.shard) {
+    spdlog::info("shard {}/{}: phase.csv holds this shard's cells; `ouro merge` the shards, then rerun this "
+                 "command without --shard on the merged folder with --resume for the whole diagram",
+                 sweep.shard->index, sweep.shard->count);
   }
   if (options.quiet) return 0;
   fmt::print("{:>8} {:>9} {:>6} {:<12} {:>12} {:>10} {:>12} {:>10}\n", "real", "synthetic", "bias", "metric",
@@ -139,6 +147,8 @@ Subcommand add_phase_command(CLI::App& app) {
   sub->add_option("--last", options->last, "K: the limit is the mean over the last K generations (default G/4, at "
                                             "least 1)");
   sub->add_option("--out", options->out_dir, "Output folder (default: out/<config name>)");
+  sub->add_option("--shard", options->shard, "Run only cells whose index % N == i: --shard i/N (0 <= i < N); "
+                                             "combine the shards with `ouro merge`");
   add_override_flags(*sub, *options,
                      {.threads = "Worker threads over all cells' replicates (0 = all cores)",
                       .set = "Override a base config key: --set section.key=value (repeatable)"});

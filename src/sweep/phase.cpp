@@ -187,7 +187,8 @@ std::optional<double> phase_effective_real_samples(const Config& config, const s
 }
 
 std::vector<PhaseRow> phase_table(const fs::path& sweep_dir, const Config& base, const SweepGrid& grid,
-                                  const std::vector<std::string>& metrics, std::size_t last) {
+                                  const std::vector<std::string>& metrics, std::size_t last,
+                                  const std::optional<Shard>& shard) {
   const std::int64_t generations = base.integer("run.generations");
   OURO_CHECK(last >= 1 && static_cast<std::int64_t>(last) <= generations + 1, ConfigError,
              "--last {}: the limit averages the last K generations, 1 <= K <= run.generations + 1 = {}", last,
@@ -195,6 +196,7 @@ std::vector<PhaseRow> phase_table(const fs::path& sweep_dir, const Config& base,
   const std::int64_t first = generations + 1 - static_cast<std::int64_t>(last);
   std::vector<PhaseRow> rows;
   for (std::size_t c = 0; c < grid.cell_count(); ++c) {
+    if (shard && !shard->holds(c)) continue;
     const Config config = grid.cell_config(base, c);
     const fs::path file = sweep_dir / "cells" / grid.cell_folder(c) / "metrics.csv";
     const std::map<std::string, Tally> tallies = read_tail(file, metrics, first);

@@ -170,6 +170,37 @@ TEST(PhaseCli, DiagramMatchesTheExactLimitsAndIsThreadIndependent) {
   EXPECT_NE(read_file(dir / "a/phase.csv"), read_file(dir / "b/phase.csv"));
 }
 
+TEST(PhaseCli, ShardsMergedThenResumedGiveTheWholeDiagram) {
+  const fs::path dir = scratch("shards");
+  std::ofstream(dir / "fresh.toml") << kFresh;
+  const std::string args = "phase " + (dir / "fresh.toml").string() +
+                           " --real 5,50 --synthetic 20,60 --metric mean_shift --metric w2 --last 20 --set "
+                           "run.replicates=40 --quiet --no-report --out ";
+  ASSERT_EQ(run_cli(args + (dir / "whole").string()).exit_code, 0);
+  for (const auto& [shard, folder] : {std::pair{"0/2", "s0"}, std::pair{"1/2", "s1"}}) {
+    const auto part = run_cli(args + (dir / folder).string() + " --shard " + shard);
+    ASSERT_EQ(part.exit_code, 0) << part.output;
+  }
+  // A shard's phase.csv holds its own cells: 0 and 2 of the four (real 5 and 50, synthetic 20).
+  const auto rows = read_csv(dir / "s0/phase.csv");
+  ASSERT_EQ(rows.size(), 1u + 2 * 2);
+  EXPECT_EQ(rows[1][0], "5");
+  EXPECT_EQ(rows[3][0], "50");
+  for (std::size_t i = 1; i < rows.size(); ++i) EXPECT_EQ(rows[i][1], "20") << i;
+
+  const auto merged = run_cli("merge " + (dir / "m").string() + " " + (dir / "s1").string() + " " +
+                              (dir / "s0").string());
+  ASSERT_EQ(merged.exit_code, 0) << merged.output;
+  const auto whole = run_cli(args + (dir / "m").string() + " --resume");
+  ASSERT_EQ(whole.exit_code, 0) << whole.output;
+  EXPECT_EQ(read_file(dir / "m/phase.csv"), read_file(dir / "whole/phase.csv"));
+  EXPECT_EQ(read_file(dir / "m/sweep.csv"), read_file(dir / "whole/sweep.csv"));
+
+  const auto bad = run_cli(args + (dir / "bad").string() + " --shard 2/2");
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_THAT(bad.output, HasSubstr("--shard 2/2"));
+}
+
 TEST(PhaseCli, BadInputNamesTheFlagOrKey) {
   const fs::path dir = scratch("bad");
   std::ofstream(dir / "fresh.toml") << kFresh;

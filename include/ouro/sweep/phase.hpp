@@ -59,10 +59,12 @@ struct PhaseRow {
 };
 
 // The rows of phase.csv from the finished cells of the sweep in `sweep_dir` (cells in index order,
-// metrics in the given order). `last` = K >= 1 generations. Throws IoError/DataError naming the
-// file when a cell's metrics.csv is missing or malformed, ConfigError when K exceeds G + 1.
+// metrics in the given order; only the shard's cells when one is given). `last` = K >= 1
+// generations. Throws IoError/DataError naming the file when a cell's metrics.csv is missing or
+// malformed, ConfigError when K exceeds G + 1.
 std::vector<PhaseRow> phase_table(const std::filesystem::path& sweep_dir, const Config& base, const SweepGrid& grid,
-                                  const std::vector<std::string>& metrics, std::size_t last);
+                                  const std::vector<std::string>& metrics, std::size_t last,
+                                  const std::optional<Shard>& shard = std::nullopt);
 
 // The closed-form limit and effective sample size for one metric of one cell config (what
 // phase_table fills in), exposed for tests.
