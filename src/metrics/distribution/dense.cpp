@@ -1,28 +1,67 @@
 // Dense kernels of the distribution metrics: OpenBLAS/LAPACK when built with it, Eigen otherwise
 // (see dense.hpp).
+//
+// OpenBLAS is loaded on first use (dlopen), not linked: Debian's pthread build starts a thread pool
+// when the library loads, and its idle threads spin for about 0.13 s of CPU before they sleep,
+// which cost runs that never call BLAS (a one-second Gaussian loop) several percent of their wall
+// time on two cores. Loaded here, only runs that compute these metrics pay it, once.
 #include "dense.hpp"
 
-#include <mutex>
 #include <vector>
 
 #ifdef OURO_HAVE_OPENBLAS
+#include <dlfcn.h>
+
 #include <cblas.h>
 
-extern "C" {
-// LAPACK's symmetric divide-and-conquer eigensolver, shipped inside OpenBLAS (Fortran calling
-// convention; the trailing lengths are gfortran's hidden character-argument lengths).
-void dsyevd_(const char* jobz, const char* uplo, const int* n, double* a, const int* lda, double* w, double* work,
-             const int* lwork, int* iwork, const int* liwork, int* info, std::size_t jobz_len, std::size_t uplo_len);
-}
+#include "ouro/core/error.hpp"
 #endif
 
 namespace ouro::dense {
 namespace {
 
 #ifdef OURO_HAVE_OPENBLAS
-void single_threaded_blas() {
-  static std::once_flag once;
-  std::call_once(once, [] { openblas_set_num_threads(1); });
+// LAPACK's symmetric divide-and-conquer eigensolver, shipped inside OpenBLAS (Fortran calling
+// convention; the trailing lengths are gfortran's hidden character-argument lengths).
+using Dsyevd = void (*)(const char* jobz, const char* uplo, const int* n, double* a, const int* lda, double* w,
+                        double* work, const int* lwork, int* iwork, const int* liwork, int* info,
+                        std::size_t jobz_len, std::size_t uplo_len);
+
+// The OpenBLAS entry points these kernels call.
+struct OpenBlas {
+  decltype(&cblas_sgemm) sgemm = nullptr;
+  decltype(&cblas_dgemm) dgemm = nullptr;
+  decltype(&cblas_dsyrk) dsyrk = nullptr;
+  Dsyevd dsyevd = nullptr;
+};
+
+template <typename Function>
+Function symbol(void* library, const char* name) {
+  void* address = dlsym(library, name);
+  OURO_CHECK(address != nullptr, IoError, "libopenblas.so.0 has no symbol {}: {}", name, dlerror());
+  return reinterpret_cast<Function>(address);
+}
+
+OpenBlas load_openblas() {
+  // Never closed: the library stays loaded for the life of the process.
+  void* library = dlopen("libopenblas.so.0", RTLD_NOW | RTLD_LOCAL);
+  OURO_CHECK(library != nullptr, IoError,
+             "cannot load OpenBLAS for the distribution metrics ({}); install libopenblas0-pthread "
+             "(scripts/install-deps.sh does)", dlerror());
+  // Each call is single-threaded: the metrics run their own tiles on the worker threads.
+  symbol<void (*)(int)>(library, "openblas_set_num_threads")(1);
+  OpenBlas blas;
+  blas.sgemm = symbol<decltype(&cblas_sgemm)>(library, "cblas_sgemm");
+  blas.dgemm = symbol<decltype(&cblas_dgemm)>(library, "cblas_dgemm");
+  blas.dsyrk = symbol<decltype(&cblas_dsyrk)>(library, "cblas_dsyrk");
+  blas.dsyevd = symbol<Dsyevd>(library, "dsyevd_");
+  return blas;
+}
+
+// Loaded once, thread-safely; throws IoError naming the library when it cannot be.
+const OpenBlas& openblas() {
+  static const OpenBlas blas = load_openblas();
+  return blas;
 }
 
 int to_int(Index value) { return static_cast<int>(value); }
@@ -57,8 +96,7 @@ SymmetricEigen eigen_solver(const Eigen::MatrixXd& a, bool with_vectors) {
 void gemm_abt(Index m, Index n, Index k, const float* a, Index lda, const float* b, Index ldb, float* c, Index ldc) {
   if (m == 0 || n == 0) return;
 #ifdef OURO_HAVE_OPENBLAS
-  single_threaded_blas();
-  cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, to_int(m), to_int(n), to_int(k), 1.0f, a, to_int(lda), b,
+  openblas().sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, to_int(m), to_int(n), to_int(k), 1.0f, a, to_int(lda), b,
               to_int(ldb), 0.0f, c, to_int(ldc));
 #else
   eigen_gemm_abt(m, n, k, a, lda, b, ldb, c, ldc);
@@ -69,8 +107,7 @@ void gemm_abt(Index m, Index n, Index k, const double* a, Index lda, const doubl
               Index ldc) {
   if (m == 0 || n == 0) return;
 #ifdef OURO_HAVE_OPENBLAS
-  single_threaded_blas();
-  cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, to_int(m), to_int(n), to_int(k), 1.0, a, to_int(lda), b,
+  openblas().dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, to_int(m), to_int(n), to_int(k), 1.0, a, to_int(lda), b,
               to_int(ldb), 0.0, c, to_int(ldc));
 #else
   eigen_gemm_abt(m, n, k, a, lda, b, ldb, c, ldc);
@@ -80,8 +117,7 @@ void gemm_abt(Index m, Index n, Index k, const double* a, Index lda, const doubl
 void syrk_aat_upper(Index n, Index k, const double* a, Index lda, double* c, Index ldc) {
   if (n == 0) return;
 #ifdef OURO_HAVE_OPENBLAS
-  single_threaded_blas();
-  cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, to_int(n), to_int(k), 1.0, a, to_int(lda), 0.0, c,
+  openblas().dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, to_int(n), to_int(k), 1.0, a, to_int(lda), 0.0, c,
               to_int(ldc));
 #else
   RowMap<double> out(c, n, n, Eigen::OuterStride<>(ldc));
@@ -94,8 +130,7 @@ void gemm_atb_accumulate(Index m, Index n, Index k, const double* a, Index lda, 
                          Index ldc) {
   if (m == 0 || n == 0 || k == 0) return;
 #ifdef OURO_HAVE_OPENBLAS
-  single_threaded_blas();
-  cblas_dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, to_int(m), to_int(n), to_int(k), 1.0, a, to_int(lda), b,
+  openblas().dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, to_int(m), to_int(n), to_int(k), 1.0, a, to_int(lda), b,
               to_int(ldb), 1.0, c, to_int(ldc));
 #else
   RowMap<double> out(c, m, n, Eigen::OuterStride<>(ldc));
@@ -107,8 +142,7 @@ void gemm_atb_accumulate(Index m, Index n, Index k, const double* a, Index lda, 
 Eigen::MatrixXd multiply_at_b(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
   Eigen::MatrixXd out(a.cols(), b.cols());
 #ifdef OURO_HAVE_OPENBLAS
-  single_threaded_blas();
-  cblas_dgemm(CblasColMajor, CblasTrans, CblasNoTrans, to_int(a.cols()), to_int(b.cols()), to_int(a.rows()), 1.0,
+  openblas().dgemm(CblasColMajor, CblasTrans, CblasNoTrans, to_int(a.cols()), to_int(b.cols()), to_int(a.rows()), 1.0,
               a.data(), to_int(a.rows()), b.data(), to_int(b.rows()), 0.0, out.data(), to_int(out.rows()));
 #else
   out.noalias() = a.transpose() * b;
@@ -119,8 +153,7 @@ Eigen::MatrixXd multiply_at_b(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b
 Eigen::MatrixXd multiply(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
   Eigen::MatrixXd out(a.rows(), b.cols());
 #ifdef OURO_HAVE_OPENBLAS
-  single_threaded_blas();
-  cblas_dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, to_int(a.rows()), to_int(b.cols()), to_int(a.cols()), 1.0,
+  openblas().dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, to_int(a.rows()), to_int(b.cols()), to_int(a.cols()), 1.0,
               a.data(), to_int(a.rows()), b.data(), to_int(b.rows()), 0.0, out.data(), to_int(out.rows()));
 #else
   out.noalias() = a * b;
@@ -131,7 +164,7 @@ Eigen::MatrixXd multiply(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
 SymmetricEigen symmetric_eigen(const Eigen::MatrixXd& a, bool with_vectors) {
   if (a.rows() == 0) return {};
 #ifdef OURO_HAVE_OPENBLAS
-  single_threaded_blas();
+  const Dsyevd dsyevd = openblas().dsyevd;
   const char jobz = with_vectors ? 'V' : 'N';
   const char uplo = 'L';
   const int n = to_int(a.rows());
@@ -142,14 +175,14 @@ SymmetricEigen symmetric_eigen(const Eigen::MatrixXd& a, bool with_vectors) {
   int liwork = -1;
   double work_query = 0;
   int iwork_query = 0;
-  dsyevd_(&jobz, &uplo, &n, work_matrix.data(), &n, values.data(), &work_query, &lwork, &iwork_query, &liwork, &info,
+  dsyevd(&jobz, &uplo, &n, work_matrix.data(), &n, values.data(), &work_query, &lwork, &iwork_query, &liwork, &info,
           1, 1);
   if (info == 0) {
     lwork = static_cast<int>(work_query) + 1;
     liwork = iwork_query;
     std::vector<double> work(static_cast<std::size_t>(lwork));
     std::vector<int> iwork(static_cast<std::size_t>(std::max(1, liwork)));
-    dsyevd_(&jobz, &uplo, &n, work_matrix.data(), &n, values.data(), work.data(), &lwork, iwork.data(), &liwork,
+    dsyevd(&jobz, &uplo, &n, work_matrix.data(), &n, values.data(), work.data(), &lwork, iwork.data(), &liwork,
             &info, 1, 1);
   }
   if (info == 0) {
