@@ -97,7 +97,7 @@ void gemm_abt(Index m, Index n, Index k, const float* a, Index lda, const float*
   if (m == 0 || n == 0) return;
 #ifdef OURO_HAVE_OPENBLAS
   openblas().sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, to_int(m), to_int(n), to_int(k), 1.0f, a, to_int(lda), b,
-              to_int(ldb), 0.0f, c, to_int(ldc));
+                   to_int(ldb), 0.0f, c, to_int(ldc));
 #else
   eigen_gemm_abt(m, n, k, a, lda, b, ldb, c, ldc);
 #endif
@@ -108,7 +108,7 @@ void gemm_abt(Index m, Index n, Index k, const double* a, Index lda, const doubl
   if (m == 0 || n == 0) return;
 #ifdef OURO_HAVE_OPENBLAS
   openblas().dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, to_int(m), to_int(n), to_int(k), 1.0, a, to_int(lda), b,
-              to_int(ldb), 0.0, c, to_int(ldc));
+                   to_int(ldb), 0.0, c, to_int(ldc));
 #else
   eigen_gemm_abt(m, n, k, a, lda, b, ldb, c, ldc);
 #endif
@@ -118,7 +118,7 @@ void syrk_aat_upper(Index n, Index k, const double* a, Index lda, double* c, Ind
   if (n == 0) return;
 #ifdef OURO_HAVE_OPENBLAS
   openblas().dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, to_int(n), to_int(k), 1.0, a, to_int(lda), 0.0, c,
-              to_int(ldc));
+                   to_int(ldc));
 #else
   RowMap<double> out(c, n, n, Eigen::OuterStride<>(ldc));
   const ConstRowMap<double> in(a, n, k, Eigen::OuterStride<>(lda));
@@ -131,7 +131,7 @@ void gemm_atb_accumulate(Index m, Index n, Index k, const double* a, Index lda, 
   if (m == 0 || n == 0 || k == 0) return;
 #ifdef OURO_HAVE_OPENBLAS
   openblas().dgemm(CblasRowMajor, CblasTrans, CblasNoTrans, to_int(m), to_int(n), to_int(k), 1.0, a, to_int(lda), b,
-              to_int(ldb), 1.0, c, to_int(ldc));
+                   to_int(ldb), 1.0, c, to_int(ldc));
 #else
   RowMap<double> out(c, m, n, Eigen::OuterStride<>(ldc));
   out.noalias() += ConstRowMap<double>(a, k, m, Eigen::OuterStride<>(lda)).transpose() *
@@ -143,7 +143,7 @@ Eigen::MatrixXd multiply_at_b(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b
   Eigen::MatrixXd out(a.cols(), b.cols());
 #ifdef OURO_HAVE_OPENBLAS
   openblas().dgemm(CblasColMajor, CblasTrans, CblasNoTrans, to_int(a.cols()), to_int(b.cols()), to_int(a.rows()), 1.0,
-              a.data(), to_int(a.rows()), b.data(), to_int(b.rows()), 0.0, out.data(), to_int(out.rows()));
+                   a.data(), to_int(a.rows()), b.data(), to_int(b.rows()), 0.0, out.data(), to_int(out.rows()));
 #else
   out.noalias() = a.transpose() * b;
 #endif
@@ -154,7 +154,7 @@ Eigen::MatrixXd multiply(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
   Eigen::MatrixXd out(a.rows(), b.cols());
 #ifdef OURO_HAVE_OPENBLAS
   openblas().dgemm(CblasColMajor, CblasNoTrans, CblasNoTrans, to_int(a.rows()), to_int(b.cols()), to_int(a.cols()), 1.0,
-              a.data(), to_int(a.rows()), b.data(), to_int(b.rows()), 0.0, out.data(), to_int(out.rows()));
+                   a.data(), to_int(a.rows()), b.data(), to_int(b.rows()), 0.0, out.data(), to_int(out.rows()));
 #else
   out.noalias() = a * b;
 #endif
