@@ -78,7 +78,7 @@ FinishedLog::FinishedLog(std::filesystem::path path, std::size_t metrics, std::s
 
 FinishedLog::~FinishedLog() { close(); }
 
-std::size_t FinishedLog::scan(std::vector<ReplicateResult>* keep) const {
+std::size_t FinishedLog::scan(std::vector<ReplicateResult>* results, std::vector<std::size_t>* replicates) const {
   bool exists = false;
   const std::string file = read_all(path_, &exists);
   const std::string_view bytes(file);
@@ -117,7 +117,8 @@ std::size_t FinishedLog::scan(std::vector<ReplicateResult>* keep) const {
                  ".partial folder or rerun with --force", path_.string(), at);
       break;
     }
-    if (keep) {
+    if (replicates) replicates->push_back(static_cast<std::size_t>(Reader(payload, path_).get<std::uint64_t>()));
+    if (results) {
       Reader r(payload, path_);
       ReplicateResult result;
       result.replicate = static_cast<std::size_t>(r.get<std::uint64_t>());
@@ -125,7 +126,7 @@ std::size_t FinishedLog::scan(std::vector<ReplicateResult>* keep) const {
       OURO_CHECK(r.at_end() && result.values.size() == (generations_ + 1) * metrics_, DataError,
                  "{}: the record at byte {} holds {} values for {} generations of {} metrics", path_.string(), at,
                  result.values.size(), generations_ + 1, metrics_);
-      keep->push_back(std::move(result));
+      results->push_back(std::move(result));
     }
     at = end;
   }
@@ -134,14 +135,20 @@ std::size_t FinishedLog::scan(std::vector<ReplicateResult>* keep) const {
 
 std::vector<ReplicateResult> FinishedLog::read() const {
   std::vector<ReplicateResult> results;
-  scan(&results);
+  scan(&results, nullptr);
   return results;
+}
+
+std::vector<std::size_t> FinishedLog::replicates() const {
+  std::vector<std::size_t> numbers;
+  scan(nullptr, &numbers);
+  return numbers;
 }
 
 void FinishedLog::open() {
   const std::lock_guard lock(mutex_);
   OURO_CHECK(fd_ < 0, Error, "internal: {} opened twice", path_.string());
-  const std::size_t valid = scan(nullptr);
+  const std::size_t valid = scan(nullptr, nullptr);
   const int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (valid == 0 ? O_TRUNC : 0);
   fd_ = ::open(path_.c_str(), flags, 0644);
   OURO_CHECK(fd_ >= 0, IoError, "cannot open '{}' for appending: {}", path_.string(), std::strerror(errno));

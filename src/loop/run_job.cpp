@@ -193,10 +193,8 @@ void RunJob::prepare_folder(const nlohmann::json& resolved) {
   const std::size_t replicates = experiment_->replicates();
   has_progress_.assign(replicates, false);
   stage_times_.assign(replicates, StageTimes{});
-  std::vector<bool> finished_replicates(replicates, false);
-  if (resuming) {
-    for (const ReplicateResult& result : read_finished_log()) finished_replicates[result.replicate] = true;
-  }
+  // Only the replicate numbers are read here; their results are read when the run starts.
+  const std::vector<bool> finished_replicates = resuming ? finished_in_log() : std::vector<bool>(replicates, false);
   std::size_t finished_count = 0;
   for (std::size_t r = 0; r < replicates; ++r) {
     if (finished_replicates[r]) {
@@ -217,18 +215,17 @@ void RunJob::prepare_folder(const nlohmann::json& resolved) {
   }
 }
 
-std::vector<ReplicateResult> RunJob::read_finished_log() const {
-  std::vector<ReplicateResult> results = finished_log_->read();
+std::vector<bool> RunJob::finished_in_log() const {
   std::vector<bool> seen(experiment_->replicates(), false);
-  for (const ReplicateResult& result : results) {
-    OURO_CHECK(result.replicate < seen.size(), DataError, "{}: holds replicate {} of a run of {} replicates",
-               finished_log_->path().string(), result.replicate, seen.size());
-    OURO_CHECK(!seen[result.replicate], DataError,
+  for (const std::size_t r : finished_log_->replicates()) {
+    OURO_CHECK(r < seen.size(), DataError, "{}: holds replicate {} of a run of {} replicates",
+               finished_log_->path().string(), r, seen.size());
+    OURO_CHECK(!seen[r], DataError,
                "{}: holds replicate {} twice (did two processes run this folder at once?); start over with --force",
-               finished_log_->path().string(), result.replicate);
-    seen[result.replicate] = true;
+               finished_log_->path().string(), r);
+    seen[r] = true;
   }
-  return results;
+  return seen;
 }
 
 void RunJob::load_finished_replicates() {
@@ -239,7 +236,8 @@ void RunJob::load_finished_replicates() {
                                          LoopPolicy(LoopSettings::from(experiment_->config())).composition_is_shared(),
                                          experiment_->side_tables());
   const std::size_t finished_before = experiment_->replicates() - pending_.size();
-  std::vector<ReplicateResult> finished = finished_before > 0 ? read_finished_log() : std::vector<ReplicateResult>();
+  // open() checked the log's replicate numbers; a log that changed since is refused by count.
+  std::vector<ReplicateResult> finished = finished_before > 0 ? finished_log_->read() : std::vector<ReplicateResult>();
   OURO_CHECK(finished.size() == finished_before, IoError,
              "{}: held {} finished replicates when the run was opened and {} now; was it changed during the run?",
              finished_log_->path().string(), finished_before, finished.size());

@@ -79,6 +79,7 @@ TEST(FinishedLog, AbsentIsEmptyAndRecordsReadBackExactly) {
   EXPECT_TRUE(log.read().empty());  // the header alone
   for (const std::size_t r : {3u, 0u, 7u}) log.append(result_of(r));
   log.close();
+  EXPECT_EQ(log.replicates(), (std::vector<std::size_t>{3, 0, 7}));
   const std::vector<ReplicateResult> back = log.read();
   ASSERT_EQ(back.size(), 3u);
   expect_same(back[0], result_of(3));

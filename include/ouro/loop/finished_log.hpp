@@ -37,6 +37,9 @@ class FinishedLog {
   // naming the file (and byte) when it is not a log of this run's shape or a record before the
   // last is damaged.
   std::vector<ReplicateResult> read() const;
+  // The replicate numbers of every complete record, in file order, without decoding the results
+  // (what a resumed run needs to decide what is left to run). Same errors as read().
+  std::vector<std::size_t> replicates() const;
 
   // Opens the file for appending: creates it with its header, or cuts a torn last record off an
   // existing one. Throws IoError naming the file when it cannot.
@@ -48,8 +51,9 @@ class FinishedLog {
 
  private:
   // The length of the file's valid prefix (header and complete records); 0 when absent or when
-  // even the header is torn. Records are handed to `keep` when it is given.
-  std::size_t scan(std::vector<ReplicateResult>* keep) const;
+  // even the header is torn. Records are decoded into `results` and their replicate numbers put in
+  // `replicates`, for each that is given.
+  std::size_t scan(std::vector<ReplicateResult>* results, std::vector<std::size_t>* replicates) const;
 
   std::filesystem::path path_;
   std::size_t metrics_;

@@ -113,8 +113,8 @@ class RunJob {
  private:
   void prepare_folder(const nlohmann::json& resolved);
   void load_finished_replicates();
-  // The finished log's records, each replicate at most once and within the run (else DataError).
-  std::vector<ReplicateResult> read_finished_log() const;
+  // The replicates the finished log holds: each at most once and within the run (else DataError).
+  std::vector<bool> finished_in_log() const;
 
   RunJobOptions options_;
   std::chrono::steady_clock::time_point wall_start_;
