@@ -3,6 +3,7 @@
 #include "ouro/core/config.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -52,20 +53,73 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
+std::string_view section_of(std::string_view key) { return key.substr(0, key.find('.')); }
+
+// A row's key within its section: "filter.reward.linear" -> "reward.linear".
+std::string_view name_in_section(std::string_view key) {
+  const auto dot = key.find('.');
+  return dot == std::string_view::npos ? std::string_view() : key.substr(dot + 1);
+}
+
+// A key shaped like an element key of a repeated section, "filter.1.min_reward", in its three parts;
+// the index is all digits but otherwise unchecked, and the name may be no row at all.
+struct ElementParts {
+  std::string_view section;
+  std::string_view index;
+  std::string_view name;
+};
+
+std::optional<ElementParts> element_parts(std::string_view key) {
+  const auto first = key.find('.');
+  if (first == std::string_view::npos || !is_repeated_section(key.substr(0, first))) return std::nullopt;
+  const auto second = key.find('.', first + 1);
+  if (second == std::string_view::npos) return std::nullopt;
+  const std::string_view index = key.substr(first + 1, second - first - 1);
+  if (index.empty() || !std::all_of(index.begin(), index.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::nullopt;
+  }
+  return ElementParts{key.substr(0, first), index, key.substr(second + 1)};
+}
+
+// " (did you mean '...'?)" for an unknown key, or "". An element key ("filter.0.kidn") is matched
+// against its section's rows and answered with its own index; any other key against every row, a
+// repeated one shown as element 0, since a row key alone (`filter.kind`) is not a key one can set.
 std::string suggestion_for(std::string_view key) {
-  std::string_view best;
+  const std::optional<ElementParts> element = element_parts(key);
+  const std::string typed = element ? fmt::format("{}.{}", element->section, element->name) : std::string(key);
+  std::string best;
   std::size_t best_distance = std::numeric_limits<std::size_t>::max();
   for (const Option& option : option_table()) {
-    const std::size_t d = edit_distance(key, option.key);
+    if (element && (!option.repeated || section_of(option.key) != element->section)) continue;
+    const std::size_t d = edit_distance(typed, option.key);
     if (d < best_distance) {
       best_distance = d;
-      best = option.key;
+      if (!option.repeated) {
+        best = option.key;
+      } else {
+        best = fmt::format("{}.{}.{}", section_of(option.key), element ? element->index : "0",
+                           name_in_section(option.key));
+      }
     }
   }
-  if (best_distance <= std::max<std::size_t>(2, key.size() / 4)) {
+  if (best_distance <= std::max<std::size_t>(2, typed.size() / 4)) {
     return fmt::format(" (did you mean '{}'?)", best);
   }
   return "";
+}
+
+// True when some row lives under `prefix` + ".": a section, or a sub-table such as filter.reward.
+bool has_rows_under(std::string_view prefix) {
+  return std::any_of(option_table().begin(), option_table().end(), [&](const Option& o) {
+    return o.key.size() > prefix.size() && o.key.starts_with(prefix) && o.key[prefix.size()] == '.';
+  });
+}
+
+const RepeatedSection& repeated_section(std::string_view name) {
+  for (const RepeatedSection& section : repeated_sections()) {
+    if (section.name == name) return section;
+  }
+  throw ConfigError(fmt::format("internal: '{}' is not a repeated section", name));
 }
 
 struct Range {
@@ -120,9 +174,12 @@ bool is_choice(std::string_view value, std::string_view choices) {
 }  // namespace
 
 // Converts TOML nodes into typed Values, checking type, range and choices against an option.
+// Messages name `key`: the option's own key, or the element key ("filter.1.min_reward") of a row
+// of a repeated section.
 class ConfigParser {
  public:
-  ConfigParser(const Option& option, std::string origin) : option_(option), origin_(std::move(origin)) {}
+  ConfigParser(const Option& option, std::string origin, std::string_view key = {})
+      : option_(option), origin_(std::move(origin)), key_(key.empty() ? option.key : key) {}
 
   Value convert(const toml::node& node) const {
     switch (option_.type) {
@@ -182,8 +239,7 @@ class ConfigParser {
 
  private:
   [[noreturn]] void fail(const toml::node& node, std::string_view expected) const {
-    throw ConfigError(fmt::format("{}: {} = {}: expected {}", origin_, option_.key, node_text(node),
-                                  expected));
+    throw ConfigError(fmt::format("{}: {} = {}: expected {}", origin_, key_, node_text(node), expected));
   }
   [[noreturn]] void fail_type(const toml::node& node) const {
     std::string expected(type_name(option_.type));
@@ -245,31 +301,37 @@ class ConfigParser {
 
   const Option& option_;
   std::string origin_;
+  std::string key_;
 };
 
 namespace {
 
-// Walks a TOML table, flattening nested tables into dotted keys and assigning each leaf.
+std::string joined(const std::string& prefix, std::string_view key) {
+  return prefix.empty() ? std::string(key) : prefix + "." + std::string(key);
+}
+
+// Walks a TOML table, flattening nested tables into dotted keys and assigning each leaf as
+// assign(option, node, origin, key). `prefix` is the option-table key of the table walked and
+// `key_prefix` the key its entries are stored and reported under: the same, except in an element
+// of a repeated section ("filter" and "filter.1").
 template <typename Assign>
-void flatten(const toml::table& table, const std::string& prefix, std::string_view source,
-             Assign&& assign) {
+void flatten(const toml::table& table, const std::string& prefix, const std::string& key_prefix,
+             std::string_view source, Assign&& assign) {
   for (auto&& [key, node] : table) {
-    const std::string dotted = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
+    const std::string dotted = joined(prefix, key.str());
+    const std::string shown = joined(key_prefix, key.str());
+    // A section is known when some option lives under it. A list row may share a sub-table's name
+    // (filter.reward and filter.reward.linear): a table value is then the sub-table.
+    if (const auto* sub = node.as_table(); sub && has_rows_under(dotted)) {
+      flatten(*sub, dotted, shown, source, assign);
+      continue;
+    }
     const Option* option = find_option(dotted);
     if (!option) {
-      if (const auto* sub = node.as_table()) {
-        // A section is known when some option lives under it.
-        const bool known_section = std::any_of(option_table().begin(), option_table().end(),
-            [&](const Option& o) { return o.key.starts_with(dotted + "."); });
-        if (known_section) {
-          flatten(*sub, dotted, source, assign);
-          continue;
-        }
-      }
-      throw ConfigError(fmt::format("{}: unknown key '{}'{}", origin_of(key.source(), source), dotted,
-                                    suggestion_for(dotted)));
+      throw ConfigError(fmt::format("{}: unknown key '{}'{}", origin_of(key.source(), source), shown,
+                                    suggestion_for(shown)));
     }
-    assign(*option, node, origin_of(node.source(), source));
+    assign(*option, node, origin_of(node.source(), source), shown);
   }
 }
 
@@ -290,6 +352,23 @@ Value default_value(const Option& option) {
 }
 
 }  // namespace
+
+bool is_repeated_section(std::string_view section) {
+  return std::any_of(repeated_sections().begin(), repeated_sections().end(),
+                     [&](const RepeatedSection& s) { return s.name == section; });
+}
+
+std::optional<TableKey> split_table_key(std::string_view key) {
+  const std::optional<ElementParts> parts = element_parts(key);
+  // One spelling per element, so that "filter.01.kind" cannot name an entry beside "filter.1.kind".
+  if (!parts || (parts->index.size() > 1 && parts->index.front() == '0')) return std::nullopt;
+  std::size_t index = 0;
+  const auto [end, ec] = std::from_chars(parts->index.data(), parts->index.data() + parts->index.size(), index);
+  if (ec != std::errc() || end != parts->index.data() + parts->index.size()) return std::nullopt;
+  const Option* option = find_option(fmt::format("{}.{}", parts->section, parts->name));
+  if (!option || !option->repeated) return std::nullopt;
+  return TableKey{option, index};
+}
 
 std::string_view type_name(OptionType type) {
   switch (type) {
@@ -315,7 +394,78 @@ const Option* find_option(std::string_view key) {
 
 Config::Config() {
   for (const Option& option : option_table()) {
+    if (option.repeated) continue;  // filled in per element, by add_table
     entries_[std::string(option.key)] = Entry{default_value(option), "default"};
+  }
+}
+
+std::string Config::table_key(std::string_view section, std::size_t index, std::string_view name) {
+  return fmt::format("{}.{}.{}", section, index, name);
+}
+
+std::size_t Config::table_count(std::string_view section) const {
+  const auto it = tables_.find(section);
+  return it == tables_.end() ? 0 : it->second.size();
+}
+
+std::size_t Config::add_table(std::string_view section, std::string origin) {
+  std::vector<std::string>& origins = tables_[std::string(section)];
+  const std::size_t index = origins.size();
+  origins.push_back(std::move(origin));
+  for (const Option& option : option_table()) {
+    if (option.repeated && section_of(option.key) == section) {
+      entries_[table_key(section, index, name_in_section(option.key))] = Entry{default_value(option), "default"};
+    }
+  }
+  return index;
+}
+
+bool Config::sub_table_in_use(std::string_view section, std::size_t index, std::string_view prefix) const {
+  return std::any_of(option_table().begin(), option_table().end(), [&](const Option& o) {
+    if (!o.repeated || section_of(o.key) != section) return false;
+    const std::string_view name = name_in_section(o.key);
+    return name.size() > prefix.size() && name.starts_with(prefix) && name[prefix.size()] == '.' &&
+           user_set(table_key(section, index, name));
+  });
+}
+
+void Config::check_table(std::string_view section, std::size_t index, std::string_view assignment) const {
+  const std::string& where = tables_.find(section)->second[index];
+  // While parsing, messages begin with the table's place in the file; after --set, with the --set.
+  const std::string lead = assignment.empty() ? where : fmt::format("--set {}", assignment);
+  const std::string table = assignment.empty() ? fmt::format("[[{}]] table {}", section, index)
+                                               : fmt::format("[[{}]] table {} ({})", section, index, where);
+  if (assignment.empty()) {
+    const RepeatedSection& repeated = repeated_section(section);
+    if (!repeated.required.empty()) {
+      const std::string key = table_key(section, index, repeated.required);
+      const Option* option = find_option(fmt::format("{}.{}", section, repeated.required));
+      OURO_CHECK(has(key), ConfigError, "{}: {} is missing: every [[{}]] table sets {}{}", where, key, section,
+                 repeated.required,
+                 option && !option->choices.empty() ? fmt::format(" (one of {})", option->choices) : "");
+    }
+  }
+  // A list row and the sub-table of the same name cannot both be written into the resolved JSON.
+  for (const Option& list : option_table()) {
+    if (!list.repeated || section_of(list.key) != section) continue;
+    const std::string_view name = name_in_section(list.key);
+    const std::string list_key = table_key(section, index, name);
+    if (!has(list_key) || !sub_table_in_use(section, index, name)) continue;
+    std::string used;
+    std::vector<std::string_view> alternatives;
+    for (const Option& sub : option_table()) {
+      const std::string_view sub_name = name_in_section(sub.key);
+      if (!sub.repeated || section_of(sub.key) != section || !sub_name.starts_with(fmt::format("{}.", name))) continue;
+      if (used.empty() && user_set(table_key(section, index, sub_name))) used = table_key(section, index, sub_name);
+      // The keys that choose the sub-table's form; those with defaults only qualify it.
+      if (sub.default_value.empty()) alternatives.push_back(sub_name.substr(name.size() + 1));
+    }
+    std::string choices;
+    for (std::size_t i = 0; i < alternatives.size(); ++i) {
+      choices += fmt::format("{}{}", i == 0 ? "" : (i + 1 == alternatives.size() ? " or " : ", "), alternatives[i]);
+    }
+    throw ConfigError(fmt::format("{}: {} sets both {} and {}: {} is either {} or a table ({}), not both", lead,
+                                  table, list_key, used, name, type_name(list.type), choices));
   }
 }
 
@@ -330,9 +480,28 @@ Config Config::from_string(std::string_view toml_text, std::string_view source, 
     }
     table.erase("sweep");
   }
-  flatten(table, "", source, [&](const Option& option, const toml::node& node, std::string origin) {
-    config.assign(option, ConfigParser(option, origin).convert(node), origin);
-  });
+  const auto assign = [&](const Option& option, const toml::node& node, std::string origin, const std::string& key) {
+    config.assign(key, ConfigParser(option, origin, key).convert(node), origin);
+  };
+  // Each element of a repeated section is walked under its own index; then the section leaves the
+  // table, so that the plain sections are walked as before.
+  for (const RepeatedSection& section : repeated_sections()) {
+    const auto it = table.find(section.name);
+    if (it == table.end()) continue;
+    const toml::array* elements = it->second.as_array();
+    // An empty array (`filter = []`) is a config without the section.
+    OURO_CHECK(elements && (elements->empty() || elements->is_array_of_tables()), ConfigError,
+               "{}: {} is an array of tables: write [[{}]] above each of its tables, not [{}] or {} = ...",
+               origin_of(it->first.source(), source), section.name, section.name, section.name, section.name);
+    for (const toml::node& element : *elements) {
+      const std::size_t index = config.add_table(section.name, origin_of(element.source(), source));
+      flatten(*element.as_table(), std::string(section.name), fmt::format("{}.{}", section.name, index), source,
+              assign);
+      config.check_table(section.name, index, {});
+    }
+    table.erase(it);
+  }
+  flatten(table, "", "", source, assign);
   return config;
 }
 
@@ -352,6 +521,27 @@ void Config::set(std::string_view assignment) {
   std::string literal(assignment.substr(eq + 1));
   key.erase(key.find_last_not_of(' ') + 1);
   const Option* option = find_option(key);
+  const std::string_view section = section_of(key);
+  std::optional<TableKey> element;
+  if (is_repeated_section(section)) {
+    // A row key alone (`filter.kind`) is a key of every element; --set changes one of them.
+    OURO_CHECK(key != section && !option, ConfigError,
+               "--set {}: {} is an array of tables: give the index of the [[{}]] table (from 0), e.g. {}",
+               assignment, section, section,
+               table_key(section, 0, option ? name_in_section(option->key) : repeated_section(section).required));
+    element = split_table_key(key);
+    OURO_CHECK(element, ConfigError, "--set {}: unknown key '{}'{}", assignment, key, suggestion_for(key));
+    const std::size_t count = table_count(section);
+    // Tables are added in the config file; an override only changes one.
+    OURO_CHECK(element->index < count, ConfigError,
+               "--set {}: the config has {} [[{}]] table{}{}, so {}.{} names none; add [[{}]] tables in the config "
+               "file", assignment, count, section, count == 1 ? "" : "s",
+               count == 0   ? ""
+               : count == 1 ? fmt::format(" ({}.0)", section)
+                            : fmt::format(" ({}.0 to {}.{})", section, section, count - 1),
+               section, element->index, section);
+    option = element->option;
+  }
   OURO_CHECK(option, ConfigError, "--set {}: unknown key '{}'{}", assignment, key, suggestion_for(key));
   toml::table parsed;
   try {
@@ -362,11 +552,12 @@ void Config::set(std::string_view assignment) {
     bare.insert("v", literal);
     parsed = std::move(bare);
   }
-  assign(*option, ConfigParser(*option, "--set").convert(*parsed.get("v")), "--set");
+  assign(key, ConfigParser(*option, "--set", key).convert(*parsed.get("v")), "--set");
+  if (element) check_table(section, element->index, assignment);
 }
 
-void Config::assign(const Option& option, Value value, std::string origin) {
-  entries_[std::string(option.key)] = Entry{std::move(value), std::move(origin)};
+void Config::assign(std::string key, Value value, std::string origin) {
+  entries_[std::move(key)] = Entry{std::move(value), std::move(origin)};
 }
 
 const Config::Entry& Config::entry(std::string_view key) const {
@@ -456,18 +647,50 @@ std::string render_value(const Value& value) { return value_json(value).dump(); 
 
 std::string Config::render(std::string_view key) const { return render_value(value(key)); }
 
+namespace {
+
+// Sets `value` at a dotted key of nested JSON, creating the objects on the way.
+void put(nlohmann::json& root, std::string_view key, nlohmann::json value) {
+  nlohmann::json* node = &root;
+  for (auto dot = key.find('.'); dot != std::string_view::npos; dot = key.find('.')) {
+    node = &(*node)[std::string(key.substr(0, dot))];
+    key.remove_prefix(dot + 1);
+  }
+  (*node)[std::string(key)] = std::move(value);
+}
+
+}  // namespace
+
 nlohmann::json Config::to_json() const {
   nlohmann::json root = nlohmann::json::object();
   for (const Option& option : option_table()) {
+    if (option.repeated) continue;
     const Value& v = value(option.key);
     if (std::holds_alternative<std::monostate>(v)) continue;
-    nlohmann::json* node = &root;
-    std::string_view rest = option.key;
-    for (auto dot = rest.find('.'); dot != std::string_view::npos; dot = rest.find('.')) {
-      node = &(*node)[std::string(rest.substr(0, dot))];
-      rest.remove_prefix(dot + 1);
+    put(root, option.key, value_json(v));
+  }
+  for (const auto& [section, origins] : tables_) {
+    if (origins.empty()) continue;
+    nlohmann::json& elements = root[section] = nlohmann::json::array();
+    for (std::size_t index = 0; index < origins.size(); ++index) {
+      nlohmann::json element = nlohmann::json::object();
+      for (const Option& option : option_table()) {
+        if (!option.repeated || section_of(option.key) != section) continue;
+        const std::string_view name = name_in_section(option.key);
+        const Value& v = value(table_key(section, index, name));
+        if (std::holds_alternative<std::monostate>(v)) continue;
+        // Under a list row's name (reward.offset under reward), only a sub-table the user wrote.
+        bool shown = true;
+        for (auto dot = name.find('.'); dot != std::string_view::npos; dot = name.find('.', dot + 1)) {
+          const std::string_view prefix = name.substr(0, dot);
+          if (find_option(fmt::format("{}.{}", section, prefix)) && !sub_table_in_use(section, index, prefix)) {
+            shown = false;
+          }
+        }
+        if (shown) put(element, name, value_json(v));
+      }
+      elements.push_back(std::move(element));
     }
-    (*node)[std::string(rest)] = value_json(v);
   }
   return root;
 }
@@ -482,17 +705,28 @@ std::string options_markdown() {
       "the command line with `--set section.key=value`.\n";
   std::string_view section;
   for (const Option& option : option_table()) {
-    const std::string_view this_section = option.key.substr(0, option.key.find('.'));
+    const std::string_view this_section = section_of(option.key);
     if (this_section != section) {
       section = this_section;
-      out += fmt::format("\n## [{}]\n\n| key | type | default | allowed | meaning |\n"
-                         "| --- | --- | --- | --- | --- |\n", section);
+      if (option.repeated) {
+        const RepeatedSection& repeated = repeated_section(section);
+        out += fmt::format("\n## [[{0}]]\n\n{1} The keys below are set in each `[[{0}]]` table, every default "
+                           "applying to each table. On the command line (`--set`, `--grid`) the key of table i, "
+                           "counting from 0, is `{0}.<i>.key`, e.g. `{0}.0.{2}` (tables are added in the file, not with `--set`).\n",
+                           section, repeated.help, repeated.required.empty() ? "key" : repeated.required);
+      } else {
+        out += fmt::format("\n## [{}]\n", section);
+      }
+      out += "\n| key | type | default | allowed | meaning |\n| --- | --- | --- | --- | --- |\n";
     }
     std::string allowed(option.choices.empty() ? option.range : option.choices);
     std::replace(allowed.begin(), allowed.end(), '|', ',');
+    // A bar inside a cell would end it ("||x - c||^2").
+    std::string help;
+    for (const char c : option.help) help += c == '|' ? std::string("\\|") : std::string(1, c);
     out += fmt::format("| `{}` | {} | {} | {} | {} |\n", option.key, type_name(option.type),
                        option.default_value.empty() ? "(none)" : fmt::format("`{}`", option.default_value),
-                       allowed.empty() ? "" : fmt::format("`{}`", allowed), option.help);
+                       allowed.empty() ? "" : fmt::format("`{}`", allowed), help);
   }
   return out;
 }

@@ -4,12 +4,17 @@
 // run.json and docs/config.md (regenerate with `ouro options --markdown > docs/config.md`; a test
 // fails when the file is stale). Cross-key rules (e.g. a Gaussian needs more points than dimensions)
 // are checked where the settings are used, with Config::fail naming the key.
+//
+// The rows marked kRepeated belong to a repeated section ([[filter]]), listed in kRepeatedSections:
+// they describe one element, and element i holds them under `filter.<i>.<name>` (see config.hpp).
+// Repeated sections come last, so that the docs list them after the plain sections.
 #include "ouro/core/config.hpp"
 
 namespace ouro {
 namespace {
 
 using T = OptionType;
+constexpr bool kRepeated = true;
 
 constexpr Option kOptions[] = {
     // [run]
@@ -75,10 +80,29 @@ constexpr Option kOptions[] = {
     {"metrics.kid_subsets", T::kInteger, "100", "kid: number of random subsets the unbiased MMD^2 is averaged over.", {}, "[1, inf)"},
     {"metrics.kid_subset_size", T::kInteger, "1000", "kid: samples per subset (capped at the smaller set's size).", {}, "[2, inf)"},
     {"metrics.projections", T::kInteger, "128", "sliced_w2: number of random directions.", {}, "[1, inf)"},
+
+    // [[filter]]
+    {"filter.kind", T::kString, "", "What the filter does: curate (chooses each kept sample among `candidates` draws by reward), threshold (keeps samples with r(x) >= min_reward) or dedup (drops repeated samples). Required in every [[filter]] table.", "curate|threshold|dedup", {}, kRepeated},
+    {"filter.candidates", T::kInteger, "2", "curate: K, the candidates drawn per kept sample.", {}, "[2, inf)", kRepeated},
+    {"filter.reward", T::kRealList, "", "categorical models: the reward r(x) of each outcome, one per outcome.", {}, {}, kRepeated},
+    {"filter.reward.linear", T::kRealList, "", "vector models: the weights w of the linear reward r(x) = w.x + offset, one per dimension.", {}, {}, kRepeated},
+    {"filter.reward.offset", T::kReal, "0.0", "vector models, linear reward: the offset b of r(x) = w.x + b.", {}, {}, kRepeated},
+    {"filter.reward.center", T::kRealList, "", "vector models: the centre c of the reward r(x) = -||x - c||^2 / scale, one value per dimension.", {}, {}, kRepeated},
+    {"filter.reward.scale", T::kReal, "1.0", "vector models, centred reward: the scale s of r(x) = -||x - c||^2 / s.", {}, "(0, inf)", kRepeated},
+    {"filter.min_reward", T::kReal, "", "threshold: keep the samples with r(x) >= min_reward.", {}, {}, kRepeated},
+    {"filter.max_draws", T::kReal, "100", "Candidates are drawn at most this multiple of the number of samples needed.", {}, "[1, inf)", kRepeated},
+};
+
+constexpr RepeatedSection kRepeatedSections[] = {
+    {"filter", "kind",
+     "An array of tables: each [[filter]] table is one filter on the synthetic samples of every generation, and "
+     "the filters are applied in the order the file lists them."},
 };
 
 }  // namespace
 
 std::span<const Option> option_table() { return kOptions; }
+
+std::span<const RepeatedSection> repeated_sections() { return kRepeatedSections; }
 
 }  // namespace ouro

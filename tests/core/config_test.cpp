@@ -1,5 +1,8 @@
 // Config: parsing through the option table, defaults, overrides, and every kind of bad input
-// producing a message that names the key, where it came from and what was expected.
+// producing a message that names the key, where it came from and what was expected. Arrays of
+// tables ([[filter]]): each table's keys under its index with every default filled in, their
+// errors naming the indexed key and line, --set on an index, and a resolved JSON that is unchanged
+// for configs without them.
 #include <fstream>
 #include <sstream>
 
@@ -151,6 +154,231 @@ TEST(Config, ResolvedJsonHoldsEveryDefault) {
   EXPECT_EQ(json["run"]["replicates"], 200);
   EXPECT_EQ(json["loop"]["keep"], "replace");
   EXPECT_FALSE(json["truth"].contains("probs"));
+}
+
+// The issue's example of a filter chain: a categorical reward list, a linear reward, no reward.
+const char* kFilters = R"([loop]
+bias = 0.8
+
+[[filter]]
+kind = "curate"
+candidates = 5
+reward = [0.0, 1.0, 2.0]
+
+[[filter]]
+kind = "threshold"
+reward = { linear = [1.0, -0.5], offset = 0.2 }
+min_reward = 0.0
+
+[[filter]]
+kind = "dedup"
+)";
+
+TEST(ConfigTables, ParsesEachFilterTableWithEveryDefaultFilledIn) {
+  const Config config = Config::from_string(kFilters, "f.toml");
+  ASSERT_EQ(config.table_count("filter"), 3u);
+  EXPECT_EQ(Config::table_key("filter", 1, "reward.linear"), "filter.1.reward.linear");
+
+  EXPECT_EQ(config.text("filter.0.kind"), "curate");
+  EXPECT_EQ(config.integer("filter.0.candidates"), 5);
+  EXPECT_EQ(config.reals("filter.0.reward"), (std::vector<double>{0.0, 1.0, 2.0}));
+  EXPECT_FALSE(config.has("filter.0.reward.linear"));
+  EXPECT_FALSE(config.has("filter.0.min_reward"));
+  EXPECT_DOUBLE_EQ(config.real("filter.0.max_draws"), 100.0);
+  EXPECT_EQ(config.where("filter.0.candidates"), "f.toml:6:14");
+
+  EXPECT_EQ(config.text("filter.1.kind"), "threshold");
+  EXPECT_EQ(config.reals("filter.1.reward.linear"), (std::vector<double>{1.0, -0.5}));
+  EXPECT_DOUBLE_EQ(config.real("filter.1.reward.offset"), 0.2);
+  EXPECT_DOUBLE_EQ(config.real("filter.1.reward.scale"), 1.0);
+  EXPECT_FALSE(config.has("filter.1.reward"));
+  EXPECT_DOUBLE_EQ(config.real("filter.1.min_reward"), 0.0);
+  EXPECT_TRUE(config.user_set("filter.1.min_reward"));
+  EXPECT_EQ(config.integer("filter.1.candidates"), 2);
+  EXPECT_FALSE(config.user_set("filter.1.candidates"));
+  EXPECT_EQ(config.where("filter.1.candidates"), "default");
+  EXPECT_EQ(config.where("filter.1.reward.linear"), "f.toml:11:21");
+
+  EXPECT_EQ(config.text("filter.2.kind"), "dedup");
+  EXPECT_EQ(config.integer("filter.2.candidates"), 2);
+  EXPECT_DOUBLE_EQ(config.real("filter.2.reward.offset"), 0.0);
+  EXPECT_DOUBLE_EQ(config.real("filter.2.reward.scale"), 1.0);
+  EXPECT_DOUBLE_EQ(config.real("filter.2.max_draws"), 100.0);
+  EXPECT_FALSE(config.has("filter.2.reward"));
+  EXPECT_FALSE(config.has("filter.2.min_reward"));
+
+  // The plain sections are parsed as before, and the row keys are no entries.
+  EXPECT_DOUBLE_EQ(config.real("loop.bias"), 0.8);
+  EXPECT_FALSE(config.has("filter.kind"));
+  EXPECT_FALSE(config.has("filter.3.kind"));
+  EXPECT_THAT(error_of([&] { config.fail("filter.0.candidates", "too many"); }),
+              HasSubstr("f.toml:6:14: filter.0.candidates = 5: too many"));
+}
+
+TEST(ConfigTables, CentredRewardAndInlineArrayOfTables) {
+  const Config config = Config::from_string(
+      "filter = [{ kind = \"threshold\", reward = { center = [0.0, 1.0], scale = 2.0 }, min_reward = -1 }]\n");
+  ASSERT_EQ(config.table_count("filter"), 1u);
+  EXPECT_EQ(config.reals("filter.0.reward.center"), (std::vector<double>{0.0, 1.0}));
+  EXPECT_DOUBLE_EQ(config.real("filter.0.reward.scale"), 2.0);
+  EXPECT_DOUBLE_EQ(config.real("filter.0.min_reward"), -1.0);
+}
+
+TEST(ConfigTables, AConfigWithoutFiltersHasNoFilterEntries) {
+  for (const Config& config : {Config(), Config::from_string("[loop]\nbias = 0.8\n"), Config::from_string("filter = []\n")}) {
+    EXPECT_EQ(config.table_count("filter"), 0u);
+    EXPECT_FALSE(config.has("filter.kind"));
+    EXPECT_FALSE(config.has("filter.0.kind"));
+  }
+}
+
+TEST(ConfigTables, UnknownKeyInATableNamesItsIndexLineAndSuggestion) {
+  std::string message = error_of([] {
+    Config::from_string("[[filter]]\nkind = \"dedup\"\n\n[[filter]]\nkind = \"curate\"\ncandiates = 3\n", "c.toml");
+  });
+  EXPECT_THAT(message, HasSubstr("c.toml:6:1"));
+  EXPECT_THAT(message, HasSubstr("unknown key 'filter.1.candiates'"));
+  EXPECT_THAT(message, HasSubstr("did you mean 'filter.1.candidates'"));
+
+  message = error_of([] {
+    Config::from_string("[[filter]]\nkind = \"threshold\"\nreward = { lienar = [1.0] }\n", "c.toml");
+  });
+  EXPECT_THAT(message, HasSubstr("c.toml:3:12"));
+  EXPECT_THAT(message, HasSubstr("unknown key 'filter.0.reward.lienar'"));
+  EXPECT_THAT(message, HasSubstr("did you mean 'filter.0.reward.linear'"));
+}
+
+TEST(ConfigTables, WrongTypesRangesAndChoicesNameTheIndexedKey) {
+  const auto parse = [](const std::string& body) {
+    return error_of([&] { Config::from_string("[[filter]]\nkind = \"curate\"\n" + body, "c.toml"); });
+  };
+  std::string message = parse("candidates = \"five\"\n");
+  EXPECT_THAT(message, HasSubstr("c.toml:3:14: filter.0.candidates = 'five': expected an integer"));
+  message = parse("candidates = 1\n");
+  EXPECT_THAT(message, HasSubstr("filter.0.candidates = 1"));
+  EXPECT_THAT(message, HasSubstr("[2, inf)"));
+  message = parse("reward = { center = [0.0], scale = 0.0 }\n");
+  EXPECT_THAT(message, HasSubstr("c.toml:3:36: filter.0.reward.scale = 0.0"));
+  EXPECT_THAT(message, HasSubstr("(0, inf)"));
+  message = parse("reward = 2.0\n");
+  EXPECT_THAT(message, HasSubstr("filter.0.reward = 2.0: expected a list of numbers"));
+  message = error_of([] { Config::from_string("[[filter]]\nkind = \"sort\"\n", "c.toml"); });
+  EXPECT_THAT(message, HasSubstr("c.toml:2:8: filter.0.kind = 'sort'"));
+  EXPECT_THAT(message, HasSubstr("curate|threshold|dedup"));
+}
+
+TEST(ConfigTables, APlainTableOrValueIsRefused) {
+  std::string message = error_of([] { Config::from_string("[loop]\nbias = 0.8\n[filter]\nkind = \"dedup\"\n", "c.toml"); });
+  EXPECT_THAT(message, HasSubstr("c.toml:3:2"));
+  EXPECT_THAT(message, HasSubstr("filter is an array of tables: write [[filter]]"));
+  message = error_of([] { Config::from_string("filter = 3\n", "c.toml"); });
+  EXPECT_THAT(message, HasSubstr("c.toml:1:1"));
+  EXPECT_THAT(message, HasSubstr("filter is an array of tables: write [[filter]]"));
+  message = error_of([] { Config::from_string("filter = [{ kind = \"dedup\" }, 3]\n", "c.toml"); });
+  EXPECT_THAT(message, HasSubstr("filter is an array of tables"));
+}
+
+TEST(ConfigTables, ATableWithoutKindNamesItsLineAndKey) {
+  const std::string message = error_of([] {
+    Config::from_string("[[filter]]\nkind = \"dedup\"\n\n[[filter]]\ncandidates = 3\n", "c.toml");
+  });
+  EXPECT_THAT(message, HasSubstr("c.toml:4:1"));
+  EXPECT_THAT(message, HasSubstr("filter.1.kind is missing"));
+  EXPECT_THAT(message, HasSubstr("curate|threshold|dedup"));
+}
+
+TEST(ConfigTables, ARewardListAndARewardTableInOneTableAreRefused) {
+  // TOML itself refuses `reward = [...]` beside `reward.linear = [...]`; --set can still meet both.
+  EXPECT_THAT(error_of([] {
+    Config::from_string("[[filter]]\nkind = \"curate\"\nreward = [1.0]\nreward.linear = [1.0]\n", "c.toml");
+  }), HasSubstr("c.toml:4"));
+  Config config = Config::from_string(kFilters, "f.toml");
+  std::string message = error_of([&] { config.set("filter.1.reward=[1.0, 2.0]"); });
+  EXPECT_THAT(message, HasSubstr("--set filter.1.reward=[1.0, 2.0]: [[filter]] table 1 (f.toml:9:1)"));
+  EXPECT_THAT(message, HasSubstr("sets both filter.1.reward and filter.1.reward.linear"));
+  EXPECT_THAT(message, HasSubstr("reward is either a list of numbers or a table (linear or center), not both"));
+  message = error_of([&] { config.set("filter.0.reward.scale=2"); });
+  EXPECT_THAT(message, HasSubstr("sets both filter.0.reward and filter.0.reward.scale"));
+}
+
+TEST(ConfigTables, SetChangesAnExistingTableOnly) {
+  Config config = Config::from_string(kFilters, "f.toml");
+  config.set("filter.1.min_reward=0.5");
+  config.set("filter.0.kind=dedup");
+  EXPECT_DOUBLE_EQ(config.real("filter.1.min_reward"), 0.5);
+  EXPECT_EQ(config.where("filter.1.min_reward"), "--set");
+  EXPECT_EQ(config.text("filter.0.kind"), "dedup");
+  EXPECT_EQ(config.table_count("filter"), 3u);
+
+  std::string message = error_of([&] { config.set("filter.3.kind=dedup"); });
+  EXPECT_THAT(message, HasSubstr("--set filter.3.kind=dedup"));
+  EXPECT_THAT(message, HasSubstr("the config has 3 [[filter]] tables (filter.0 to filter.2)"));
+  EXPECT_THAT(error_of([] { Config().set("filter.0.kind=dedup"); }), HasSubstr("the config has 0 [[filter]] tables"));
+  message = error_of([&] { config.set("filter.kind=dedup"); });
+  EXPECT_THAT(message, HasSubstr("give the index"));
+  EXPECT_THAT(message, HasSubstr("filter.0.kind"));
+  EXPECT_THAT(error_of([&] { config.set("filter.0.candidates=1"); }), HasSubstr("filter.0.candidates = 1"));
+  EXPECT_THAT(error_of([&] { config.set("filter.0.kidn=dedup"); }), HasSubstr("did you mean 'filter.0.kind'"));
+  EXPECT_THAT(error_of([&] { config.set("filter.01.kind=dedup"); }), HasSubstr("unknown key 'filter.01.kind'"));
+  EXPECT_THAT(error_of([&] { config.set("filter.candidats=3"); }), HasSubstr("did you mean 'filter.0.candidates'"));
+}
+
+TEST(ConfigTables, ResolvedJsonHasOneObjectPerTable) {
+  const nlohmann::json json = Config::from_string(kFilters).to_json();
+  ASSERT_TRUE(json["filter"].is_array());
+  ASSERT_EQ(json["filter"].size(), 3u);
+  EXPECT_EQ(json["filter"][0], nlohmann::json::parse(
+      R"({"kind": "curate", "candidates": 5, "reward": [0.0, 1.0, 2.0], "max_draws": 100.0})"));
+  EXPECT_EQ(json["filter"][1], nlohmann::json::parse(
+      R"({"kind": "threshold", "candidates": 2, "reward": {"linear": [1.0, -0.5], "offset": 0.2, "scale": 1.0},
+          "min_reward": 0.0, "max_draws": 100.0})"));
+  EXPECT_EQ(json["filter"][2], nlohmann::json::parse(R"({"kind": "dedup", "candidates": 2, "max_draws": 100.0})"));
+  // Everything else is as in a config without filters.
+  nlohmann::json rest = json;
+  rest.erase("filter");
+  Config plain;
+  plain.set("loop.bias=0.8");
+  EXPECT_EQ(rest, plain.to_json());
+}
+
+TEST(ConfigTables, ResolvedJsonWithoutFiltersIsUnchanged) {
+  const nlohmann::json defaults = Config().to_json();
+  EXPECT_FALSE(defaults.contains("filter"));
+  EXPECT_EQ(defaults.size(), 5u);  // run, truth, model, loop, metrics
+  EXPECT_EQ(Config::from_string("").to_json().dump(), defaults.dump());
+  EXPECT_EQ(Config::from_string("filter = []\n").to_json().dump(), defaults.dump());
+}
+
+TEST(OptionTable, RepeatedRowsBelongToARepeatedSectionAndComeLast) {
+  bool repeated_seen = false;
+  for (const Option& option : option_table()) {
+    const std::string_view section = option.key.substr(0, option.key.find('.'));
+    EXPECT_EQ(option.repeated, is_repeated_section(section)) << option.key;
+    EXPECT_TRUE(option.repeated || !repeated_seen) << option.key << " follows a repeated section";
+    repeated_seen = repeated_seen || option.repeated;
+  }
+  for (const RepeatedSection& section : repeated_sections()) {
+    EXPECT_FALSE(section.help.empty()) << section.name;
+    if (!section.required.empty()) {
+      const Option* required = find_option(std::string(section.name) + "." + std::string(section.required));
+      ASSERT_NE(required, nullptr) << section.name;
+      EXPECT_TRUE(required->default_value.empty()) << "a required key has no default: " << required->key;
+    }
+  }
+  EXPECT_TRUE(split_table_key("filter.12.reward.linear").has_value());
+  EXPECT_EQ(split_table_key("filter.12.reward.linear")->index, 12u);
+  EXPECT_EQ(split_table_key("filter.12.reward.linear")->option->key, "filter.reward.linear");
+  for (const char* bad : {"filter.kind", "filter.01.kind", "filter.-1.kind", "filter.0.nope", "loop.0.bias", "filter.0"}) {
+    EXPECT_FALSE(split_table_key(bad).has_value()) << bad;
+  }
+}
+
+TEST(OptionTable, MarkdownDocumentsTheArrayOfTables) {
+  const std::string markdown = options_markdown();
+  EXPECT_THAT(markdown, HasSubstr("\n## [[filter]]\n"));
+  EXPECT_THAT(markdown, HasSubstr("applied in the order"));
+  EXPECT_THAT(markdown, HasSubstr("| `filter.kind` |"));
+  EXPECT_THAT(markdown, HasSubstr("-\\|\\|x - c\\|\\|^2"));
 }
 
 TEST(OptionTable, KeysAreUniqueAndDocumented) {
