@@ -94,15 +94,42 @@ bool is_execution_key(std::string_view key) { return key == "run.threads"; }
 
 std::string first_config_difference(const nlohmann::json& a, const nlohmann::json& b, std::string* a_value,
                                     std::string* b_value) {
+  const auto differ = [&](const nlohmann::json& va, const nlohmann::json& vb) {
+    if (va == vb) return false;
+    if (a_value) *a_value = va.is_null() ? "(unset)" : va.dump();
+    if (b_value) *b_value = vb.is_null() ? "(unset)" : vb.dump();
+    return true;
+  };
   for (const Option& option : option_table()) {
-    if (is_execution_key(option.key)) continue;
-    const nlohmann::json va = at_key(a, option.key);
-    const nlohmann::json vb = at_key(b, option.key);
-    if (va != vb) {
-      if (a_value) *a_value = va.is_null() ? "(unset)" : va.dump();
-      if (b_value) *b_value = vb.is_null() ? "(unset)" : vb.dump();
-      return std::string(option.key);
+    if (option.repeated || is_execution_key(option.key)) continue;
+    if (differ(at_key(a, option.key), at_key(b, option.key))) return std::string(option.key);
+  }
+  // A repeated section is an array of one object per element, absent when there are none. The
+  // elements both configs have are compared key by key; then an element only one has is reported
+  // whole, at its index. Anything else (a key this version has no row for) names the section.
+  for (const RepeatedSection& section : repeated_sections()) {
+    const nlohmann::json sa = at_key(a, section.name);
+    const nlohmann::json sb = at_key(b, section.name);
+    const std::size_t na = sa.is_array() ? sa.size() : 0;
+    const std::size_t nb = sb.is_array() ? sb.size() : 0;
+    for (std::size_t i = 0; i < std::min(na, nb); ++i) {
+      for (const Option& option : option_table()) {
+        if (!option.repeated || !option.key.starts_with(fmt::format("{}.", section.name))) continue;
+        const std::string_view name = option.key.substr(section.name.size() + 1);
+        const nlohmann::json va = at_key(sa[i], name);
+        const nlohmann::json vb = at_key(sb[i], name);
+        // A list row named like a sub-table (reward, reward.linear) holding the sub-table on both
+        // sides: the sub-table's own rows name the key that differs.
+        if (va.is_object() && vb.is_object()) continue;
+        if (differ(va, vb)) return Config::table_key(section.name, i, name);
+      }
     }
+    if (na != nb) {
+      const std::size_t i = std::min(na, nb);
+      differ(i < na ? sa[i] : nlohmann::json(), i < nb ? sb[i] : nlohmann::json());
+      return fmt::format("{}.{}", section.name, i);
+    }
+    if (differ(sa, sb)) return std::string(section.name);
   }
   return "";
 }

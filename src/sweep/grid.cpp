@@ -62,18 +62,30 @@ std::string label_of(const Value& value) {
   return render_value(value);
 }
 
+// The value at a dotted key of resolved JSON; a part that meets an array is its index, as in the
+// element keys of a repeated section ("filter.0.candidates").
 nlohmann::json json_at(const nlohmann::json& root, std::string_view key) {
   const nlohmann::json* node = &root;
   while (!key.empty()) {
     const auto dot = key.find('.');
-    node = &node->at(std::string(key.substr(0, dot)));
+    const std::string part(key.substr(0, dot));
+    node = node->is_array() ? &node->at(std::stoul(part)) : &node->at(part);
     key = dot == std::string_view::npos ? std::string_view() : key.substr(dot + 1);
   }
   return *node;
 }
 
+// A key of a repeated section must name its element (`filter.0.candidates`); whether the base
+// config has that element is checked by resolve(), through Config::set.
 void check_key(std::string_view key, std::string_view where) {
-  if (!find_option(key)) {
+  const Option* option = find_option(key);
+  if (option && option->repeated) {
+    const std::string_view section = key.substr(0, key.find('.'));
+    throw ConfigError(fmt::format(
+        "{}: sweep grid: {}: {} is an array of tables: give the index of the [[{}]] table (from 0), e.g. {}", where,
+        key, section, section, Config::table_key(section, 0, key.substr(section.size() + 1))));
+  }
+  if (!option && !split_table_key(key)) {
     // Config::set's message carries the "did you mean" suggestion; it is reused here.
     try {
       Config().set(std::string(key) + "=0");
@@ -166,6 +178,8 @@ void SweepGrid::resolve(const Config& base) {
         // Config::set names the key and value; the message says where the grid came from.
         std::string message = e.what();
         if (message.starts_with("--set: ")) message = message.substr(7);
+        const std::string assignment = fmt::format("--set {}={}: ", axis.key, literal);
+        if (message.starts_with(assignment)) message = message.substr(assignment.size());
         throw ConfigError(fmt::format("{}: sweep grid: {}", axis.where, message));
       }
       const std::string label = label_of(config.value(axis.key));

@@ -1,6 +1,7 @@
 // RunJob's reading of a resumed folder's finished-replicate log: replicates recorded there are not
 // run again, and a log that names a replicate twice or one outside the run is refused with the
-// file named, before anything runs.
+// file named, before anything runs. And first_config_difference, which refuses to resume a folder
+// with another config, inside the [[filter]] array: a changed value or a changed number of tables.
 #include "ouro/loop/run_job.hpp"
 
 #include <filesystem>
@@ -88,6 +89,73 @@ TEST(RunJobResume, ALogNamingAReplicateTwiceOrOneOutsideTheRunIsRefused) {
   } catch (const DataError& e) {
     EXPECT_THAT(e.what(), HasSubstr("holds replicate 7 of a run of 3 replicates"));
   }
+}
+
+// Two [[filter]] tables, appended to kConfig.
+const char* kFilters = R"(
+[[filter]]
+kind = "curate"
+candidates = 5
+reward = { linear = [1.0] }
+
+[[filter]]
+kind = "dedup"
+)";
+
+Config with_filters(const std::string& filters = kFilters) { return Config::from_string(std::string(kConfig) + filters); }
+
+TEST(FirstConfigDifference, NamesAChangedFilterValueByItsIndexedKey) {
+  const Config base = with_filters();
+  EXPECT_EQ(first_config_difference(base.to_json(), with_filters().to_json()), "");
+  Config changed = base;
+  changed.set("filter.1.max_draws=50");
+  std::string was, now;
+  EXPECT_EQ(first_config_difference(base.to_json(), changed.to_json(), &was, &now), "filter.1.max_draws");
+  EXPECT_EQ(was, "100.0");
+  EXPECT_EQ(now, "50.0");
+  changed = base;
+  changed.set("filter.0.reward.offset=0.5");
+  EXPECT_EQ(first_config_difference(base.to_json(), changed.to_json(), &was, &now), "filter.0.reward.offset");
+  // A key before the section still comes first, and run.threads still never counts.
+  changed.set("loop.bias=0.5");
+  changed.set("run.threads=3");
+  EXPECT_EQ(first_config_difference(base.to_json(), changed.to_json()), "loop.bias");
+}
+
+TEST(FirstConfigDifference, NamesTheFirstTableOnlyOneConfigHas) {
+  const Config two = with_filters();
+  const Config one = with_filters("[[filter]]\nkind = \"curate\"\ncandidates = 5\nreward = { linear = [1.0] }\n");
+  std::string was, now;
+  EXPECT_EQ(first_config_difference(two.to_json(), one.to_json(), &was, &now), "filter.1");
+  EXPECT_THAT(was, HasSubstr("\"kind\":\"dedup\""));
+  EXPECT_EQ(now, "(unset)");
+  const Config none = Config::from_string(kConfig);
+  EXPECT_EQ(first_config_difference(none.to_json(), one.to_json(), &was, &now), "filter.0");
+  EXPECT_EQ(was, "(unset)");
+  EXPECT_THAT(now, HasSubstr("\"candidates\":5"));
+  // A table's other kind is its first key that differs, in option-table order.
+  const Config other = with_filters("[[filter]]\nkind = \"dedup\"\n\n[[filter]]\nkind = \"dedup\"\n");
+  EXPECT_EQ(first_config_difference(two.to_json(), other.to_json()), "filter.0.kind");
+}
+
+TEST(RunJobResume, AFolderStartedWithOtherFiltersIsRefusedNamingTheKey) {
+  const fs::path out = ouro::testing::scratch_dir("ouro_run_job_filters") / "run";
+  {
+    RunJob job(with_filters(), options(out, ExistingRun::kRefuse));
+    job.open();
+    job.run_replicate(1);
+  }
+  Config changed = with_filters();
+  changed.set("filter.0.candidates=3");
+  try {
+    RunJob(changed, options(out, ExistingRun::kResume)).open();
+    FAIL() << "a folder started with filter.0.candidates = 5 was resumed with 3";
+  } catch (const ConfigError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("was started with filter.0.candidates = 5, this config has filter.0.candidates = 3"));
+  }
+  RunJob same(with_filters(), options(out, ExistingRun::kResume));
+  same.open();
+  EXPECT_EQ(same.pending(), (std::vector<std::size_t>{0, 2}));
 }
 
 }  // namespace

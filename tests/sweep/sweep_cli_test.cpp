@@ -1,8 +1,9 @@
 // `ouro sweep`, `ouro merge` and `ouro run --resume` end to end through the real executable: a 2 x 2
 // sweep killed part-way (SIGKILL, at a known checkpoint through the OURO_TEST_KILL_AFTER_CHECKPOINTS
 // hook, or from outside at whatever moment) and resumed equals the uninterrupted sweep byte for
-// byte; so does a killed and resumed run; shards merged equal the whole; bad input ends with a
-// message naming the key, value or folder and a non-zero exit.
+// byte; so does a killed and resumed run; shards merged equal the whole; a grid over a key of a
+// [[filter]] table names the table by its index; bad input ends with a message naming the key,
+// value or folder and a non-zero exit.
 
 #include <cstdlib>
 #include <filesystem>
@@ -102,6 +103,25 @@ TEST(Sweep, WritesCellsTidyCsvPlanAndReport) {
   const Outcome report = run_cli("report " + (dir / "g").string() + " --quiet");
   EXPECT_EQ(report.exit_code, 0) << report.output;
   EXPECT_TRUE(fs::exists(dir / "g/report.html"));
+}
+
+TEST(Sweep, AGridOverAFilterKeyNamesTheTableByItsIndex) {
+  const fs::path dir = scratch("filter_grid");
+  const fs::path config =
+      write_config(dir, std::string(kBase) + "\n[[filter]]\nkind = \"curate\"\nreward = { linear = [1.0] }\n");
+  const Outcome outcome = run_cli("sweep " + config.string() + " --quiet --no-report --grid filter.0.candidates=2,5 --out " +
+                                  (dir / "s").string());
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.output;
+  const std::string csv = read_file(dir / "s/sweep.csv");
+  EXPECT_EQ(csv.substr(0, csv.find('\n')), "cell,filter.0.candidates,replicate,generation,metric,value");
+  const auto plan = nlohmann::json::parse(read_file(dir / "s/sweep.json"));
+  EXPECT_EQ(plan["grid"][0]["key"], "filter.0.candidates");
+  EXPECT_EQ(plan["grid"][0]["values"], nlohmann::json::parse("[2, 5]"));
+  for (const auto& [cell, candidates] : {std::pair{"0-filter.0.candidates=2", 2}, std::pair{"1-filter.0.candidates=5", 5}}) {
+    const auto run = nlohmann::json::parse(read_file(dir / "s/cells" / cell / "run.json"));
+    EXPECT_EQ(run["config"]["filter"][0]["candidates"], candidates) << cell;
+    EXPECT_EQ(run["config"]["filter"][0]["reward"]["linear"], nlohmann::json::parse("[1.0]")) << cell;
+  }
 }
 
 TEST(Sweep, KilledAndResumedEqualsUninterrupted) {
@@ -264,7 +284,15 @@ INSTANTIATE_TEST_SUITE_P(
         BadSweep{"bad_cell", "", "--grid loop.real_samples=0,10", "sweep cell 1 (loop.real_samples=10)"},
         BadSweep{"shard_too_big", "", "--grid loop.bias=1.0,0.8 --shard 2/2", "--shard 2/2"},
         BadSweep{"shard_malformed", "", "--grid loop.bias=1.0,0.8 --shard 1of2", "expected i/N"},
-        BadSweep{"checkpoint_malformed", "", "--grid loop.bias=1.0,0.8 --checkpoint-every 5m", "--checkpoint-every 5m"}),
+        BadSweep{"checkpoint_malformed", "", "--grid loop.bias=1.0,0.8 --checkpoint-every 5m", "--checkpoint-every 5m"},
+        BadSweep{"filter_without_index", "[[filter]]\nkind = \"dedup\"\n", "--grid filter.candidates=2,3",
+                 "give the index of the [[filter]] table (from 0), e.g. filter.0.candidates"},
+        BadSweep{"filter_beyond_the_tables", "[[filter]]\nkind = \"dedup\"\n", "--grid filter.1.candidates=2,3",
+                 "sweep grid: the config has 1 [[filter]] table (filter.0), so filter.1 names none"},
+        BadSweep{"filter_unknown_key", "[[filter]]\nkind = \"dedup\"\n", "--grid filter.0.candidats=2,3",
+                 "unknown key 'filter.0.candidats' (did you mean 'filter.0.candidates'?)"},
+        BadSweep{"filter_out_of_range", "[sweep]\n\"filter.0.candidates\" = [2, 1]\n[[filter]]\nkind = \"dedup\"\n", "",
+                 "sweep grid: filter.0.candidates = 1: expected a number in [2, inf)"}),
     [](const auto& info) { return info.param.name; });
 
 TEST(SweepBadInput, RunRefusesASweepTableAndResumeRefusesAnotherGrid) {

@@ -73,7 +73,9 @@ bool is_execution_key(std::string_view key);
 
 // The first key (in option-table order) whose value differs between two resolved configs (as
 // Config::to_json writes them), ignoring execution keys; empty when they describe the same run.
-// `a_value`/`b_value` get the two values as JSON text.
+// In a repeated section the key names the element: "filter.1.min_reward" for a value that differs,
+// "filter.2" (with the whole table as the value) when only one config has a third [[filter]].
+// `a_value`/`b_value` get the two values as JSON text ("(unset)" for one that is absent).
 std::string first_config_difference(const nlohmann::json& a, const nlohmann::json& b, std::string* a_value = nullptr,
                                     std::string* b_value = nullptr);
 

@@ -6,7 +6,8 @@
 // replaces its values). The cells are the cartesian product in row-major order: the first axis
 // varies slowest, the last fastest, so cell i's value index on the last axis is i % (its size).
 //
-// Every key must be a known config key other than run.threads (which never changes results), with
+// Every key must be a known config key other than run.threads (which never changes results; a key
+// of a repeated section names an element the base config has, `filter.0.candidates`), with
 // at least one value, no value twice, and values of the key's type and range: each value is
 // applied to the base config exactly as `--set key=value` would be, and every error names the key
 // and the value.
