@@ -22,7 +22,6 @@
 #include "run_flags.hpp"
 #include "ouro/core/error.hpp"
 #include "ouro/loop/recorder.hpp"
-#include "ouro/metrics/metric.hpp"
 #include "ouro/sweep/phase.hpp"
 #include "ouro/sweep/sweep.hpp"
 
@@ -46,48 +45,16 @@ std::string optional_text(const std::optional<double>& value) {
 int run_phase(const PhaseCommandOptions& options) {
   configure_logging(options.log_level, options.quiet);
   const ExistingRun existing = existing_run(options);
-  Config base = load_config(options);
-  if (!options.generations.empty()) {
-    const std::int64_t g = parse_integer_flag("--generations", options.generations);
-    OURO_CHECK(g >= 1, ConfigError, "--generations {}: a limit needs at least one generation after 0", g);
-    base.set(fmt::format("run.generations={}", g));
-  }
-  check_phase_config(base);
-
-  // The metrics: known names, each once; the cells record exactly them unless the config names
-  // its own list, which must then hold them.
-  OURO_CHECK(!options.metrics.empty(), ConfigError, "--metric: name at least one metric (e.g. --metric mean_shift)");
-  const std::vector<std::string> known = metric_names();
-  for (std::size_t i = 0; i < options.metrics.size(); ++i) {
-    const std::string& m = options.metrics[i];
-    OURO_CHECK(std::find(known.begin(), known.end(), m) != known.end(), ConfigError,
-               "--metric {}: unknown metric; known: {}", m, fmt::join(known, ", "));
-    OURO_CHECK(std::find(options.metrics.begin(), options.metrics.begin() + i, m) == options.metrics.begin() + i,
-               ConfigError, "--metric {}: given twice", m);
-  }
-  const std::vector<std::string>& listed = base.texts("metrics.names");
-  if (listed.empty()) {
-    std::string list;
-    for (const std::string& m : options.metrics) list += fmt::format("{}\"{}\"", list.empty() ? "" : ",", m);
-    base.set(fmt::format("metrics.names=[{}]", list));
-  } else {
-    for (const std::string& m : options.metrics) {
-      if (std::find(listed.begin(), listed.end(), m) == listed.end()) {
-        base.fail("metrics.names", fmt::format("--metric {} is not among the metrics the config records; add it or "
-                                               "leave metrics.names empty", m));
-      }
-    }
-  }
+  PhaseRequest request;
+  request.axes = {options.real, options.synthetic, options.bias};
+  request.metrics = options.metrics;
+  if (!options.generations.empty()) request.generations = parse_integer_flag("--generations", options.generations);
+  if (!options.last.empty()) request.last = parse_integer_flag("--last", options.last);
+  PhasePlan plan = plan_phase(load_config(options), request);
+  const Config& base = plan.base;
+  const SweepGrid& grid = plan.grid;
+  const std::size_t last = plan.last;
   const std::int64_t generations = base.integer("run.generations");
-  const std::size_t last = options.last.empty()
-                               ? static_cast<std::size_t>(std::max<std::int64_t>(1, generations / 4))
-                               : static_cast<std::size_t>(std::max<std::int64_t>(0, parse_integer_flag("--last", options.last)));
-  OURO_CHECK(last >= 1 && static_cast<std::int64_t>(last) <= generations + 1, ConfigError,
-             "--last {}: the limit averages the last K generations, 1 <= K <= run.generations + 1 = {}", options.last,
-             generations + 1);
-
-  SweepGrid grid = phase_grid({options.real, options.synthetic, options.bias});
-  grid.resolve(base);
 
   SweepOptions sweep;
   // --shard is read before --checkpoint-every, as `ouro sweep` does, so that a bad one is named first.

@@ -16,7 +16,6 @@
 #include "logging.hpp"
 #include "progress_bar.hpp"
 #include "run_flags.hpp"
-#include "ouro/core/parallel.hpp"
 #include "ouro/loop/run_job.hpp"
 
 namespace ouro::cli {
@@ -65,12 +64,7 @@ int run(const RunFolderFlags& options) {
   {
     ProgressBar progress(job.replicates(), job.replicates() - job.pending().size(), "replicates",
                          progress_wanted(options.quiet));
-    const auto& pending = job.pending();
-    parallel_for(pending.size(), threads, [&](std::size_t i) {
-      job.run_replicate(pending[i]);
-      progress.tick();
-    });
-    info = job.finish();
+    info = job.run(threads, [&progress] { progress.tick(); });
   }
   if (!options.no_report) write_run_report(out, /*quiet=*/true);
   if (!options.quiet) {

@@ -17,7 +17,12 @@ std::string_view origin_name(Origin origin) {
 }
 
 Dataset::Dataset(Matrix x, Provenance provenance)
-    : x_(std::move(x)), provenance_(static_cast<std::size_t>(x_.rows()), provenance) {}
+    : x_(std::move(x)), provenance_(static_cast<std::size_t>(x_.rows()), provenance) {
+  for (std::size_t i = 0; i < provenance_.size(); ++i) {
+    provenance_[i].index = static_cast<std::uint32_t>(i);
+    provenance_[i].candidate = static_cast<std::uint32_t>(i);
+  }
+}
 
 Dataset::Dataset(Matrix x, std::vector<Provenance> provenance)
     : x_(std::move(x)), provenance_(std::move(provenance)) {

@@ -48,6 +48,7 @@ constexpr Option kOptions[] = {
 
     // [model]
     {"model.family", T::kString, "\"gaussian\"", "The generative model family fitted every generation.", "gaussian|categorical|gmm|kde|linear-regression|ngram"},
+    {"model.init", T::kString, "\"scratch\"", "Where each generation's fit starts: from nothing (scratch), from the previous generation's model (previous), or from generation 0's model (initial), as fine-tuning loops do. Only families with warm starts (gmm) take previous or initial.", "scratch|previous|initial"},
     {"model.estimator", T::kString, "\"mle\"", "gaussian: covariance estimator, MLE (divide by n) or unbiased (divide by n-1).", "mle|unbiased"},
     {"model.smoothing", T::kReal, "0.0", "categorical: additive (Lidstone) smoothing pseudo-count per outcome.", {}, "[0, inf)"},
     {"model.components", T::kInteger, "2", "gmm: number of mixture components k.", {}, "[1, inf)"},

@@ -20,8 +20,9 @@ using checkpoint_codec::Reader;
 using checkpoint_codec::Writer;
 
 // Bumped whenever the layout changes: an old file is then refused rather than misread. Version 3:
-// finished replicates moved to the run's FinishedLog.
-constexpr std::string_view kMagic = "OUROCKP3";
+// finished replicates moved to the run's FinishedLog. Version 4: sample ids in the provenance,
+// filter counts and states, the warm-start model.
+constexpr std::string_view kMagic = "OUROCKP4";
 
 }  // namespace
 
@@ -39,13 +40,16 @@ void CheckpointStore::save(const ReplicateCheckpoint& c) const {
   w.put<std::uint64_t>(generations_);
   w.put<std::uint64_t>(c.replicate);
   w.put<std::uint64_t>(c.next_generation);
-  checkpoint_codec::put_results(w, c.values, c.composition, c.side_rows);
+  checkpoint_codec::put_results(w, c.results);
   w.put<std::uint64_t>(c.state.history.size());
   w.put<std::uint64_t>(c.state.released);
   for (const auto& entry : c.state.history) {
     w.put<std::uint8_t>(entry ? 1 : 0);
     if (entry) checkpoint_codec::put_dataset(w, *entry);
   }
+  w.put<std::uint64_t>(c.filter_states.size());
+  for (const std::string& state : c.filter_states) checkpoint_codec::put_string(w, state);
+  checkpoint_codec::put_string(w, c.previous_model);
   w.put_text(kTrailer);
   AtomicFile file(path(c.replicate));
   file.stream().write(w.bytes().data(), static_cast<std::streamsize>(w.bytes().size()));
@@ -78,15 +82,19 @@ std::optional<ReplicateCheckpoint> CheckpointStore::load(std::size_t replicate) 
   OURO_CHECK(c.replicate == replicate && c.next_generation >= 1 && c.next_generation <= generations_ + 1, DataError,
              "{}: checkpoint file is corrupt (replicate {}, next generation {})", file.string(), c.replicate,
              c.next_generation);
-  checkpoint_codec::get_results(r, c.values, c.composition, c.side_rows);
-  OURO_CHECK(c.values.size() == c.next_generation * metrics_, DataError,
-             "{}: checkpoint file is corrupt ({} values for {} generations)", file.string(), c.values.size(),
+  checkpoint_codec::get_results(r, c.results);
+  c.results.replicate = c.replicate;
+  OURO_CHECK(c.results.values.size() == c.next_generation * metrics_, DataError,
+             "{}: checkpoint file is corrupt ({} values for {} generations)", file.string(), c.results.values.size(),
              c.next_generation);
   c.state.history.resize(r.count(1));
   c.state.released = static_cast<std::size_t>(r.get<std::uint64_t>());
   for (auto& entry : c.state.history) {
     if (r.get<std::uint8_t>() != 0) entry = std::make_shared<const Dataset>(checkpoint_codec::get_dataset(r));
   }
+  c.filter_states.resize(r.count(8));
+  for (std::string& state : c.filter_states) state = checkpoint_codec::get_string(r);
+  c.previous_model = checkpoint_codec::get_string(r);
   r.expect_text(kTrailer, "its trailer");
   OURO_CHECK(r.at_end(), DataError, "{}: checkpoint file has trailing bytes", file.string());
   OURO_CHECK(c.finished(generations_) || !c.state.history.empty(), DataError,

@@ -3,39 +3,54 @@
 
 namespace ouro::checkpoint_codec {
 
-void put_results(Writer& w, const std::vector<double>& values, const std::vector<CompositionCount>& composition,
-                 const std::vector<std::string>& side_rows) {
+void put_string(Writer& w, std::string_view text) {
+  w.put<std::uint64_t>(text.size());
+  w.put_text(text);
+}
+
+std::string get_string(Reader& r) {
+  std::string text(r.count(1), '\0');
+  r.get_bytes(text.data(), text.size());
+  return text;
+}
+
+void put_results(Writer& w, const ReplicateResult& result) {
+  const std::vector<double>& values = result.values;
   w.put<std::uint64_t>(values.size());
   w.put_bytes(values.data(), values.size() * sizeof(double));
-  w.put<std::uint64_t>(composition.size());
-  for (const CompositionCount& count : composition) {
+  w.put<std::uint64_t>(result.composition.size());
+  for (const CompositionCount& count : result.composition) {
     w.put<std::int32_t>(count.generation);
     w.put<std::uint8_t>(static_cast<std::uint8_t>(count.origin));
     w.put<std::int32_t>(count.origin_generation);
     w.put<std::uint64_t>(count.count);
   }
-  w.put<std::uint64_t>(side_rows.size());
-  for (const std::string& rows : side_rows) {
-    w.put<std::uint64_t>(rows.size());
-    w.put_text(rows);
+  w.put<std::uint64_t>(result.side_rows.size());
+  for (const std::string& rows : result.side_rows) put_string(w, rows);
+  w.put<std::uint64_t>(result.filter_counts.size());
+  for (const FilterCounts& counts : result.filter_counts) {
+    w.put<std::uint64_t>(counts.drawn);
+    w.put<std::uint64_t>(counts.rejected);
   }
 }
 
-void get_results(Reader& r, std::vector<double>& values, std::vector<CompositionCount>& composition,
-                 std::vector<std::string>& side_rows) {
+void get_results(Reader& r, ReplicateResult& result) {
+  std::vector<double>& values = result.values;
   values.resize(r.count(sizeof(double)));
   r.get_bytes(values.data(), values.size() * sizeof(double));
-  composition.resize(r.count(4 + 1 + 4 + 8));
-  for (CompositionCount& count : composition) {
+  result.composition.resize(r.count(4 + 1 + 4 + 8));
+  for (CompositionCount& count : result.composition) {
     count.generation = r.get<std::int32_t>();
     count.origin = static_cast<Origin>(r.get<std::uint8_t>());
     count.origin_generation = r.get<std::int32_t>();
     count.count = static_cast<std::size_t>(r.get<std::uint64_t>());
   }
-  side_rows.resize(r.count(8));
-  for (std::string& rows : side_rows) {
-    rows.resize(r.count(1));
-    r.get_bytes(rows.data(), rows.size());
+  result.side_rows.resize(r.count(8));
+  for (std::string& rows : result.side_rows) rows = get_string(r);
+  result.filter_counts.resize(r.count(16));
+  for (FilterCounts& counts : result.filter_counts) {
+    counts.drawn = r.get<std::uint64_t>();
+    counts.rejected = r.get<std::uint64_t>();
   }
 }
 
@@ -47,6 +62,8 @@ void put_dataset(Writer& w, const Dataset& d) {
     w.put<std::int32_t>(p.generation);
     w.put<std::uint8_t>(static_cast<std::uint8_t>(p.origin));
     w.put<std::uint8_t>(p.watermarked ? 1 : 0);
+    w.put<std::uint32_t>(p.index);
+    w.put<std::uint32_t>(p.candidate);
   }
 }
 
@@ -62,6 +79,8 @@ Dataset get_dataset(Reader& r) {
     p.generation = r.get<std::int32_t>();
     p.origin = static_cast<Origin>(r.get<std::uint8_t>());
     p.watermarked = r.get<std::uint8_t>() != 0;
+    p.index = r.get<std::uint32_t>();
+    p.candidate = r.get<std::uint32_t>();
   }
   return Dataset(std::move(x), std::move(provenance));
 }

@@ -81,11 +81,13 @@ class Reader {
   const std::filesystem::path& path_;
 };
 
-// The values, composition and side rows of a replicate (the replicate number is the caller's).
-void put_results(Writer& w, const std::vector<double>& values, const std::vector<CompositionCount>& composition,
-                 const std::vector<std::string>& side_rows);
-void get_results(Reader& r, std::vector<double>& values, std::vector<CompositionCount>& composition,
-                 std::vector<std::string>& side_rows);
+// The values, composition, side rows and filter counts of a replicate (its number is the caller's).
+void put_results(Writer& w, const ReplicateResult& result);
+void get_results(Reader& r, ReplicateResult& result);
+
+// A length-prefixed string (side rows, filter states, an encoded model).
+void put_string(Writer& w, std::string_view text);
+std::string get_string(Reader& r);
 
 void put_dataset(Writer& w, const Dataset& d);
 Dataset get_dataset(Reader& r);

@@ -28,7 +28,7 @@ using checkpoint_codec::Reader;
 using checkpoint_codec::Writer;
 
 // Bumped whenever the layout changes: an old log is then refused rather than misread.
-constexpr std::string_view kMagic = "OUROFIN1";
+constexpr std::string_view kMagic = "OUROFIN2";
 constexpr std::size_t kHeaderSize = kMagic.size() + 2 * sizeof(std::uint64_t);
 constexpr std::size_t kFraming = sizeof(std::uint64_t) + sizeof(std::uint64_t) + kTrailer.size();
 
@@ -122,7 +122,7 @@ std::size_t FinishedLog::scan(std::vector<ReplicateResult>* results, std::vector
       Reader r(payload, path_);
       ReplicateResult result;
       result.replicate = static_cast<std::size_t>(r.get<std::uint64_t>());
-      checkpoint_codec::get_results(r, result.values, result.composition, result.side_rows);
+      checkpoint_codec::get_results(r, result);
       OURO_CHECK(r.at_end() && result.values.size() == (generations_ + 1) * metrics_, DataError,
                  "{}: the record at byte {} holds {} values for {} generations of {} metrics", path_.string(), at,
                  result.values.size(), generations_ + 1, metrics_);
@@ -170,7 +170,7 @@ void FinishedLog::append(const ReplicateResult& result) {
   Writer w;
   w.put<std::uint64_t>(0);  // the payload length, filled in below
   w.put<std::uint64_t>(result.replicate);
-  checkpoint_codec::put_results(w, result.values, result.composition, result.side_rows);
+  checkpoint_codec::put_results(w, result);
   const std::uint64_t length = w.bytes().size() - sizeof(std::uint64_t);
   std::memcpy(w.bytes().data(), &length, sizeof length);
   w.put<std::uint64_t>(check_word(std::string_view(w.bytes()).substr(sizeof(std::uint64_t))));

@@ -38,7 +38,9 @@ void append_integer(std::string& out, std::int64_t value) {
   out.append(text, end);
 }
 
-void append_composition(std::string& out, std::string_view replicate, const CompositionCount& c) {
+// One composition row; with filters, their counts for the synthetic set the row counts from.
+void append_composition(std::string& out, std::string_view replicate, const CompositionCount& c,
+                        const std::vector<FilterCounts>& filter_counts, std::size_t filters) {
   out += replicate;
   out += ',';
   append_integer(out, c.generation);
@@ -48,6 +50,17 @@ void append_composition(std::string& out, std::string_view replicate, const Comp
   append_integer(out, c.origin_generation);
   out += ',';
   append_integer(out, static_cast<std::int64_t>(c.count));
+  for (std::size_t f = 0; f < filters; ++f) {
+    if (c.origin != Origin::kSynthetic) {
+      out += ",,";
+      continue;
+    }
+    const FilterCounts& counts = filter_counts.at(static_cast<std::size_t>(c.origin_generation) * filters + f);
+    out += ',';
+    append_integer(out, static_cast<std::int64_t>(counts.drawn));
+    out += ',';
+    append_integer(out, static_cast<std::int64_t>(counts.rejected));
+  }
   out += '\n';
 }
 
@@ -72,18 +85,22 @@ std::vector<std::string> Recorder::file_names(const std::vector<SideTable>& side
 }
 
 Recorder::Recorder(std::filesystem::path out_dir, std::vector<std::string> metric_names, std::size_t generations,
-                   std::size_t replicates, bool shared_composition, std::vector<SideTable> side_tables)
+                   std::size_t replicates, bool shared_composition, std::vector<SideTable> side_tables,
+                   std::vector<std::string> filter_labels)
     : out_dir_(std::move(out_dir)),
       metric_names_(std::move(metric_names)),
       generations_(generations),
       replicates_(replicates),
       shared_composition_(shared_composition),
+      filters_(filter_labels.size()),
       accumulators_((generations + 1) * metric_names_.size()) {
   if (out_dir_.empty()) return;
   metrics_file_ = std::make_unique<AtomicFile>(out_dir_ / kMetricsFile);
   metrics_file_->stream() << "replicate,generation,metric,value\n";
   composition_file_ = std::make_unique<AtomicFile>(out_dir_ / kCompositionFile);
-  composition_file_->stream() << "replicate,generation,origin,origin_generation,count\n";
+  composition_file_->stream() << "replicate,generation,origin,origin_generation,count";
+  for (const std::string& label : filter_labels) composition_file_->stream() << ',' << label << "_drawn," << label << "_rejected";
+  composition_file_->stream() << '\n';
   for (const SideTable& table : side_tables) {
     side_files_.push_back(std::make_unique<AtomicFile>(out_dir_ / table.file_name));
     if (!table.header.empty()) side_files_.back()->stream() << table.header << '\n';
@@ -170,7 +187,9 @@ Recorder::Formatted Recorder::format(ReplicateResult result) const {
   append_integer(replicate_text, static_cast<std::int64_t>(result.replicate));
   if (!shared_composition_ || result.replicate == 0) {
     const std::string replicate_label = shared_composition_ ? "all" : replicate_text;
-    for (const CompositionCount& c : result.composition) append_composition(out.composition_rows, replicate_label, c);
+    for (const CompositionCount& c : result.composition) {
+      append_composition(out.composition_rows, replicate_label, c, result.filter_counts, filters_);
+    }
   }
   out.result = std::move(result);
   return out;

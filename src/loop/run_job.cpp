@@ -145,7 +145,13 @@ RunJob::RunJob(Config config, RunJobOptions options) : options_(std::move(option
 
 void RunJob::open() {
   OURO_CHECK(!opened_, Error, "internal: RunJob opened twice");
-  prepare_folder(experiment_->config().to_json());
+  if (in_memory()) {
+    for (std::size_t r = 0; r < experiment_->replicates(); ++r) pending_.push_back(r);
+    has_progress_.assign(experiment_->replicates(), false);
+    stage_times_.assign(experiment_->replicates(), StageTimes{});
+  } else {
+    prepare_folder(experiment_->config().to_json());
+  }
   opened_ = true;
 }
 
@@ -258,10 +264,9 @@ std::vector<bool> RunJob::finished_in_log() const {
 void RunJob::load_finished_replicates() {
   // The recorder (and its open files) exists only while the run is running, so that a sweep can
   // prepare many cells without holding their files open.
-  recorder_ = std::make_unique<Recorder>(options_.out_dir, experiment_->metric_names(), experiment_->generations(),
-                                         experiment_->replicates(),
-                                         LoopPolicy(LoopSettings::from(experiment_->config())).composition_is_shared(),
-                                         experiment_->side_tables());
+  recorder_ = experiment_->make_recorder(options_.out_dir);
+  loop_start_ = Clock::now();
+  if (in_memory()) return;
   const std::size_t finished_before = experiment_->replicates() - pending_.size();
   // open() checked the log's replicate numbers; a log that changed since is refused by count.
   std::vector<ReplicateResult> finished = finished_before > 0 ? finished_log_->read() : std::vector<ReplicateResult>();
@@ -270,7 +275,6 @@ void RunJob::load_finished_replicates() {
              finished_log_->path().string(), finished_before, finished.size());
   for (ReplicateResult& result : finished) recorder_->add(std::move(result));
   finished_log_->open();
-  loop_start_ = Clock::now();
 }
 
 void RunJob::run_replicate(std::size_t replicate) {
@@ -284,7 +288,7 @@ void RunJob::run_replicate(std::size_t replicate) {
   double work_at_last_checkpoint = 0.0;
   ReplicateHooks hooks;
   hooks.resume_from = resume ? &*resume : nullptr;
-  if (interval.enabled()) {
+  if (interval.enabled() && !in_memory()) {
     // Generation positions are absolute (g + 1 divisible by N), so they do not move on resume.
     hooks.checkpoint_due = [&](std::size_t g, double work_seconds) {
       const bool due = (interval.generations > 0 && (g + 1) % interval.generations == 0) ||
@@ -302,6 +306,11 @@ void RunJob::run_replicate(std::size_t replicate) {
   }
   ReplicateResult result = experiment_->run_replicate(replicate, &stage_times_[replicate], &hooks);
   resume.reset();
+  if (options_.on_result) options_.on_result(result);
+  if (in_memory()) {
+    recorder_->add(std::move(result));
+    return;
+  }
 
   finished_log_->append(result);
   // Its part-way checkpoint has served (a kill before this removal leaves both; the log wins).
@@ -330,21 +339,21 @@ nlohmann::json RunJob::finish() {
                              {"loop_wall", seconds_since(loop_start_)},
                              {"worker_stages", stages.to_json()}};
   recorder_->finish(experiment_->theory(), info);
+  if (in_memory()) return info;
   finished_log_->close();
   // run.json is in place: the run is finished, and its checkpoints have served.
   remove_all_or_throw(options_.out_dir / kPartial);
   return info;
 }
 
-nlohmann::json run_job(RunJob& job, int threads, const std::function<void()>& on_replicate_done) {
-  job.open();
-  if (job.already_finished()) return job.finish();
-  const std::vector<std::size_t>& pending = job.pending();
-  parallel_for(pending.size(), threads, [&](std::size_t i) {
-    job.run_replicate(pending[i]);
+nlohmann::json RunJob::run(int threads, const std::function<void()>& on_replicate_done) {
+  if (!opened_) open();
+  if (already_finished_) return finish();
+  parallel_for(pending_.size(), threads, [&](std::size_t i) {
+    run_replicate(pending_[i]);
     if (on_replicate_done) on_replicate_done();
   });
-  return job.finish();
+  return finish();
 }
 
 }  // namespace ouro

@@ -26,15 +26,31 @@ std::unique_ptr<Metric> make_named_metric(std::string_view name, const Config& c
   return make_sample_metric(name, config);
 }
 
-bool records_sample_metrics_by_default(std::string_view family) { return family == "gmm" || family == "kde"; }
+// Families whose models are exactly Gaussian have exact model metrics, so their sample metrics
+// are recorded only on request; other families with a feature space record them by default.
+bool records_sample_metrics_by_default(const Capabilities& family) {
+  return family.feature_embedding && !family.gaussian_law;
+}
 
-std::vector<std::string> default_metric_names(const GenerativeModel& probe) {
+std::vector<std::string> default_metric_names(const Capabilities& family) {
   std::vector<std::string> names = model_metric_names();
-  if (probe.family() == "ngram") names.insert(names.end(), text_metric_names().begin(), text_metric_names().end());
-  if (records_sample_metrics_by_default(probe.family()))
+  names.insert(names.end(), text_metric_names().begin(), text_metric_names().end());
+  if (records_sample_metrics_by_default(family))
     for (const auto& name : sample_metric_names())
       if (name != "kid") names.push_back(name);
   return names;
+}
+
+// What a metric the family cannot supply would need, for the error message.
+std::string capability_summary(const Capabilities& c) {
+  std::vector<std::string> offered;
+  if (c.moments) offered.push_back("moments");
+  if (c.probabilities) offered.push_back("outcome probabilities");
+  if (c.coefficients) offered.push_back("regression coefficients");
+  if (c.token_scoring) offered.push_back("per-token scoring");
+  if (c.feature_embedding) offered.push_back("a feature space for sample metrics");
+  return fmt::format("{} samples{}{}", sample_kind_name(c.samples), offered.empty() ? "" : ", ",
+                     fmt::join(offered, ", "));
 }
 
 }  // namespace
@@ -47,23 +63,26 @@ std::vector<std::string> metric_names() {
   return names;
 }
 
-std::vector<std::unique_ptr<Metric>> make_metrics(const Config& config, const GenerativeModel& probe,
+std::vector<std::unique_ptr<Metric>> make_metrics(const Config& config, const ModelFamily& family,
                                                   const Truth& truth) {
   const std::vector<std::string>& requested = config.texts("metrics.names");
+  const Capabilities capabilities = family.capabilities();
   std::vector<std::unique_ptr<Metric>> metrics;
   if (requested.empty()) {
-    for (const auto& name : default_metric_names(probe)) {
+    for (const auto& name : default_metric_names(capabilities)) {
       auto metric = make_named_metric(name, config);
-      if (metric && metric->applies(probe, truth)) metrics.push_back(std::move(metric));
+      if (metric && metric->applies(capabilities, truth)) metrics.push_back(std::move(metric));
     }
     return metrics;
   }
   for (const auto& name : requested) {
     auto metric = make_named_metric(name, config);
     if (!metric) config.fail("metrics.names", fmt::format("unknown metric '{}'; known: {}", name, fmt::join(metric_names(), ", ")));
-    if (!metric->applies(probe, truth))
-      config.fail("metrics.names", fmt::format("metric '{}' does not apply to a {} model of a {} truth in {} dimension(s)",
-                                               name, probe.family(), truth.kind(), probe.dim()));
+    if (!metric->applies(capabilities, truth))
+      config.fail("metrics.names", fmt::format("metric '{}' does not apply to a {} model ({}) of a {} truth in {} "
+                                               "dimension(s); see docs/metrics.md for what each metric needs",
+                                               name, family.name(), capability_summary(capabilities), truth.kind(),
+                                               truth.dim()));
     const bool duplicate = std::any_of(metrics.begin(), metrics.end(),
                                        [&](const auto& m) { return m->name() == name; });
     if (duplicate) config.fail("metrics.names", fmt::format("metric '{}' is listed twice", name));

@@ -16,7 +16,7 @@
 namespace ouro {
 namespace {
 
-using Applies = std::function<bool(const GenerativeModel&, const Truth&)>;
+using Applies = std::function<bool(const Capabilities&, const Truth&)>;
 using Compute = std::function<double(const GenerativeModel&, const MetricContext&)>;
 
 class ModelMetric final : public Metric {
@@ -24,7 +24,7 @@ class ModelMetric final : public Metric {
   ModelMetric(std::string name, Applies applies, Compute compute)
       : name_(std::move(name)), applies_(std::move(applies)), compute_(std::move(compute)) {}
   std::string_view name() const override { return name_; }
-  bool applies(const GenerativeModel& model, const Truth& truth) const override { return applies_(model, truth); }
+  bool applies(const Capabilities& family, const Truth& truth) const override { return applies_(family, truth); }
   double compute(const GenerativeModel& model, const MetricContext& context) const override {
     return compute_(model, context);
   }
@@ -47,22 +47,20 @@ double log_determinant(const Matrix& cov) {
   return sum;
 }
 
-bool has_moments(const GenerativeModel& model, const Truth& truth) {
-  return model.moments().has_value() && truth.moments().has_value();
+// Applicability rules: what the family declares and what the truth knows exactly. (A family of
+// discrete or regression models is built from its truth, so their sizes agree.)
+bool has_moments(const Capabilities& family, const Truth& truth) {
+  return family.moments && truth.moments().has_value();
 }
-bool is_gaussian_against_gaussian(const GenerativeModel& model, const Truth& truth) {
-  return model.family() == "gaussian" && truth.kind() == "gaussian" && truth.moments().has_value();
+bool is_gaussian_against_gaussian(const Capabilities& family, const Truth& truth) {
+  return family.gaussian_law && truth.kind() == "gaussian" && truth.moments().has_value();
 }
-bool is_one_dimensional(const GenerativeModel& model, const Truth&) {
-  return model.moments().has_value() && model.dim() == 1;
+bool is_one_dimensional(const Capabilities& family, const Truth& truth) { return family.moments && truth.dim() == 1; }
+bool is_discrete(const Capabilities& family, const Truth& truth) {
+  return family.probabilities && truth.probabilities() != nullptr;
 }
-bool is_discrete(const GenerativeModel& model, const Truth& truth) {
-  return model.probabilities() != nullptr && truth.probabilities() != nullptr &&
-         model.probabilities()->size() == truth.probabilities()->size();
-}
-bool is_regression(const GenerativeModel& model, const Truth& truth) {
-  return model.coefficients() != nullptr && truth.coefficients() != nullptr &&
-         model.coefficients()->size() == truth.coefficients()->size();
+bool is_regression(const Capabilities& family, const Truth& truth) {
+  return family.coefficients && truth.coefficients() != nullptr;
 }
 
 // The model's and the truth's moments: the engine's cached copies when it passed them, otherwise
@@ -106,7 +104,7 @@ std::vector<std::unique_ptr<Metric>> all_model_metrics() {
   auto add = [&](std::string name, Applies applies, Compute compute) {
     m.push_back(std::make_unique<ModelMetric>(std::move(name), std::move(applies), std::move(compute)));
   };
-  add("nll_real", [](const GenerativeModel&, const Truth&) { return true; },
+  add("nll_real", [](const Capabilities&, const Truth&) { return true; },
       [](const GenerativeModel& model, const MetricContext& c) { return -model.mean_log_prob(c.test); });
   add("mean_shift", has_moments, [](const GenerativeModel& model, const MetricContext& c) {
     return with_moments(model, c, [](const Moments& g, const Moments& t) { return (g.mean - t.mean).squaredNorm(); });

@@ -4,16 +4,15 @@
 #include <algorithm>
 
 #include "ouro/core/config.hpp"
-#include "ouro/models/ngram_corpus.hpp"
 #include "text/text_side_outputs.hpp"
 
 namespace ouro {
 
-std::vector<std::unique_ptr<SideOutput>> make_side_outputs(const Config& config, const GenerativeModel& /*probe*/,
+std::vector<std::unique_ptr<SideOutput>> make_side_outputs(const Config& config, const Capabilities& family,
                                                            const Truth& truth,
                                                            const std::vector<std::string>& metric_names) {
   std::vector<std::unique_ptr<SideOutput>> outputs;
-  const bool text = dynamic_cast<const CorpusTruth*>(&truth) != nullptr;
+  const bool text = truth.corpus() != nullptr && family.samples == SampleKind::kTokens;
   const auto text_samples = static_cast<std::size_t>(config.integer("metrics.text_samples"));
   if (text && text_samples > 0) outputs.push_back(make_sample_texts_output(text_samples));
   const bool ppl_gen0 = std::any_of(metric_names.begin(), metric_names.end(),

@@ -118,7 +118,8 @@ std::size_t CategoricalFamily::min_samples(Eigen::Index dim) const {
   return 1;
 }
 
-std::unique_ptr<GenerativeModel> CategoricalFamily::fit(const Matrix& data, Rng& rng) const {
+std::unique_ptr<GenerativeModel> CategoricalFamily::fit_model(const Matrix& data, Rng& rng,
+                                                   const GenerativeModel* /*start*/) const {
   (void)rng;
   detail::check_fit_input(data, 1, 1, "categorical fit", "");
   Vector p = Vector::Constant(outcomes_, smoothing_);

@@ -105,7 +105,7 @@ std::unique_ptr<ModelFamily> make_linear_regression(const Config& config, const 
 }
 
 std::unique_ptr<ModelFamily> make_ngram(const Config& config, const Truth& truth) {
-  const auto* corpus = dynamic_cast<const CorpusTruth*>(&truth);
+  const CorpusTruth* corpus = truth.corpus();
   if (corpus == nullptr)
     config.fail("model.family", fmt::format("an ngram model needs a corpus truth, but truth.kind is \"{}\"", truth.kind()));
   NgramSettings settings;
@@ -138,6 +138,17 @@ constexpr std::array<FamilyEntry, 6> kFamilies{{
 }};
 
 }  // namespace
+
+ModelInit model_init(const Config& config, const ModelFamily& family) {
+  const std::string& init = config.text("model.init");
+  if (init == "scratch") return ModelInit::kScratch;
+  if (!family.capabilities().warm_start) {
+    config.fail("model.init", fmt::format("a {} model cannot start from an earlier model; use \"scratch\" (families "
+                                          "with warm starts: gmm)",
+                                          family.name()));
+  }
+  return init == "previous" ? ModelInit::kPrevious : ModelInit::kInitial;
+}
 
 std::unique_ptr<ModelFamily> make_family(const Config& config, const Truth& truth) {
   const std::string& name = config.text("model.family");

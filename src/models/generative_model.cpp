@@ -1,6 +1,10 @@
 // Shared pieces of the model interface: test-set statistics and the default mean log-probability.
 #include "ouro/models/generative_model.hpp"
 
+#include <cmath>
+
+#include "ouro/core/error.hpp"
+
 namespace ouro {
 
 TestSet TestSet::from(Matrix x) {
@@ -10,6 +14,32 @@ TestSet TestSet::from(Matrix x) {
   test.scatter = (centered.transpose() * centered) / static_cast<double>(x.rows());
   test.x = std::move(x);
   return test;
+}
+
+double TokenScore::perplexity() const {
+  return tokens == 0 ? std::nan("") : std::exp(-log_prob / static_cast<double>(tokens));
+}
+
+std::string_view sample_kind_name(SampleKind kind) {
+  switch (kind) {
+    case SampleKind::kRealVector: return "real-vector";
+    case SampleKind::kCategorical: return "categorical";
+    case SampleKind::kRegression: return "regression";
+    case SampleKind::kTokens: return "token";
+  }
+  return "unknown";
+}
+
+std::unique_ptr<GenerativeModel> ModelFamily::fit(const Matrix& data, Rng& rng, const GenerativeModel* start) const {
+  if (start) {
+    OURO_CHECK(capabilities().warm_start, DataError, "{} fit: this family cannot start from an earlier model", name());
+    OURO_CHECK(start->family() == name(), DataError, "{} fit: cannot start from a {} model", name(), start->family());
+  }
+  return fit_model(data, rng, start);
+}
+
+std::unique_ptr<GenerativeModel> ModelFamily::decode(std::string_view /*bytes*/) const {
+  throw DataError(fmt::format("{} models cannot be decoded from a checkpoint", name()));
 }
 
 double GenerativeModel::mean_log_prob(const TestSet& test) const { return log_prob(test.x).mean(); }

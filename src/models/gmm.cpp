@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <limits>
 
 #include "covariance_factor.hpp"
@@ -160,10 +161,24 @@ std::size_t GmmFamily::min_samples(Eigen::Index dim) const {
   return static_cast<std::size_t>(std::max<Eigen::Index>(settings_.components, 2));
 }
 
-std::unique_ptr<GenerativeModel> GmmFamily::fit(const Matrix& data, Rng& rng) const {
+std::unique_ptr<GenerativeModel> GmmFamily::fit_model(const Matrix& data, Rng& rng,
+                                                   const GenerativeModel* start) const {
   detail::check_fit_input(data, dim_, min_samples(dim_), "gmm fit", "max(k, 2)");
   const Eigen::Index k = settings_.components;
-  Params params = initialise(data, k, settings_.cov_floor, rng);
+  Params params;
+  if (start) {
+    // A warm start (model.init) continues EM from the given mixture's parameters, as
+    // scikit-learn's warm_start does; it draws nothing from `rng`.
+    const auto& from = static_cast<const GmmModel&>(*start);
+    OURO_CHECK(from.components() == k && from.dim() == dim_, DataError,
+               "gmm fit: cannot start from a mixture of {} components in {} dimensions; this family fits {} in {}",
+               from.components(), from.dim(), k, dim_);
+    params.weights = from.weights();
+    params.means = from.means();
+    params.covs = from.covariances();
+  } else {
+    params = initialise(data, k, settings_.cov_floor, rng);
+  }
 
   std::vector<double> trace;
   ColMatrix resp;
@@ -209,6 +224,39 @@ GmmModel::GmmModel(Vector weights, Matrix means, std::vector<Matrix> covs, std::
 }
 
 GmmModel::~GmmModel() = default;
+
+std::string GmmModel::encode() const {
+  std::string out;
+  const auto put = [&out](const double* data, Eigen::Index count) {
+    out.append(reinterpret_cast<const char*>(data), static_cast<std::size_t>(count) * sizeof(double));
+  };
+  const double shape[2] = {static_cast<double>(components()), static_cast<double>(dim())};
+  put(shape, 2);
+  put(weights_.data(), weights_.size());
+  put(means_.data(), means_.size());
+  for (const Matrix& cov : covs_) put(cov.data(), cov.size());
+  return out;
+}
+
+std::unique_ptr<GenerativeModel> GmmFamily::decode(std::string_view bytes) const {
+  const Eigen::Index k = settings_.components;
+  const Eigen::Index d = dim_;
+  const std::size_t doubles = static_cast<std::size_t>(2 + k + k * d + k * d * d);
+  OURO_CHECK(bytes.size() == doubles * sizeof(double), DataError,
+             "gmm model: {} bytes do not encode a mixture of {} components in {} dimensions", bytes.size(), k, d);
+  std::vector<double> values(doubles);
+  std::memcpy(values.data(), bytes.data(), bytes.size());
+  OURO_CHECK(values[0] == static_cast<double>(k) && values[1] == static_cast<double>(d), DataError,
+             "gmm model: encodes {} components in {} dimensions; this family fits {} in {}", values[0], values[1], k, d);
+  const double* at = values.data() + 2;
+  Vector weights = Eigen::Map<const Vector>(at, k);
+  at += k;
+  Matrix means = Eigen::Map<const Matrix>(at, k, d);
+  at += k * d;
+  std::vector<Matrix> covs;
+  for (Eigen::Index j = 0; j < k; ++j, at += d * d) covs.emplace_back(Eigen::Map<const Matrix>(at, d, d));
+  return std::make_unique<GmmModel>(std::move(weights), std::move(means), std::move(covs));
+}
 
 Matrix GmmModel::sample(std::size_t n, double bias, Rng& rng) const {
   detail::check_bias(bias, "gmm");

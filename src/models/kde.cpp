@@ -117,7 +117,8 @@ std::size_t KdeFamily::min_samples(Eigen::Index dim) const {
   return bandwidth_.rule == BandwidthRule::kFixed ? 1 : 2;
 }
 
-std::unique_ptr<GenerativeModel> KdeFamily::fit(const Matrix& data, Rng& rng) const {
+std::unique_ptr<GenerativeModel> KdeFamily::fit_model(const Matrix& data, Rng& rng,
+                                                   const GenerativeModel* /*start*/) const {
   (void)rng;
   detail::check_fit_input(data, dim_, min_samples(dim_), "kde fit", "");
   Matrix kernel = kde_kernel_covariance(data, bandwidth_);

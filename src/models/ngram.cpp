@@ -50,7 +50,8 @@ std::vector<std::vector<TokenId>> NgramFamily::sentences(const Matrix& rows, std
   return out;
 }
 
-std::unique_ptr<GenerativeModel> NgramFamily::fit(const Matrix& data, Rng& /*rng*/) const {
+std::unique_ptr<GenerativeModel> NgramFamily::fit_model(const Matrix& data, Rng& /*rng*/,
+                                                     const GenerativeModel* /*start*/) const {
   OURO_CHECK(data.cols() == dim_, DataError, "ngram: rows have {} columns, expected blocks of {} tokens", data.cols(),
              dim_);
   OURO_CHECK(data.rows() > 0, DataError, "ngram: no training rows");
@@ -93,6 +94,11 @@ Matrix NgramModel::sample(std::size_t n, double bias, Rng& rng) const {
     }
   }
   return out;
+}
+
+std::optional<TokenScore> NgramModel::score_sentences(std::span<const std::vector<std::uint32_t>> sentences) const {
+  const text::KneserNey::Score score = lm_.score(sentences);
+  return TokenScore{score.log_prob, score.tokens};
 }
 
 Vector NgramModel::log_prob(const Matrix& x) const {

@@ -8,6 +8,7 @@
 #include <cmath>
 #include <fstream>
 #include <limits>
+#include <regex>
 #include <set>
 #include <string_view>
 #include <unordered_map>
@@ -107,9 +108,23 @@ void read_theory(RunData& run) {
   }
 }
 
+// composition.csv's header: the five columns, then two per filter of a filtered run
+// (docs/filters.md), which the report does not draw. Anything else is left for CsvReader to refuse.
+std::string composition_header(const fs::path& path) {
+  static const std::string base = "replicate,generation,origin,origin_generation,count";
+  static const std::regex filter_columns("(,filter[0-9]+_[a-z]+_drawn,filter[0-9]+_[a-z]+_rejected)*\r?");
+  std::ifstream in(path);
+  std::string header;
+  if (!std::getline(in, header) || !header.starts_with(base)) return base;
+  const std::string rest = header.substr(base.size());
+  if (!std::regex_match(rest, filter_columns)) return base;
+  if (!header.empty() && header.back() == '\r') header.pop_back();
+  return header;
+}
+
 void read_composition(RunData& run) {
   const fs::path path = run.dir / "composition.csv";
-  CsvReader csv(path, "replicate,generation,origin,origin_generation,count");
+  CsvReader csv(path, composition_header(path));
   std::map<std::pair<std::size_t, std::string>, double> sums;
   std::set<std::string> replicates;
   std::vector<std::string_view> f;

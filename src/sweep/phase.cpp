@@ -2,16 +2,19 @@
 // and effective sample sizes, and phase.csv. See phase.hpp and docs/phase.md.
 #include "ouro/sweep/phase.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <map>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "ouro/core/error.hpp"
 #include "ouro/io/atomic_file.hpp"
 #include "ouro/loop/recorder.hpp"
+#include "ouro/metrics/metric.hpp"
 #include "ouro/models/truth.hpp"
 #include "ouro/theory/effective_samples.hpp"
 #include "ouro/theory/gaussian_theory.hpp"
@@ -30,7 +33,8 @@ struct GaussianCell {
 };
 
 std::optional<GaussianCell> gaussian_cell(const Config& config) {
-  if (config.text("model.family") != "gaussian") return std::nullopt;
+  // The closed forms describe the unfiltered loop.
+  if (config.text("model.family") != "gaussian" || config.table_count("filter") > 0) return std::nullopt;
   const std::string& kind = config.text("truth.kind");
   if (kind != "gaussian" && kind != "gmm") return std::nullopt;
   const std::string& keep = config.text("loop.keep");
@@ -121,6 +125,8 @@ void append_optional(std::string& out, const std::optional<double>& value) {
 
 }  // namespace
 
+namespace {
+
 SweepGrid phase_grid(const PhaseAxes& axes) {
   OURO_CHECK(!axes.real.empty(), ConfigError, "--real: list the real samples per generation, e.g. --real 10,100,1000");
   OURO_CHECK(!axes.synthetic.empty(), ConfigError, "--synthetic: list the synthetic samples per generation, e.g. "
@@ -143,6 +149,54 @@ void check_phase_config(const Config& base) {
                            "\"fresh\" (MAD's fresh-data loop) or \"fixed\" (synthetic augmentation), e.g. --set "
                            "loop.real=fresh");
   }
+}
+
+// The metrics: known names, each once; the cells record exactly them unless the config names its
+// own list, which must then hold them.
+void set_phase_metrics(Config& base, const std::vector<std::string>& metrics) {
+  OURO_CHECK(!metrics.empty(), ConfigError, "--metric: name at least one metric (e.g. --metric mean_shift)");
+  const std::vector<std::string> known = metric_names();
+  for (std::size_t i = 0; i < metrics.size(); ++i) {
+    const std::string& m = metrics[i];
+    OURO_CHECK(std::find(known.begin(), known.end(), m) != known.end(), ConfigError,
+               "--metric {}: unknown metric; known: {}", m, fmt::join(known, ", "));
+    OURO_CHECK(std::find(metrics.begin(), metrics.begin() + static_cast<std::ptrdiff_t>(i), m) ==
+                   metrics.begin() + static_cast<std::ptrdiff_t>(i),
+               ConfigError, "--metric {}: given twice", m);
+  }
+  const std::vector<std::string>& listed = base.texts("metrics.names");
+  if (listed.empty()) {
+    std::string list;
+    for (const std::string& m : metrics) list += fmt::format("{}\"{}\"", list.empty() ? "" : ",", m);
+    base.set(fmt::format("metrics.names=[{}]", list));
+    return;
+  }
+  for (const std::string& m : metrics) {
+    if (std::find(listed.begin(), listed.end(), m) == listed.end()) {
+      base.fail("metrics.names", fmt::format("--metric {} is not among the metrics the config records; add it or "
+                                             "leave metrics.names empty", m));
+    }
+  }
+}
+
+}  // namespace
+
+PhasePlan plan_phase(Config base, const PhaseRequest& request) {
+  if (request.generations) {
+    OURO_CHECK(*request.generations >= 1, ConfigError,
+               "--generations {}: a limit needs at least one generation after 0", *request.generations);
+    base.set(fmt::format("run.generations={}", *request.generations));
+  }
+  check_phase_config(base);
+  set_phase_metrics(base, request.metrics);
+  const std::int64_t generations = base.integer("run.generations");
+  const std::int64_t last = request.last.value_or(std::max<std::int64_t>(1, generations / 4));
+  OURO_CHECK(last >= 1 && last <= generations + 1, ConfigError,
+             "--last {}: the limit averages the last K generations, 1 <= K <= run.generations + 1 = {}", last,
+             generations + 1);
+  SweepGrid grid = phase_grid(request.axes);
+  grid.resolve(base);
+  return PhasePlan{std::move(base), std::move(grid), static_cast<std::size_t>(last)};
 }
 
 std::optional<double> phase_theory_limit(const Config& config, const std::string& metric) {

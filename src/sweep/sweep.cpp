@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <sstream>
 
@@ -98,6 +99,38 @@ std::string plan_difference(const json& a, const json& b, const std::string& a_n
     }
   }
   return "";
+}
+
+// One cell of the sweep while it runs: its config until its RunJob is built, then the job.
+struct CellSlot {
+  std::size_t index = 0;
+  fs::path dir;
+  std::string label;
+  std::size_t replicates = 0;
+  bool skipped = false;                   // finished before this call
+  std::unique_ptr<Config> config;         // until the job is built
+  std::unique_ptr<RunJob> job;
+  std::once_flag opened;
+  std::map<std::size_t, bool> pending;    // replicates the job still runs (read-only once opened)
+  std::atomic<std::size_t> remaining{0};  // tasks not yet counted down
+};
+
+// Runs `action`, prefixing a config or data error with the cell it concerns.
+template <typename Action>
+void with_cell_errors(const CellSlot& slot, Action action) {
+  const auto cell_error = [&](const Error& e) {
+    // The cell's values reach its config as --set overrides; the cell names them better.
+    std::string message = e.what();
+    if (message.starts_with("--set: ")) message.erase(0, 7);
+    return fmt::format("sweep cell {} ({}): {}", slot.index, slot.label, message);
+  };
+  try {
+    action();
+  } catch (const ConfigError& e) {
+    throw ConfigError(cell_error(e));
+  } catch (const DataError& e) {
+    throw DataError(cell_error(e));
+  }
 }
 
 void remove_all_or_throw(const fs::path& path) {
@@ -218,52 +251,42 @@ SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOpt
     }
   }
 
-  // Every cell is set up (and so checked) before any cell starts.
+  // Cells are built (their truths loaded, their configs validated against the family) when the
+  // workers reach them, so the sweep starts at once and holds the experiments of the cells in
+  // progress only. Each cell's values and loop settings are checked here first, so a bad value or
+  // an impossible loop fails before any cell starts.
   const std::vector<std::size_t> cells = plan.at("cells_here").get<std::vector<std::size_t>>();
   outcome.cells = cells.size();
-  std::vector<std::unique_ptr<RunJob>> jobs(cells.size());
+  std::vector<CellSlot> slots(cells.size());
   std::size_t total = 0, done = 0;
   for (std::size_t i = 0; i < cells.size(); ++i) {
     const std::size_t c = cells[i];
     const json& cell = plan["cells"][c];
-    const fs::path dir = out / cell.at("folder").get<std::string>();
-    const auto cell_error = [&](const Error& e) {
-      // The cell's values reach its config as --set overrides; the cell names them better.
-      std::string message = e.what();
-      if (message.starts_with("--set: ")) message.erase(0, 7);
-      return fmt::format("sweep cell {} ({}): {}", c, cell.at("label").get<std::string>(), message);
-    };
-    try {
-      Config config = grid.cell_config(base, c);
-      if (options.existing != ExistingRun::kForce && fs::exists(dir / "run.json")) {
+    CellSlot& slot = slots[i];
+    slot.dir = out / cell.at("folder").get<std::string>();
+    slot.label = cell.at("label").get<std::string>();
+    slot.index = c;
+    with_cell_errors(slot, [&] {
+      slot.config = std::make_unique<Config>(grid.cell_config(base, c));
+      (void)LoopSettings::from(*slot.config);
+      slot.replicates = static_cast<std::size_t>(slot.config->integer("run.replicates"));
+      if (options.existing != ExistingRun::kForce && fs::exists(slot.dir / "run.json")) {
         // Finished before: skipped, once its config is seen to be this cell's.
         std::string was, now;
-        const std::string key = first_config_difference(read_json(dir / "run.json").value("config", json()),
-                                                        config.to_json(), &was, &now);
+        const std::string key = first_config_difference(read_json(slot.dir / "run.json").value("config", json()),
+                                                        slot.config->to_json(), &was, &now);
         OURO_CHECK(key.empty(), ConfigError, "'{}' holds a run with {} = {}, the cell has {} = {}; start over with --force",
-                   dir.string(), key, was, key, now);
+                   slot.dir.string(), key, was, key, now);
         // A cell killed after its run.json but before its checkpoints were removed.
-        remove_all_or_throw(dir / ".partial");
-        const auto replicates = static_cast<std::size_t>(config.integer("run.replicates"));
-        total += replicates;
-        done += replicates;
+        remove_all_or_throw(slot.dir / ".partial");
+        done += slot.replicates;
         ++outcome.cells_skipped;
-        continue;
+        slot.skipped = true;
+        slot.config.reset();
       }
-      RunJobOptions job_options;
-      job_options.out_dir = dir;
-      job_options.config_file = options.config_file;
-      job_options.threads = options.threads;
-      job_options.existing = options.existing == ExistingRun::kForce ? ExistingRun::kForce : ExistingRun::kResume;
-      job_options.checkpoint = options.checkpoint;
-      job_options.extra_info = {{"sweep_cell", {{"index", c}, {"label", cell["label"]}, {"values", cell["values"]}}}};
-      job_options.on_checkpoint = options.on_checkpoint;
-      jobs[i] = std::make_unique<RunJob>(std::move(config), std::move(job_options));
-    } catch (const ConfigError& e) {
-      throw ConfigError(cell_error(e));
-    } catch (const DataError& e) {
-      throw DataError(cell_error(e));
-    }
+    });
+    total += slot.replicates;
+    slot.remaining = slot.skipped ? 0 : slot.replicates;
   }
 
   std::error_code ec;
@@ -276,36 +299,45 @@ SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOpt
   if (resuming) spdlog::info("resuming sweep '{}': {} of {} cells finished", out.string(), outcome.cells_skipped, cells.size());
 
   // Tasks are (cell, replicate) pairs in cell order, so all threads share the cells' replicates and
-  // cells finish roughly in order; each cell finishes (writes its files) on the thread that ran its
-  // last replicate.
+  // cells finish roughly in order. The first task of a cell to run builds and opens its RunJob;
+  // a task whose replicate finished before a resume only counts down; each cell finishes (writes
+  // its files) on the thread that counts down its last task.
   struct Task {
-    std::size_t job;
+    std::size_t slot;
     std::size_t replicate;
   };
   std::vector<Task> tasks;
-  std::vector<std::atomic<std::size_t>> remaining(cells.size());
-  for (std::size_t i = 0; i < jobs.size(); ++i) {
-    if (!jobs[i]) continue;
-    jobs[i]->open();
-    total += jobs[i]->replicates();
-    done += jobs[i]->replicates() - jobs[i]->pending().size();
-    remaining[i] = jobs[i]->pending().size();
-    for (const std::size_t r : jobs[i]->pending()) tasks.push_back({i, r});
-  }
-  const auto finish_cell = [&](std::size_t i) {
-    jobs[i]->finish();
-    spdlog::debug("sweep cell {} finished: {}", cells[i], jobs[i]->out_dir().string());
-    jobs[i].reset();  // its experiment and recorder are no longer needed
-  };
-  for (std::size_t i = 0; i < jobs.size(); ++i) {
-    if (jobs[i] && remaining[i] == 0) finish_cell(i);  // every replicate was finished before a resume
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    for (std::size_t r = 0; r < slots[i].remaining; ++r) tasks.push_back({i, r});
   }
   if (options.on_start) options.on_start(total, done);
   parallel_for(tasks.size(), options.threads, [&](std::size_t t) {
-    const Task& task = tasks[t];
-    jobs[task.job]->run_replicate(task.replicate);
+    CellSlot& slot = slots[tasks[t].slot];
+    std::call_once(slot.opened, [&] {
+      with_cell_errors(slot, [&] {
+        RunJobOptions job_options;
+        job_options.out_dir = slot.dir;
+        job_options.config_file = options.config_file;
+        job_options.threads = options.threads;
+        job_options.existing = options.existing == ExistingRun::kForce ? ExistingRun::kForce : ExistingRun::kResume;
+        job_options.checkpoint = options.checkpoint;
+        const json& cell = plan["cells"][slot.index];
+        job_options.extra_info = {{"sweep_cell", {{"index", slot.index}, {"label", cell["label"]}, {"values", cell["values"]}}}};
+        job_options.on_checkpoint = options.on_checkpoint;
+        slot.job = std::make_unique<RunJob>(std::move(*slot.config), std::move(job_options));
+        slot.config.reset();
+        slot.job->open();
+        for (const std::size_t r : slot.job->pending()) slot.pending[r] = true;
+      });
+    });
+    const std::size_t r = tasks[t].replicate;
+    if (slot.pending.contains(r)) slot.job->run_replicate(r);
     if (options.on_replicate_done) options.on_replicate_done();
-    if (--remaining[task.job] == 0) finish_cell(task.job);
+    if (--slot.remaining == 0) {
+      slot.job->finish();
+      spdlog::debug("sweep cell {} finished: {}", slot.index, slot.job->out_dir().string());
+      slot.job.reset();  // its experiment and recorder are no longer needed
+    }
   });
 
   write_sweep_csv(out, plan, cells);

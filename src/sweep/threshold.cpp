@@ -11,8 +11,7 @@
 #include <fmt/ranges.h>
 
 #include "ouro/core/error.hpp"
-#include "ouro/core/parallel.hpp"
-#include "ouro/loop/experiment.hpp"
+#include "ouro/loop/run_job.hpp"
 #include "ouro/metrics/metric.hpp"
 
 namespace ouro {
@@ -54,9 +53,18 @@ class Search {
 
  private:
   ThresholdProbe run(std::int64_t value) const {
-    std::unique_ptr<Experiment> experiment;
+    std::unique_ptr<RunJob> job;
+    // Filled from each replicate's results as it finishes: the metric at generations 0 and G.
+    std::vector<double> at_g, at_0;
+    std::size_t m = 0, metrics = 0;
+    RunJobOptions job_options;  // in memory: a probe writes no files
+    job_options.threads = options_.threads;
+    job_options.on_result = [&](const ReplicateResult& result) {
+      at_0[result.replicate] = result.values[m];
+      at_g[result.replicate] = result.values[static_cast<std::size_t>(generation_) * metrics + m];
+    };
     try {
-      experiment = std::make_unique<Experiment>(probe_config(base_, options_, generation_, value));
+      job = std::make_unique<RunJob>(probe_config(base_, options_, generation_, value), job_options);
     } catch (const ConfigError& e) {
       // The metric list is ours, set from --metric: say so rather than name metrics.names.
       const std::string message = e.what();
@@ -69,21 +77,18 @@ class Search {
     } catch (const DataError& e) {
       throw DataError(fmt::format("probe {} = {}: {}", options_.vary, value, e.what()));
     }
-    const auto& names = experiment->metric_names();
-    const auto m = static_cast<std::size_t>(std::find(names.begin(), names.end(), options_.metric) - names.begin());
-    const std::size_t metrics = names.size();
-    const std::size_t replicates = experiment->replicates();
-    const auto g = static_cast<std::size_t>(generation_);
-    std::vector<double> at_g(replicates), at_0(replicates);
-    parallel_for(replicates, options_.threads, [&](std::size_t r) {
-      const ReplicateResult result = experiment->run_replicate(r);
-      at_0[r] = result.values[m];
-      at_g[r] = result.values[g * metrics + m];
-    });
+    const Experiment& experiment = job->experiment();
+    const auto& names = experiment.metric_names();
+    m = static_cast<std::size_t>(std::find(names.begin(), names.end(), options_.metric) - names.begin());
+    metrics = names.size();
+    const std::size_t replicates = experiment.replicates();
+    at_g.assign(replicates, 0.0);
+    at_0.assign(replicates, 0.0);
+    job->run(options_.threads);
 
     ThresholdProbe p;
     p.value = value;
-    p.real_share = real_share(experiment->config());
+    p.real_share = real_share(experiment.config());
     const double count = static_cast<double>(replicates);
     for (std::size_t r = 0; r < replicates; ++r) {
       for (const auto& [x, generation] : {std::pair{at_0[r], std::int64_t{0}}, std::pair{at_g[r], generation_}}) {

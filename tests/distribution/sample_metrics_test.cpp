@@ -20,7 +20,7 @@ namespace {
 using testing::dist_rng;
 using testing::gaussian_rows;
 
-// A model that only answers the questions applies() asks.
+// A model the metrics are computed with (sample metrics read the samples, not the model).
 class StubModel final : public GenerativeModel {
  public:
   StubModel(std::string family, Eigen::Index dim, bool has_moments)
@@ -68,10 +68,12 @@ TEST(SampleMetrics, ApplyToPointCloudModelsOnly) {
   const Config config;
   const StubTruth truth2(2);
   const StubTruth truth1(1);
-  const StubModel gmm("gmm", 2, true);
-  const StubModel gaussian1("gaussian", 1, true);
-  const StubModel categorical("categorical", 1, false);
-  const StubModel regression("linear-regression", 3, false);
+  // What each family declares (capabilities.hpp): only point clouds have a feature space.
+  const Capabilities gmm{.samples = SampleKind::kRealVector, .moments = true, .feature_embedding = true};
+  const Capabilities gaussian1{.samples = SampleKind::kRealVector, .moments = true, .gaussian_law = true,
+                               .feature_embedding = true};
+  const Capabilities categorical{.samples = SampleKind::kCategorical, .probabilities = true};
+  const Capabilities regression{.samples = SampleKind::kRegression, .coefficients = true};
   for (const auto& name : sample_metric_names()) {
     const auto metric = make_sample_metric(name, config);
     const bool one_d_only = name == "w1" || name == "w2_empirical";

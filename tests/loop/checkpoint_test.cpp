@@ -56,6 +56,7 @@ void expect_resume_exact(const std::string& toml, std::size_t stop, const std::s
   EXPECT_TRUE(same_bits(resumed.values, whole.values)) << name << " resumed after generation " << stop;
   EXPECT_TRUE(same_composition(resumed.composition, whole.composition)) << name;
   EXPECT_EQ(resumed.side_rows, whole.side_rows) << name;
+  EXPECT_EQ(resumed.filter_counts, whole.filter_counts) << name;
 }
 
 const char* kBase = R"(
@@ -84,6 +85,36 @@ TEST_P(CheckpointResume, ContinuesExactlyAfterAnyGeneration) {
   }
 }
 
+TEST(CheckpointResume, DedupPoolTravelsInTheCheckpoint) {
+  // A smoothed categorical model keeps drawing outcomes its training pool never held, so dedup
+  // rejects some candidates every generation, and which ones its pool decides.
+  const std::string toml = R"(
+[run]
+generations = 9
+replicates = 2
+seed = 11
+[truth]
+kind = "categorical"
+zipf = { outcomes = 400 }
+[model]
+family = "categorical"
+smoothing = 0.5
+[loop]
+initial = 30
+synthetic = 30
+[metrics]
+test_samples = 60
+[[filter]]
+kind = "dedup"
+)";
+  const Experiment experiment(Config::from_string(toml));
+  const ReplicateResult whole = experiment.run_replicate(1);
+  std::uint64_t rejected = 0;
+  for (const FilterCounts& c : whole.filter_counts) rejected += c.rejected;
+  EXPECT_GT(rejected, 0u) << "dedup never rejected anything: the test would not see a lost pool";
+  for (const std::size_t stop : {0u, 4u, 8u}) expect_resume_exact(toml, stop, "dedup" + std::to_string(stop));
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Policies, CheckpointResume,
     ::testing::Values(
@@ -95,7 +126,17 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"resample", "[loop]\ninitial = 20\nsynthetic = 15\nreal = \"resample\"\nreal_samples = 5\n"},
         Case{"fresh_biased", "[loop]\ninitial = 20\nsynthetic = 15\nreal = \"fresh\"\nreal_samples = 5\nbias = 0.7\n"},
         Case{"gmm", "[model]\nfamily = \"gmm\"\ncomponents = 2\n[loop]\ninitial = 40\nsynthetic = 40\n"},
-        Case{"kde", "[model]\nfamily = \"kde\"\n[loop]\ninitial = 20\nsynthetic = 20\n"}),
+        Case{"kde", "[model]\nfamily = \"kde\"\n[loop]\ninitial = 20\nsynthetic = 20\n"},
+        // Warm starts: the previous model travels in the checkpoint; generation 0's is refitted.
+        Case{"gmm_previous", "[model]\nfamily = \"gmm\"\ninit = \"previous\"\n[loop]\ninitial = 40\nsynthetic = 40\n"},
+        Case{"gmm_initial", "[model]\nfamily = \"gmm\"\ninit = \"initial\"\n[loop]\ninitial = 40\nsynthetic = 40\n"},
+        // Filters: their streams are keyed by generation and round, dedup's pool travels in the
+        // checkpoint.
+        Case{"curate", "[loop]\ninitial = 20\nsynthetic = 20\n[[filter]]\nkind = \"curate\"\ncandidates = 3\n"
+                       "reward = { linear = [1.0, -1.0] }\n"},
+        Case{"filters", "[loop]\ninitial = 20\nsynthetic = 20\nkeep = \"accumulate\"\n[[filter]]\nkind = "
+                        "\"threshold\"\nreward = { center = [0.0, 1.0], scale = 2.0 }\nmin_reward = -1.5\n"
+                        "[[filter]]\nkind = \"dedup\"\n"}),
     [](const auto& info) { return info.param.name; });
 
 TEST(CheckpointStore, MissingIsNothingAndForeignFilesAreRefusedByName) {
@@ -112,14 +153,14 @@ TEST(CheckpointStore, MissingIsNothingAndForeignFilesAreRefusedByName) {
   ReplicateCheckpoint c;
   c.replicate = 1;
   c.next_generation = 6;
-  c.values.assign(18, 0.5);
+  c.results.values.assign(18, 0.5);
   store.save(c);
   const CheckpointStore other_shape(dir, 4, 5);
   EXPECT_THROW(other_shape.load(1), DataError);
   const auto back = store.load(1);
   ASSERT_TRUE(back);
   EXPECT_TRUE(back->finished(5));
-  EXPECT_TRUE(same_bits(back->values, c.values));
+  EXPECT_TRUE(same_bits(back->results.values, c.results.values));
 }
 
 }  // namespace

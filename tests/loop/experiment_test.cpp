@@ -9,6 +9,7 @@
 
 #include "ouro/core/error.hpp"
 #include "ouro/loop/experiment.hpp"
+#include "ouro/loop/run_job.hpp"
 #include "support/files.hpp"
 
 namespace ouro {
@@ -21,14 +22,12 @@ using ouro::testing::read_file;
 // Runs the experiment into a fresh folder and returns metrics.csv.
 std::string run_to_folder(const Config& config, int threads, const std::string& name) {
   const auto dir = ouro::testing::scratch_dir("ouro_experiment_" + name);
-  const Experiment experiment(config);
-  RunContext context;
-  context.threads = threads;
-  context.out_dir = dir;
-  Recorder recorder(dir, experiment.metric_names(), experiment.generations(), experiment.replicates(),
-                    LoopPolicy(LoopSettings::from(config)).composition_is_shared());
-  experiment.run(context, recorder);
-  recorder.finish(experiment.theory(), nlohmann::json::object());
+  RunJobOptions options;
+  options.out_dir = dir;
+  options.threads = threads;
+  options.existing = ExistingRun::kForce;
+  RunJob job(config, options);
+  job.run(threads);
   return read_file(dir / "metrics.csv");
 }
 
@@ -42,12 +41,11 @@ MetricStat stat_of(const Experiment& experiment, const Recorder& recorder, std::
 
 // Runs without files and checks each theory curve at several generations within k standard errors.
 void expect_matches_theory(const Config& config, double k = 5.0) {
-  const Experiment experiment(config);
+  RunJob job(config, RunJobOptions{});  // in memory
+  const Experiment& experiment = job.experiment();
   ASSERT_FALSE(experiment.theory().empty()) << "no theory for this setting";
-  Recorder recorder({}, experiment.metric_names(), experiment.generations(), experiment.replicates(), true);
-  RunContext context;
-  context.threads = 2;
-  experiment.run(context, recorder);
+  job.run(2);
+  const Recorder& recorder = job.recorder();
   for (const TheoryCurve& curve : experiment.theory()) {
     for (std::size_t g = 0; g < curve.expected.size(); g += std::max<std::size_t>(1, curve.expected.size() / 5)) {
       const MetricStat s = stat_of(experiment, recorder, curve.metric, g);

@@ -39,7 +39,7 @@ struct Fixture {
     const TestSet test = TestSet::from(test_x.size() ? test_x : truth->test_set(200, rng));
     const Matrix samples = model->sample(50, 1.0, rng);
     std::map<std::string, double> out;
-    for (const auto& metric : make_metrics(config, *model, *truth)) {
+    for (const auto& metric : make_metrics(config, *family, *truth)) {
       Rng metric_rng(9, {});
       const MetricContext context{*truth, test, samples, metric_rng};
       out[std::string(metric->name())] = metric->compute(*model, context);
@@ -49,7 +49,7 @@ struct Fixture {
 
   std::vector<std::string> names() const {
     std::vector<std::string> out;
-    for (const auto& metric : make_metrics(config, *model, *truth)) out.emplace_back(metric->name());
+    for (const auto& metric : make_metrics(config, *family, *truth)) out.emplace_back(metric->name());
     return out;
   }
 };

@@ -140,3 +140,59 @@ TEST(MakeFamily, BadSettingsNameTheKey) {
 
 }  // namespace
 }  // namespace ouro
+
+namespace ouro {
+namespace {
+
+// model.init: families that cannot continue from an earlier model refuse the key by name, and
+// refuse a starting model handed to fit() directly.
+TEST(ModelInit, FamiliesWithoutWarmStartsRefuseTheKey) {
+  const testing::FakeTruth truth("gaussian", 2);
+  Config config = Config::from_string("[model]\nfamily = \"gaussian\"\ninit = \"previous\"\n", "init.toml");
+  const auto family = make_family(config, truth);
+  try {
+    model_init(config, *family);
+    FAIL() << "a gaussian family took model.init = previous";
+  } catch (const ConfigError& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("model.init"));
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("gaussian"));
+  }
+  Rng rng = testing::test_rng(1);
+  const Matrix x = truth.sample(20, rng);
+  const auto model = family->fit(x, rng);
+  EXPECT_THROW(family->fit(x, rng, model.get()), DataError);
+}
+
+TEST(ModelInit, GmmTakesEveryValue) {
+  const testing::FakeTruth truth("gaussian", 2);
+  for (const auto& [value, init] : {std::pair{"scratch", ModelInit::kScratch}, std::pair{"previous", ModelInit::kPrevious},
+                                    std::pair{"initial", ModelInit::kInitial}}) {
+    Config config = Config::from_string(std::string("[model]\nfamily = \"gmm\"\ninit = \"") + value + "\"\n");
+    EXPECT_EQ(model_init(config, *make_family(config, truth)), init) << value;
+  }
+}
+
+// What each family declares, which metrics and filters are chosen by.
+TEST(Capabilities, EachFamilyDeclaresWhatItsModelsOffer) {
+  const testing::FakeTruth vectors("gaussian", 2);
+  const auto gaussian = make_family(Config::from_string("[model]\nfamily = \"gaussian\"\n"), vectors)->capabilities();
+  EXPECT_TRUE(gaussian.moments && gaussian.gaussian_law && gaussian.feature_embedding);
+  EXPECT_FALSE(gaussian.warm_start || gaussian.token_scoring || gaussian.probabilities);
+  const auto gmm = make_family(Config::from_string("[model]\nfamily = \"gmm\"\n"), vectors)->capabilities();
+  EXPECT_TRUE(gmm.moments && gmm.warm_start && gmm.feature_embedding);
+  EXPECT_FALSE(gmm.gaussian_law);
+  const testing::FakeTruth outcomes("categorical", 1, probs3());
+  const auto categorical =
+      make_family(Config::from_string("[model]\nfamily = \"categorical\"\n"), outcomes)->capabilities();
+  EXPECT_EQ(categorical.samples, SampleKind::kCategorical);
+  EXPECT_TRUE(categorical.probabilities && categorical.exact_equality);
+  EXPECT_FALSE(categorical.moments || categorical.feature_embedding);
+  const testing::FakeTruth regression("regression", 3, {}, 1.0);
+  const auto linear =
+      make_family(Config::from_string("[model]\nfamily = \"linear-regression\"\n"), regression)->capabilities();
+  EXPECT_TRUE(linear.coefficients);
+  EXPECT_FALSE(linear.exchangeable_samples || linear.exact_equality);
+}
+
+}  // namespace
+}  // namespace ouro

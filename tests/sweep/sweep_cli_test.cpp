@@ -215,6 +215,34 @@ TEST(RunResume, KilledAndResumedEqualsUninterrupted) {
   }
 }
 
+TEST(RunResume, FilteredRunKilledAndResumedEqualsUninterrupted) {
+  // Curation and dedup: the filters' streams, their counts in composition.csv and dedup's pool
+  // all continue exactly; the report reads the filter columns.
+  const fs::path dir = scratch("run_filtered");
+  const fs::path config = write_config(dir, std::string(kBase) + R"(
+[[filter]]
+kind = "curate"
+candidates = 4
+reward = { center = [0.5], scale = 1.0 }
+[[filter]]
+kind = "dedup"
+)");
+  const Outcome whole = run_cli("run " + config.string() + " --quiet --out " + (dir / "whole").string());
+  ASSERT_EQ(whole.exit_code, 0) << whole.output;
+  EXPECT_TRUE(fs::exists(dir / "whole/report.html"));
+  EXPECT_THAT(read_file(dir / "whole/composition.csv"),
+              ::testing::StartsWith("replicate,generation,origin,origin_generation,count,filter1_curate_drawn,"
+                                    "filter1_curate_rejected,filter2_dedup_drawn,filter2_dedup_rejected\n"));
+  const std::string args = "run " + config.string() + " --quiet --no-report --checkpoint-every 3 --out " + (dir / "k").string();
+  ASSERT_NE(run_killed(args + " --threads 2", 5).exit_code, 0);
+  ASSERT_NE(run_killed(args + " --resume --threads 1", 4).exit_code, 0);
+  const Outcome resumed = run_cli(args + " --resume --threads 2");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  for (const char* file : {"metrics.csv", "theory.csv", "composition.csv"}) {
+    EXPECT_EQ(read_file(dir / "whole" / file), read_file(dir / "k" / file)) << file;
+  }
+}
+
 TEST(RunResume, IntervalInSecondsOfWorkCheckpointsPartWay) {
   const fs::path dir = scratch("seconds");
   const fs::path config = write_config(dir, kBase);

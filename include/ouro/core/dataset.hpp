@@ -26,11 +26,17 @@ enum class Origin : std::uint8_t {
 
 std::string_view origin_name(Origin origin);
 
+// Where one sample came from. (replicate, origin, generation, index) identifies a sample for the
+// whole run: the replicate is the one whose loop holds it, and index is its position in the set it
+// was drawn in (D0, a fresh draw, or S_g), kept when loops select, subsample or concatenate sets.
 struct Provenance {
   std::int32_t generation = 0;  // synthetic: the generation whose model produced it;
                                 // fresh: the generation whose training set it joined; original: 0
   Origin origin = Origin::kOriginal;
   bool watermarked = false;
+  std::uint32_t index = 0;      // position within the set it was drawn in
+  std::uint32_t candidate = 0;  // synthetic: its number among the candidates drawn for S_g (the
+                                // filter verdicts' key); equal to index when no filter ran
 
   friend bool operator==(const Provenance&, const Provenance&) = default;
 };
@@ -38,7 +44,8 @@ struct Provenance {
 class Dataset {
  public:
   Dataset() = default;
-  // Every row gets the same provenance.
+  // Every row gets the same provenance, with index and candidate set to the row number: a set
+  // drawn whole (D0, a fresh draw, an unfiltered S_g).
   Dataset(Matrix x, Provenance provenance);
   Dataset(Matrix x, std::vector<Provenance> provenance);
 

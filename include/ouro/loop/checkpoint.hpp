@@ -1,8 +1,10 @@
 // Checkpoints of a run in progress: what `ouro run --resume` continues a killed run from.
 //
 // A replicate's checkpoint is everything its loop needs to go on exactly where it stopped: the
-// metric values, training-set composition and side-table rows of the generations it finished, and the LoopState
-// (the data sets later generations can still read). Nothing else is needed, because every random
+// metric values, training-set composition, side-table rows and filter counts of the generations
+// it finished, the LoopState (the data sets later generations can still read), what its filters
+// remember (dedup's pool), and, when each generation warm-starts from the previous model, that
+// model's parameters. Nothing else is needed, because every random
 // stream of generation g is keyed by (seed, purpose, replicate, g) and the test set is redrawn from
 // its own stream; a replicate continued from a checkpoint therefore computes the same bytes as one
 // that was never stopped. (A finished replicate's results go to the run's FinishedLog instead.)
@@ -26,11 +28,12 @@ namespace ouro {
 
 struct ReplicateCheckpoint {
   std::size_t replicate = 0;
-  std::size_t next_generation = 0;            // generations [0, next_generation) are done
-  std::vector<double> values;                 // their values, next_generation * metrics entries
-  std::vector<CompositionCount> composition;  // their training-set composition, in order
-  std::vector<std::string> side_rows;         // their rows of each side table (ReplicateResult::side_rows)
-  LoopState state;                            // after S_{next_generation - 1} was recorded; empty when finished
+  std::size_t next_generation = 0;  // generations [0, next_generation) are done
+  // Their results: values (next_generation * metrics), composition, side rows and filter counts.
+  ReplicateResult results;
+  LoopState state;                  // after S_{next_generation - 1} was recorded; empty when finished
+  std::vector<std::string> filter_states;  // FilterState::encode() of each filter ("" when stateless)
+  std::string previous_model;       // model.init = "previous": the last model, encoded; "" otherwise
 
   bool finished(std::size_t generations) const { return next_generation == generations + 1; }
 };

@@ -7,6 +7,11 @@
 //
 // Every file is written under a temporary name and renamed when complete; run.json is renamed
 // last, so a folder with run.json holds a finished run and nothing half-written looks complete.
+//
+// composition.csv: replicate,generation,origin,origin_generation,count — and, when the run has
+// filters, <label>_drawn,<label>_rejected per filter (labels from filter_labels()): on a row of
+// synthetic samples of generation h, the candidates that filter examined and rejected while S_h
+// was drawn (all of S_h, not only the part in this training set); empty on rows of real data.
 #pragma once
 
 #include <cstddef>
@@ -22,6 +27,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "ouro/core/dataset.hpp"
+#include "ouro/filters/filter.hpp"
 #include "ouro/theory/theory.hpp"
 
 namespace ouro {
@@ -40,6 +46,9 @@ struct ReplicateResult {
   std::vector<double> values;                   // values[generation * metrics + m]
   std::vector<CompositionCount> composition;    // every generation, ordered
   std::vector<std::string> side_rows;           // side_rows[t]: this replicate's rows of side table t
+  // filter_counts[g * filters + f]: what filter f examined and rejected while S_g was drawn (for
+  // every generation g the replicate ran; empty when the run has no filters).
+  std::vector<FilterCounts> filter_counts;
 };
 
 // A file of rows beside metrics.csv that every replicate appends to (the run's SideOutputs).
@@ -59,7 +68,8 @@ class Recorder {
  public:
   // `out_dir` empty: nothing is written (results are still summarised).
   Recorder(std::filesystem::path out_dir, std::vector<std::string> metric_names, std::size_t generations,
-           std::size_t replicates, bool shared_composition, std::vector<SideTable> side_tables = {});
+           std::size_t replicates, bool shared_composition, std::vector<SideTable> side_tables = {},
+           std::vector<std::string> filter_labels = {});
   ~Recorder();
 
   // Thread-safe. Results may arrive in any order. The caller formats its own rows; it writes
@@ -101,6 +111,7 @@ class Recorder {
   std::size_t generations_;
   std::size_t replicates_;
   bool shared_composition_;
+  std::size_t filters_;
 
   std::mutex pending_mutex_;  // guards pending_ and next_replicate_
   std::size_t next_replicate_ = 0;

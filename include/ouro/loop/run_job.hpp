@@ -1,12 +1,15 @@
 // RunJob: one experiment run into one output folder, from the resolved Config to run.json, with
 // checkpoints that let a killed run continue exactly where it stopped.
 //
-// This is the whole of `ouro run` below the command line, and what `ouro sweep` runs for each cell:
-// the constructor validates the config (building the Experiment); open() checks the output folder
-// (a finished run, an interrupted one, or nothing) and, when resuming, checks that the folder was
-// started with the same resolved config; run_replicate() runs one replicate (from its checkpoint
-// when it has one) and may be called from many threads; finish() writes the run's files and removes
-// the checkpoints.
+// RunJob is the one code path that drives replicates, for every command: `ouro run` (run()),
+// each cell of `ouro sweep` and `ouro phase` (whose scheduler calls run_replicate() for the cells'
+// replicates on shared threads), and each probe of `ouro threshold` (in memory: no output folder).
+// The constructor validates the config (building the Experiment, which fits nothing); open()
+// checks the output folder (a finished run, an interrupted one, or nothing) and, when resuming,
+// checks that the folder was started with the same resolved config; run_replicate() runs one
+// replicate (from its checkpoint when it has one) and may be called from many threads; finish()
+// writes the run's files and removes the checkpoints. With an empty out_dir nothing touches a
+// file: no checkpoints, and the results stay in the recorder's summary (and on_result).
 //
 // Checkpoints live in OUT/.partial/: config.json (the resolved config the run was started with),
 // finished.log (the results of every finished replicate, one record appended each: finished_log.hpp)
@@ -66,6 +69,9 @@ struct RunJobOptions {
   // (its record appended to the finished log) or was checkpointed part-way. The CLI's test hook
   // uses it to stop a run at a known point.
   std::function<void(std::size_t replicate, bool finished)> on_checkpoint;
+  // Called with each replicate's results as it finishes (any thread), before the recorder takes
+  // them; `ouro threshold` reads its criterion from them.
+  std::function<void(const ReplicateResult&)> on_result;
 };
 
 // Resolved configs that differ only in these keys describe the same results.
@@ -112,7 +118,12 @@ class RunJob {
   // OUT/.partial. Every pending replicate must have run. Returns run.json's content.
   nlohmann::json finish();
 
+  // open() (unless done already), every pending replicate on `threads` threads (on_replicate_done after each, any
+  // thread), finish(): a whole run in one call.
+  nlohmann::json run(int threads, const std::function<void()>& on_replicate_done = {});
+
  private:
+  bool in_memory() const { return options_.out_dir.empty(); }
   void prepare_folder(const nlohmann::json& resolved);
   void load_finished_replicates();
   // The replicates the finished log holds: each at most once and within the run (else DataError).
@@ -134,9 +145,5 @@ class RunJob {
   std::once_flag loop_started_;
   std::chrono::steady_clock::time_point loop_start_;
 };
-
-// Opens `job`, runs every pending replicate on `threads` threads (on_replicate_done after each, any
-// thread) and finishes it: `ouro run` in one call.
-nlohmann::json run_job(RunJob& job, int threads, const std::function<void()>& on_replicate_done = {});
 
 }  // namespace ouro

@@ -73,8 +73,9 @@ class Metric {
  public:
   virtual ~Metric() = default;
   virtual std::string_view name() const = 0;
-  // True when the metric can be computed for models of this kind against this truth.
-  virtual bool applies(const GenerativeModel& model, const Truth& truth) const = 0;
+  // True when the metric can be computed for models with these capabilities against this truth.
+  // Decided before anything is fitted.
+  virtual bool applies(const Capabilities& family, const Truth& truth) const = 0;
   virtual double compute(const GenerativeModel& model, const MetricContext& context) const = 0;
   // True when compute() reads context.generation0.
   virtual bool needs_generation0() const { return false; }
@@ -83,10 +84,10 @@ class Metric {
 // Every metric name the engine knows, in output order.
 std::vector<std::string> metric_names();
 
-// The metrics a run records: `metrics.names` when set (ConfigError naming an unknown or
-// inapplicable one), otherwise the family's default list (see docs/metrics.md). `probe` is a model
-// of the run's family, used to check applicability.
-std::vector<std::unique_ptr<Metric>> make_metrics(const Config& config, const GenerativeModel& probe,
+// The metrics a run records: `metrics.names` when set (ConfigError naming an unknown metric, or
+// one the family's capabilities cannot supply, with the family), otherwise the family's default
+// list (see docs/metrics.md).
+std::vector<std::unique_ptr<Metric>> make_metrics(const Config& config, const ModelFamily& family,
                                                   const Truth& truth);
 
 }  // namespace ouro

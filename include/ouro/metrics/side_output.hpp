@@ -31,9 +31,10 @@ class SideOutput {
   virtual bool needs_generation0() const { return false; }
 };
 
-// The side outputs a run writes: the sample texts of text runs (metrics.text_samples per
-// generation, when positive) and the histogram of ppl_gen0 when a ppl_gen0 metric is recorded.
-std::vector<std::unique_ptr<SideOutput>> make_side_outputs(const Config& config, const GenerativeModel& probe,
+// The side outputs a run writes: the sample texts of text runs (a corpus truth and token samples;
+// metrics.text_samples per generation, when positive) and the histogram of ppl_gen0 when a
+// ppl_gen0 metric is recorded.
+std::vector<std::unique_ptr<SideOutput>> make_side_outputs(const Config& config, const Capabilities& family,
                                                            const Truth& truth,
                                                            const std::vector<std::string>& metric_names);
 

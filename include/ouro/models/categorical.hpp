@@ -29,12 +29,18 @@ class CategoricalFamily final : public ModelFamily {
   CategoricalFamily(Eigen::Index outcomes, double smoothing = 0.0);
 
   std::string_view name() const override { return "categorical"; }
-  std::unique_ptr<GenerativeModel> fit(const Matrix& data, Rng& rng) const override;
+  Capabilities capabilities() const override {
+    return {.samples = SampleKind::kCategorical, .probabilities = true};
+  }
   // 1 (one observation defines frequencies; with smoothing even that is not strictly needed).
   std::size_t min_samples(Eigen::Index dim) const override;
 
   Eigen::Index outcomes() const { return outcomes_; }
   double smoothing() const { return smoothing_; }
+
+ protected:
+  std::unique_ptr<GenerativeModel> fit_model(const Matrix& data, Rng& rng,
+                                             const GenerativeModel* start) const override;
 
  private:
   Eigen::Index outcomes_;

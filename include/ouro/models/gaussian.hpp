@@ -39,11 +39,17 @@ class GaussianFamily final : public ModelFamily {
   explicit GaussianFamily(Eigen::Index dim, GaussianEstimator estimator = GaussianEstimator::kMle);
 
   std::string_view name() const override { return "gaussian"; }
-  std::unique_ptr<GenerativeModel> fit(const Matrix& data, Rng& rng) const override;
+  Capabilities capabilities() const override {
+    return {.samples = SampleKind::kRealVector, .moments = true, .gaussian_law = true, .feature_embedding = true};
+  }
   // d + 1 for both estimators.
   std::size_t min_samples(Eigen::Index dim) const override;
 
   GaussianEstimator estimator() const { return estimator_; }
+
+ protected:
+  std::unique_ptr<GenerativeModel> fit_model(const Matrix& data, Rng& rng,
+                                             const GenerativeModel* start) const override;
 
  private:
   Eigen::Index dim_;

@@ -11,16 +11,26 @@
 //
 // Summaries for metrics are optional views: a family returns what it can describe exactly
 // (`moments()` of the fitted distribution, `probabilities()` of a discrete model, `coefficients()`
-// of a regression) and nullopt/nullptr otherwise, so metrics never need a family's internals.
+// of a regression, `score_sentences()` of a language model) and nullopt/nullptr otherwise, so
+// metrics never need a family's internals. The family declares up front which views its models
+// fill (Capabilities), so that a run is validated before anything is fitted.
+//
+// Warm starts: fit() may be handed a starting model of the same family (the previous generation's
+// or generation 0's), which a family declaring Capabilities::warm_start continues from, as a
+// fine-tuning loop does; the others refuse one.
 #pragma once
 
 #include <cstddef>
 #include <memory>
 #include <optional>
+#include <span>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "ouro/core/matrix.hpp"
 #include "ouro/core/rng.hpp"
+#include "ouro/models/capabilities.hpp"
 
 namespace ouro {
 
@@ -35,6 +45,13 @@ struct Moments {
 
 // Held-out real samples with statistics computed once, so that families with sufficient statistics
 // can score the whole set in O(d^3) instead of O(n d^2).
+// The log-probability a language model gives token sequences, and the tokens it predicted.
+struct TokenScore {
+  double log_prob = 0.0;  // natural log
+  std::size_t tokens = 0;
+  double perplexity() const;
+};
+
 struct TestSet {
   Matrix x;
   Vector mean;         // column means
@@ -63,6 +80,16 @@ class GenerativeModel {
   virtual std::optional<Moments> moments() const { return std::nullopt; }
   virtual const Vector* probabilities() const { return nullptr; }
   virtual const Vector* coefficients() const { return nullptr; }
+  // Sentences of token ids (vocabulary ids, without <s> or </s>), each scored as `<s> w.. </s>`:
+  // </s> counted, <s> not. Declared by Capabilities::token_scoring.
+  virtual std::optional<TokenScore> score_sentences(std::span<const std::vector<std::uint32_t>> sentences) const {
+    (void)sentences;
+    return std::nullopt;
+  }
+
+  // The model's exact parameters as bytes, so that a loop warm-starting from it can be
+  // checkpointed and resumed to the same results (families declaring warm_start; empty otherwise).
+  virtual std::string encode() const { return {}; }
 };
 
 class ModelFamily {
@@ -71,14 +98,32 @@ class ModelFamily {
 
   virtual std::string_view name() const = 0;
 
-  // Fits a model to the rows of `data`. Throws DataError when the data cannot support a fit (too
-  // few rows for the dimension, NaN, a wrong encoding), naming the problem.
-  virtual std::unique_ptr<GenerativeModel> fit(const Matrix& data, Rng& rng) const = 0;
+  // What this family's models offer (see capabilities.hpp).
+  virtual Capabilities capabilities() const = 0;
+
+  // Fits a model to the rows of `data`, continuing from `start` when given (a model this family
+  // fitted; only for families declaring warm_start, DataError otherwise). Throws DataError when
+  // the data cannot support a fit (too few rows for the dimension, NaN, a wrong encoding), naming
+  // the problem.
+  std::unique_ptr<GenerativeModel> fit(const Matrix& data, Rng& rng, const GenerativeModel* start = nullptr) const;
 
   // The fewest training rows this family can fit in `dim` sample columns; the loop checks its
   // sizes against it before running, so impossible settings fail at once with the key named.
   virtual std::size_t min_samples(Eigen::Index dim) const = 0;
+
+  // The inverse of GenerativeModel::encode for this family's models (DataError naming what is
+  // wrong with malformed bytes). Families without warm starts have nothing to decode.
+  virtual std::unique_ptr<GenerativeModel> decode(std::string_view bytes) const;
+
+ protected:
+  // fit() after its checks: `start` is null or a model of this family, and only when warm_start.
+  virtual std::unique_ptr<GenerativeModel> fit_model(const Matrix& data, Rng& rng,
+                                                     const GenerativeModel* start) const = 0;
 };
+
+// Reads model.init; a value other than "scratch" for a family without warm starts is a ConfigError
+// naming the key and the family.
+ModelInit model_init(const Config& config, const ModelFamily& family);
 
 // Builds the family named by `model.family`, validating its settings against the truth (a
 // categorical model needs a categorical truth, a regression model a regression truth).

@@ -44,11 +44,18 @@ class GmmFamily final : public ModelFamily {
   GmmFamily(Eigen::Index dim, GmmSettings settings);
 
   std::string_view name() const override { return "gmm"; }
-  std::unique_ptr<GenerativeModel> fit(const Matrix& data, Rng& rng) const override;
+  Capabilities capabilities() const override {
+    return {.samples = SampleKind::kRealVector, .moments = true, .feature_embedding = true, .warm_start = true};
+  }
   // max(k, 2).
   std::size_t min_samples(Eigen::Index dim) const override;
+  std::unique_ptr<GenerativeModel> decode(std::string_view bytes) const override;
 
   const GmmSettings& settings() const { return settings_; }
+
+ protected:
+  std::unique_ptr<GenerativeModel> fit_model(const Matrix& data, Rng& rng,
+                                             const GenerativeModel* start) const override;
 
  private:
   Eigen::Index dim_;
@@ -69,6 +76,8 @@ class GmmModel final : public GenerativeModel {
   Matrix sample(std::size_t n, double bias, Rng& rng) const override;
   Vector log_prob(const Matrix& x) const override;
   std::optional<Moments> moments() const override;
+  // k, d, the weights, the means and the covariances as raw doubles (the EM trace is not kept).
+  std::string encode() const override;
 
   Eigen::Index components() const { return means_.rows(); }
   const Vector& weights() const { return weights_; }

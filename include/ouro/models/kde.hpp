@@ -37,11 +37,17 @@ class KdeFamily final : public ModelFamily {
   KdeFamily(Eigen::Index dim, KdeBandwidth bandwidth);
 
   std::string_view name() const override { return "kde"; }
-  std::unique_ptr<GenerativeModel> fit(const Matrix& data, Rng& rng) const override;
+  Capabilities capabilities() const override {
+    return {.samples = SampleKind::kRealVector, .moments = true, .feature_embedding = true};
+  }
   // 1 for a numeric bandwidth, 2 for a rule.
   std::size_t min_samples(Eigen::Index dim) const override;
 
   const KdeBandwidth& bandwidth() const { return bandwidth_; }
+
+ protected:
+  std::unique_ptr<GenerativeModel> fit_model(const Matrix& data, Rng& rng,
+                                             const GenerativeModel* start) const override;
 
  private:
   Eigen::Index dim_;

@@ -28,13 +28,22 @@ class LinearRegressionFamily final : public ModelFamily {
   LinearRegressionFamily(Eigen::Index inputs, double noise_variance, RegressionDesign design);
 
   std::string_view name() const override { return "linear-regression"; }
-  std::unique_ptr<GenerativeModel> fit(const Matrix& data, Rng& rng) const override;
+  // A synthetic label belongs to its design point (fixed design: the training inputs, in order),
+  // so filters may not drop and redraw samples, and equal rows mean nothing.
+  Capabilities capabilities() const override {
+    return {.samples = SampleKind::kRegression, .coefficients = true, .exchangeable_samples = false,
+            .exact_equality = false};
+  }
   // dim + 1 = d + 2 (dim = d + 1 columns).
   std::size_t min_samples(Eigen::Index dim) const override;
 
   Eigen::Index inputs() const { return inputs_; }
   double noise_variance() const { return noise_variance_; }
   RegressionDesign design() const { return design_; }
+
+ protected:
+  std::unique_ptr<GenerativeModel> fit_model(const Matrix& data, Rng& rng,
+                                             const GenerativeModel* start) const override;
 
  private:
   Eigen::Index inputs_;

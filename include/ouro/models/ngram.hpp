@@ -46,6 +46,7 @@ class NgramModel final : public GenerativeModel {
   Eigen::Index dim() const override { return prompts_.cols(); }
   Matrix sample(std::size_t n, double bias, Rng& rng) const override;
   Vector log_prob(const Matrix& x) const override;
+  std::optional<TokenScore> score_sentences(std::span<const std::vector<std::uint32_t>> sentences) const override;
 
   const text::KneserNey& lm() const { return lm_; }
   const NgramSettings& settings() const { return settings_; }
@@ -60,11 +61,17 @@ class NgramFamily final : public ModelFamily {
  public:
   NgramFamily(Eigen::Index dim, NgramSettings settings) : dim_(dim), settings_(settings) {}
   std::string_view name() const override { return "ngram"; }
-  std::unique_ptr<GenerativeModel> fit(const Matrix& data, Rng& rng) const override;
+  Capabilities capabilities() const override {
+    return {.samples = SampleKind::kTokens, .token_scoring = true};
+  }
   std::size_t min_samples(Eigen::Index /*dim*/) const override { return 1; }
 
   // Sentences of the rows (see the file comment): ids checked against the vocabulary.
   static std::vector<std::vector<text::TokenId>> sentences(const Matrix& rows, std::size_t vocab_size);
+
+ protected:
+  std::unique_ptr<GenerativeModel> fit_model(const Matrix& data, Rng& rng,
+                                             const GenerativeModel* start) const override;
 
  private:
   Eigen::Index dim_;

@@ -5,7 +5,7 @@
 // doubles (ids are exact below 2^53), the last block padded with -1. sample(n) draws n distinct
 // blocks uniformly; test_set(n) returns the first n blocks of the test split, in order. Text
 // metrics reach the vocabulary, the test split as sentences (for standard perplexity) and the
-// training unigram counts through this class (dynamic_cast from Truth).
+// training unigram counts through this class (Truth::corpus()).
 //
 // The vocabulary is built from the training tokens used (truth.max_tokens slices the training
 // split), so test tokens outside it become <unk> and test_oov_rate() says how many.
@@ -31,6 +31,7 @@ class CorpusTruth final : public Truth {
   Eigen::Index dim() const override { return static_cast<Eigen::Index>(block_tokens_); }
   Matrix sample(std::size_t n, Rng& rng) const override;
   Matrix test_set(std::size_t n, Rng& rng) const override;
+  const CorpusTruth* corpus() const override { return this; }
 
   const text::Vocabulary& vocabulary() const { return vocabulary_; }
   const text::Tokenizer& tokenizer() const { return *tokenizer_; }

@@ -19,6 +19,7 @@
 namespace ouro {
 
 class Config;
+class CorpusTruth;
 
 class Truth {
  public:
@@ -42,6 +43,9 @@ class Truth {
   virtual const Vector* coefficients() const { return nullptr; }
   // regression: the label noise variance sigma^2 (0 for other kinds).
   virtual double noise_variance() const { return 0.0; }
+  // corpus: the text truth itself (vocabulary, test sentences, rendering), for text metrics and
+  // side outputs; nullptr for every other kind.
+  virtual const CorpusTruth* corpus() const { return nullptr; }
   // Log density/mass of each row under the truth, where the law is known (files: nullopt).
   virtual std::optional<Vector> log_prob(const Matrix& x) const { (void)x; return std::nullopt; }
 };

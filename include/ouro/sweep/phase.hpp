@@ -36,13 +36,26 @@ struct PhaseAxes {
   std::string bias;       // loop.bias values; empty: not swept
 };
 
-// The grid [loop.bias,] loop.real_samples, loop.synthetic (unresolved). Throws ConfigError naming
-// --real/--synthetic when a list is empty.
-SweepGrid phase_grid(const PhaseAxes& axes);
+// What `ouro phase` asks for, as given on its command line.
+struct PhaseRequest {
+  PhaseAxes axes;
+  std::vector<std::string> metrics;         // the metrics of phase.csv (at least one, each once)
+  std::optional<std::int64_t> generations;  // overrides run.generations (>= 1)
+  std::optional<std::int64_t> last;         // K; default G/4, at least 1
+};
 
-// Refuses a base config that is not a loop with real data every generation (loop.real fresh or
-// fixed), naming loop.real and its value.
-void check_phase_config(const Config& base);
+// A phase diagram ready to run as a sweep.
+struct PhasePlan {
+  Config base;     // the config with run.generations and metrics.names set for the diagram
+  SweepGrid grid;  // [loop.bias,] loop.real_samples, loop.synthetic, resolved against `base`
+  std::size_t last = 1;
+};
+
+// Checks the request against the config and plans the diagram. Throws ConfigError naming the flag
+// (--real, --synthetic, --metric, --generations, --last) or the config key (loop.real when the
+// loop has no real data every generation; metrics.names when it lists its own metrics without
+// one of --metric's).
+PhasePlan plan_phase(Config base, const PhaseRequest& request);
 
 struct PhaseRow {
   std::int64_t real = 0;

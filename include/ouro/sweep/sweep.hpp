@@ -50,7 +50,10 @@ struct SweepOutcome {
 };
 
 // Runs the grid's cells (those of the shard) into options.out_dir. `grid` must be resolved
-// against `base`. Every cell's config is checked before any cell starts; errors name the cell.
+// against `base`. Every cell's values and loop settings are checked before any cell starts; a
+// cell's experiment (its truth, family, filters and metrics) is built when the workers reach it,
+// so the sweep starts at once. Errors name the cell; a cell that fails to build stops the sweep
+// with the finished cells kept for --resume.
 SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOptions& options);
 
 // Combines shard folders of one sweep into `out_dir` (which must not hold anything): checks that

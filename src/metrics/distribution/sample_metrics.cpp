@@ -1,9 +1,9 @@
 // Sample metrics for the loop engine: each distribution metric as an ouro::Metric comparing the
 // generation's synthetic samples (generated) with the replicate's held-out real test set (real).
 //
-// They apply to point-cloud models, i.e. families that describe a distribution over R^d
-// (model.moments() has a value: gaussian, gmm, kde), never to categorical or regression models;
-// w1 and w2_empirical only in one dimension. The engine runs replicates in parallel, so a metric
+// They apply to families whose samples live in a feature space (Capabilities::feature_embedding:
+// gaussian, gmm, kde), never to categorical, regression or token samples; w1 and w2_empirical
+// only in one dimension. The engine runs replicates in parallel, so a metric
 // uses one thread of its own (the values would be the same with more).
 #include "ouro/metrics/sample_metrics.hpp"
 
@@ -22,9 +22,8 @@ class SampleMetric final : public Metric {
 
   std::string_view name() const override { return name_; }
 
-  bool applies(const GenerativeModel& model, const Truth&) const override {
-    if (model.family() == "categorical" || model.family() == "linear-regression") return false;
-    return model.moments().has_value() && distribution_metric_applies(name_, model.dim());
+  bool applies(const Capabilities& family, const Truth& truth) const override {
+    return family.feature_embedding && distribution_metric_applies(name_, truth.dim());
   }
 
   double compute(const GenerativeModel&, const MetricContext& context) const override {

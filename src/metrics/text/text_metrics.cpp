@@ -1,4 +1,4 @@
-// Text metrics of the ngram family (definitions in docs/text.md). Token statistics are computed
+// Text metrics of language models on a corpus truth (definitions in docs/text.md). Token statistics are computed
 // within rows (a synthetic sample is one continuation), over every token but -1 padding; </s> is
 // a token for distinct-n and repetition (it is part of the text's n-grams) but not a word type for
 // vocab_used, zipf_slope and tail_token_mass.
@@ -12,7 +12,6 @@
 #include <unordered_set>
 
 #include "ouro/core/quantile.hpp"
-#include "ouro/models/ngram.hpp"
 #include "ouro/models/ngram_corpus.hpp"
 
 namespace ouro {
@@ -169,8 +168,8 @@ class Generation0PerplexityMetric final : public Metric {
   // quantile < 0: the mean.
   Generation0PerplexityMetric(std::string name, double quantile) : name_(std::move(name)), quantile_(quantile) {}
   std::string_view name() const override { return name_; }
-  bool applies(const GenerativeModel& model, const Truth& truth) const override {
-    return dynamic_cast<const NgramModel*>(&model) != nullptr && dynamic_cast<const CorpusTruth*>(&truth) != nullptr;
+  bool applies(const Capabilities& family, const Truth& truth) const override {
+    return family.token_scoring && family.samples == SampleKind::kTokens && truth.corpus() != nullptr;
   }
   bool needs_generation0() const override { return true; }
   double compute(const GenerativeModel& model, const MetricContext& context) const override {
@@ -187,49 +186,62 @@ class Generation0PerplexityMetric final : public Metric {
   double quantile_;
 };
 
+// What a text metric reads: the model's per-token scores, the generated token blocks, or only
+// the corpus.
+enum class TextNeeds { kTokenScoring, kTokenSamples, kCorpus };
+
 class TextMetric final : public Metric {
  public:
-  using Compute = std::function<double(const NgramModel&, const CorpusTruth&, const Matrix&)>;
-  TextMetric(std::string name, Compute compute) : name_(std::move(name)), compute_(std::move(compute)) {}
+  using Compute = std::function<double(const GenerativeModel&, const CorpusTruth&, const Matrix&)>;
+  TextMetric(std::string name, TextNeeds needs, Compute compute)
+      : name_(std::move(name)), needs_(needs), compute_(std::move(compute)) {}
   std::string_view name() const override { return name_; }
-  bool applies(const GenerativeModel& model, const Truth& truth) const override {
-    return dynamic_cast<const NgramModel*>(&model) != nullptr && dynamic_cast<const CorpusTruth*>(&truth) != nullptr;
+  bool applies(const Capabilities& family, const Truth& truth) const override {
+    if (truth.corpus() == nullptr) return false;
+    switch (needs_) {
+      case TextNeeds::kTokenScoring: return family.token_scoring;
+      case TextNeeds::kTokenSamples: return family.samples == SampleKind::kTokens;
+      case TextNeeds::kCorpus: return true;
+    }
+    return false;
   }
   double compute(const GenerativeModel& model, const MetricContext& context) const override {
-    return compute_(dynamic_cast<const NgramModel&>(model), dynamic_cast<const CorpusTruth&>(context.truth),
-                    context.samples);
+    return compute_(model, *context.truth.corpus(), context.samples);
   }
 
  private:
   std::string name_;
+  TextNeeds needs_;
   Compute compute_;
 };
 
 std::unique_ptr<Metric> build(std::string_view name) {
-  using M = const NgramModel&;
+  using M = const GenerativeModel&;
   using T = const CorpusTruth&;
   using S = const Matrix&;
+  constexpr TextNeeds kSamples = TextNeeds::kTokenSamples;
   if (name == "ppl_gen0") return std::make_unique<Generation0PerplexityMetric>("ppl_gen0", -1.0);
   if (name == "ppl_gen0_median") return std::make_unique<Generation0PerplexityMetric>("ppl_gen0_median", 0.5);
   if (name == "ppl_gen0_p05") return std::make_unique<Generation0PerplexityMetric>("ppl_gen0_p05", 0.05);
   if (name == "ppl_gen0_p95") return std::make_unique<Generation0PerplexityMetric>("ppl_gen0_p95", 0.95);
   if (name == "ppl_real")
-    return std::make_unique<TextMetric>("ppl_real", [](M m, T t, S) { return m.lm().score(t.test_sentences()).perplexity(); });
+    return std::make_unique<TextMetric>("ppl_real", TextNeeds::kTokenScoring,
+                                        [](M m, T t, S) { return m.score_sentences(t.test_sentences())->perplexity(); });
   for (int n = 1; n <= 4; ++n)
     if (name == "distinct_" + std::to_string(n))
-      return std::make_unique<TextMetric>(std::string(name), [n](M, T, S s) { return text_stats::distinct(s, n); });
+      return std::make_unique<TextMetric>(std::string(name), kSamples, [n](M, T, S s) { return text_stats::distinct(s, n); });
   if (name == "vocab_used")
-    return std::make_unique<TextMetric>("vocab_used", [](M, T, S s) { return static_cast<double>(text_stats::vocab_used(s)); });
+    return std::make_unique<TextMetric>("vocab_used", kSamples, [](M, T, S s) { return static_cast<double>(text_stats::vocab_used(s)); });
   if (name == "tail_token_mass")
-    return std::make_unique<TextMetric>("tail_token_mass", [](M, T t, S s) {
+    return std::make_unique<TextMetric>("tail_token_mass", kSamples, [](M, T t, S s) {
       return text_stats::tail_mass(s, text_stats::tail_types(t.train_counts(), 0.10));
     });
   if (name == "zipf_slope")
-    return std::make_unique<TextMetric>("zipf_slope", [](M, T, S s) { return text_stats::zipf_slope(s); });
+    return std::make_unique<TextMetric>("zipf_slope", kSamples, [](M, T, S s) { return text_stats::zipf_slope(s); });
   if (name == "repetition")
-    return std::make_unique<TextMetric>("repetition", [](M, T, S s) { return text_stats::repetition(s, 4); });
+    return std::make_unique<TextMetric>("repetition", kSamples, [](M, T, S s) { return text_stats::repetition(s, 4); });
   if (name == "oov_rate")
-    return std::make_unique<TextMetric>("oov_rate", [](M, T t, S) { return t.test_oov_rate(); });
+    return std::make_unique<TextMetric>("oov_rate", TextNeeds::kCorpus, [](M, T t, S) { return t.test_oov_rate(); });
   return nullptr;
 }
 

@@ -23,7 +23,7 @@ class SampleTextsOutput final : public SideOutput {
   std::string_view header() const override { return ""; }
   void append_rows(std::size_t replicate, std::size_t generation, const GenerativeModel& /*model*/,
                    const MetricContext& context, std::string& out) const override {
-    const auto& truth = dynamic_cast<const CorpusTruth&>(context.truth);
+    const CorpusTruth& truth = *context.truth.corpus();
     const auto rows = std::min<std::size_t>(count_, static_cast<std::size_t>(context.samples.rows()));
     for (std::size_t i = 0; i < rows; ++i) {
       // Keys in a fixed order (ordered_json), so the file is stable and reads naturally.
