@@ -58,12 +58,15 @@ void put_dataset(Writer& w, const Dataset& d) {
   w.put<std::uint64_t>(static_cast<std::uint64_t>(d.size()));
   w.put<std::uint64_t>(static_cast<std::uint64_t>(d.dim()));
   w.put_bytes(d.x().data(), static_cast<std::size_t>(d.x().size()) * sizeof(double));
-  for (const Provenance& p : d.provenance()) {
+  w.put<std::uint64_t>(d.provenance_runs().size());
+  for (const ProvenanceRun& run : d.provenance_runs()) {
+    const Provenance& p = run.first;
     w.put<std::int32_t>(p.generation);
     w.put<std::uint8_t>(static_cast<std::uint8_t>(p.origin));
     w.put<std::uint8_t>(p.watermarked ? 1 : 0);
     w.put<std::uint32_t>(p.index);
     w.put<std::uint32_t>(p.candidate);
+    w.put<std::uint32_t>(run.rows);
   }
 }
 
@@ -74,15 +77,17 @@ Dataset get_dataset(Reader& r) {
              cols);
   Matrix x(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
   r.get_bytes(x.data(), rows * cols * sizeof(double));
-  std::vector<Provenance> provenance(rows);
-  for (Provenance& p : provenance) {
+  std::vector<ProvenanceRun> runs(r.count(4 + 1 + 1 + 4 + 4 + 4));
+  for (ProvenanceRun& run : runs) {
+    Provenance& p = run.first;
     p.generation = r.get<std::int32_t>();
     p.origin = static_cast<Origin>(r.get<std::uint8_t>());
     p.watermarked = r.get<std::uint8_t>() != 0;
     p.index = r.get<std::uint32_t>();
     p.candidate = r.get<std::uint32_t>();
+    run.rows = r.get<std::uint32_t>();
   }
-  return Dataset(std::move(x), std::move(provenance));
+  return Dataset(std::move(x), std::move(runs));
 }
 
 }  // namespace ouro::checkpoint_codec

@@ -20,7 +20,9 @@ double seconds_since(Clock::time_point start) {
 // Counts of a training set's rows per (origin, origin generation), ordered for output.
 void count_composition(const Dataset& training, std::int32_t generation, std::vector<CompositionCount>& out) {
   std::map<std::pair<int, std::int32_t>, std::size_t> counts;
-  for (const Provenance& p : training.provenance()) ++counts[{static_cast<int>(p.origin), p.generation}];
+  for (const ProvenanceRun& run : training.provenance_runs()) {
+    counts[{static_cast<int>(run.first.origin), run.first.generation}] += run.rows;
+  }
   for (const auto& [key, count] : counts) {
     out.push_back({generation, static_cast<Origin>(key.first), key.second, count});
   }
@@ -236,8 +238,11 @@ void Experiment::measure(const GenerationRecord& record, ReplicateState& state) 
 
 void Experiment::record(GenerationRecord& record, ReplicateState& state) const {
   const std::size_t g = record.generation;
-  if (g == 0 && keeps_generation0_) state.generation0 = record.model;
-  if (init_ == ModelInit::kPrevious) state.previous = record.model;
+  // The models later generations read are kept (shared when generation 0's is both).
+  if (g == 0 && keeps_generation0_) state.generation0 = std::move(record.model);
+  if (init_ == ModelInit::kPrevious) {
+    state.previous = record.model ? std::shared_ptr<const GenerativeModel>(std::move(record.model)) : state.generation0;
+  }
   if (g < generations_) policy_.record(state.loop, std::move(record.synthetic.samples));
 }
 

@@ -131,7 +131,7 @@ SyntheticSet draw_synthetic(const GenerativeModel& model, std::size_t n, double 
   }
   std::sort(set.rejected.begin(), set.rejected.end(),
             [](const RejectedCandidate& a, const RejectedCandidate& b) { return a.candidate < b.candidate; });
-  set.samples = Dataset(std::move(kept_rows), std::move(provenance));
+  set.samples = Dataset(std::move(kept_rows), provenance);
   for (const auto& state : states)
     if (state) state->end_generation();
   return set;

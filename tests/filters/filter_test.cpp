@@ -117,13 +117,16 @@ TEST(SampleStage, KeepsTheSizeExactAndAccountsForEveryCandidate) {
   ASSERT_EQ(set.samples.size(), 50);
   EXPECT_TRUE((set.samples.x().array() == 2.0).all());
   std::set<std::uint32_t> kept;
+  const std::vector<Provenance> provenance = set.samples.provenance();
   for (Eigen::Index i = 0; i < set.samples.size(); ++i) {
-    const Provenance& p = set.samples.provenance()[static_cast<std::size_t>(i)];
+    const Provenance& p = provenance[static_cast<std::size_t>(i)];
     EXPECT_EQ(p.origin, Origin::kSynthetic);
     EXPECT_EQ(p.generation, 3);
     EXPECT_EQ(p.index, static_cast<std::uint32_t>(i));
     EXPECT_LT(p.candidate, set.candidates);
-    if (i > 0) EXPECT_GT(p.candidate, set.samples.provenance()[static_cast<std::size_t>(i - 1)].candidate);
+    if (i > 0) {
+      EXPECT_GT(p.candidate, provenance[static_cast<std::size_t>(i - 1)].candidate);
+    }
     kept.insert(p.candidate);
   }
   EXPECT_EQ(set.rejected.size(), set.filter_counts[0].rejected);

@@ -41,16 +41,33 @@ struct Provenance {
   friend bool operator==(const Provenance&, const Provenance&) = default;
 };
 
+// Consecutive rows whose provenance differs only in index and candidate, both counting up by one
+// from `first`'s: a set drawn whole is one run. Provenance is stored as runs, so a loop's
+// bookkeeping costs O(sets) rather than O(samples) per generation.
+struct ProvenanceRun {
+  Provenance first;
+  std::uint32_t rows = 0;
+
+  // True when `next` is the provenance of the row after this run's last.
+  bool continues_with(const Provenance& next) const;
+  friend bool operator==(const ProvenanceRun&, const ProvenanceRun&) = default;
+};
+
 class Dataset {
  public:
   Dataset() = default;
   // Every row gets the same provenance, with index and candidate set to the row number: a set
   // drawn whole (D0, a fresh draw, an unfiltered S_g).
   Dataset(Matrix x, Provenance provenance);
-  Dataset(Matrix x, std::vector<Provenance> provenance);
+  // One provenance per row.
+  Dataset(Matrix x, const std::vector<Provenance>& provenance);
+  // Provenance as runs covering every row (DataError otherwise).
+  Dataset(Matrix x, std::vector<ProvenanceRun> runs);
 
   const Matrix& x() const { return x_; }
-  const std::vector<Provenance>& provenance() const { return provenance_; }
+  // The provenance of every row, in row order (expanded from the runs).
+  std::vector<Provenance> provenance() const;
+  const std::vector<ProvenanceRun>& provenance_runs() const { return runs_; }
   Eigen::Index size() const { return x_.rows(); }
   Eigen::Index dim() const { return x_.cols(); }
   bool empty() const { return x_.rows() == 0; }
@@ -66,7 +83,7 @@ class Dataset {
 
  private:
   Matrix x_;
-  std::vector<Provenance> provenance_;
+  std::vector<ProvenanceRun> runs_;
 };
 
 // Throws DataError naming `what` and the first row/column of `x` holding NaN or Inf.

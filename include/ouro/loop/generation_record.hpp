@@ -38,7 +38,7 @@ struct SyntheticSet {
 struct GenerationRecord {
   std::size_t generation = 0;
   std::shared_ptr<const Dataset> training;       // compose
-  std::shared_ptr<const GenerativeModel> model;  // fit (shared: a later fit may start from it)
+  std::unique_ptr<const GenerativeModel> model;  // fit
   SyntheticSet synthetic;                        // sample, filter
 };
 
