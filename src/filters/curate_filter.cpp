@@ -19,8 +19,8 @@ class CurateFilter final : public Filter {
   std::string_view kind() const override { return "curate"; }
   std::size_t group() const override { return candidates_; }
 
-  void apply(const Matrix& candidates, Rng& rng, FilterState* /*state*/, std::vector<std::size_t>& passed) const override {
-    const Vector rewards = reward_.of_rows(candidates);
+  void apply(const Samples& candidates, Rng& rng, FilterState* /*state*/, std::vector<std::size_t>& passed) const override {
+    const Vector rewards = reward_.of_rows(candidates.real());
     const auto k = static_cast<Eigen::Index>(candidates_);
     Vector weights(k);
     for (Eigen::Index start = 0; start + k <= rewards.size(); start += k) {

@@ -1,6 +1,7 @@
 // dedup: drops a candidate equal to a sample already in the replicate's training pool (every
 // training set so far) or to a candidate it passed earlier in the same generation. Equality is
-// exact: the rows' bytes (token ids, outcome indices, bit-equal vectors; -0.0 and 0.0 differ).
+// exact: the samples' bytes (token ids, outcome indices, bit-equal vectors and images; -0.0 and
+// 0.0 differ).
 //
 // The pool is the filter's per-replicate state: it grows by each training set as the loop
 // composes it and is checkpointed with the replicate, so a resumed run rejects exactly what the
@@ -15,15 +16,10 @@
 namespace ouro {
 namespace {
 
-std::string row_bytes(const Matrix& rows, Eigen::Index i) {
-  return std::string(reinterpret_cast<const char*>(rows.row(i).data()),
-                     static_cast<std::size_t>(rows.cols()) * sizeof(double));
-}
-
 class DedupState final : public FilterState {
  public:
   void observe_training(const Dataset& training) override {
-    for (Eigen::Index i = 0; i < training.size(); ++i) pool_.insert(row_bytes(training.x(), i));
+    for (Eigen::Index i = 0; i < training.size(); ++i) pool_.emplace(training.samples().bytes(i));
   }
   void end_generation() override { passed_.clear(); }
 
@@ -83,10 +79,10 @@ class DedupFilter final : public Filter {
 
   std::string_view kind() const override { return "dedup"; }
 
-  void apply(const Matrix& candidates, Rng& /*rng*/, FilterState* state, std::vector<std::size_t>& passed) const override {
+  void apply(const Samples& candidates, Rng& /*rng*/, FilterState* state, std::vector<std::size_t>& passed) const override {
     auto& seen = static_cast<DedupState&>(*state);
-    for (Eigen::Index i = 0; i < candidates.rows(); ++i) {
-      if (seen.pass(row_bytes(candidates, i))) passed.push_back(static_cast<std::size_t>(i));
+    for (Eigen::Index i = 0; i < candidates.size(); ++i) {
+      if (seen.pass(std::string(candidates.bytes(i)))) passed.push_back(static_cast<std::size_t>(i));
     }
   }
 

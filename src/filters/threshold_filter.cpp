@@ -12,10 +12,11 @@ class ThresholdFilter final : public Filter {
 
   std::string_view kind() const override { return "threshold"; }
 
-  void apply(const Matrix& candidates, Rng& /*rng*/, FilterState* /*state*/,
+  void apply(const Samples& candidates, Rng& /*rng*/, FilterState* /*state*/,
              std::vector<std::size_t>& passed) const override {
-    for (Eigen::Index i = 0; i < candidates.rows(); ++i) {
-      if (reward_(candidates.row(i)) >= min_reward_) passed.push_back(static_cast<std::size_t>(i));
+    const Matrix& rows = candidates.real();
+    for (Eigen::Index i = 0; i < rows.rows(); ++i) {
+      if (reward_(rows.row(i)) >= min_reward_) passed.push_back(static_cast<std::size_t>(i));
     }
   }
 

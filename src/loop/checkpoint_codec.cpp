@@ -54,10 +54,79 @@ void get_results(Reader& r, ReplicateResult& result) {
   }
 }
 
+namespace {
+
+// Samples at their natural width: a kind byte, then real rows as doubles, images as 8-bit levels
+// with their shape and range, or token sequences as int32 ids with their lengths.
+void put_samples(Writer& w, const Samples& samples) {
+  w.put<std::uint8_t>(static_cast<std::uint8_t>(samples.storage()));
+  switch (samples.storage()) {
+    case SampleStorage::kReal: {
+      const Matrix& x = samples.real();
+      w.put<std::uint64_t>(static_cast<std::uint64_t>(x.rows()));
+      w.put<std::uint64_t>(static_cast<std::uint64_t>(x.cols()));
+      w.put_bytes(x.data(), static_cast<std::size_t>(x.size()) * sizeof(double));
+      break;
+    }
+    case SampleStorage::kImage: {
+      const ImageShape& shape = samples.image_shape();
+      w.put<std::uint32_t>(shape.channels);
+      w.put<std::uint32_t>(shape.height);
+      w.put<std::uint32_t>(shape.width);
+      w.put<float>(shape.low);
+      w.put<float>(shape.high);
+      w.put<std::uint64_t>(samples.levels().size());
+      w.put_bytes(samples.levels().data(), samples.levels().size());
+      break;
+    }
+    case SampleStorage::kTokens: {
+      w.put<std::uint64_t>(static_cast<std::uint64_t>(samples.size()));
+      for (Eigen::Index i = 0; i < samples.size(); ++i) w.put<std::uint64_t>(samples.tokens(i).size());
+      w.put<std::uint64_t>(samples.all_tokens().size());
+      w.put_bytes(samples.all_tokens().data(), samples.all_tokens().size() * sizeof(std::int32_t));
+      break;
+    }
+  }
+}
+
+Samples get_samples(Reader& r) {
+  const auto storage = r.get<std::uint8_t>();
+  switch (static_cast<SampleStorage>(storage)) {
+    case SampleStorage::kReal: {
+      const std::size_t rows = r.count(0);
+      const std::size_t cols = r.count(0);
+      OURO_CHECK(cols == 0 || rows <= r.left() / sizeof(double) / cols, DataError,
+                 "checkpoint: a data set of {} x {} runs past the end", rows, cols);
+      Matrix x(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
+      r.get_bytes(x.data(), rows * cols * sizeof(double));
+      return Samples(std::move(x));
+    }
+    case SampleStorage::kImage: {
+      ImageShape shape;
+      shape.channels = r.get<std::uint32_t>();
+      shape.height = r.get<std::uint32_t>();
+      shape.width = r.get<std::uint32_t>();
+      shape.low = r.get<float>();
+      shape.high = r.get<float>();
+      std::vector<std::uint8_t> levels(r.count(1));
+      r.get_bytes(levels.data(), levels.size());
+      return Samples(shape, std::move(levels));
+    }
+    case SampleStorage::kTokens: {
+      std::vector<std::size_t> offsets(r.count(sizeof(std::uint64_t)) + 1, 0);
+      for (std::size_t i = 1; i < offsets.size(); ++i) offsets[i] = offsets[i - 1] + r.count(0);
+      std::vector<std::int32_t> ids(r.count(sizeof(std::int32_t)));
+      r.get_bytes(ids.data(), ids.size() * sizeof(std::int32_t));
+      return Samples(std::move(ids), std::move(offsets));
+    }
+  }
+  throw DataError(fmt::format("checkpoint: unknown kind of samples {}", storage));
+}
+
+}  // namespace
+
 void put_dataset(Writer& w, const Dataset& d) {
-  w.put<std::uint64_t>(static_cast<std::uint64_t>(d.size()));
-  w.put<std::uint64_t>(static_cast<std::uint64_t>(d.dim()));
-  w.put_bytes(d.x().data(), static_cast<std::size_t>(d.x().size()) * sizeof(double));
+  put_samples(w, d.samples());
   w.put<std::uint64_t>(d.provenance_runs().size());
   for (const ProvenanceRun& run : d.provenance_runs()) {
     const Provenance& p = run.first;
@@ -71,12 +140,7 @@ void put_dataset(Writer& w, const Dataset& d) {
 }
 
 Dataset get_dataset(Reader& r) {
-  const std::size_t rows = r.count(0);
-  const std::size_t cols = r.count(0);
-  OURO_CHECK(cols == 0 || rows <= (std::size_t{1} << 40) / cols, DataError, "checkpoint: a data set of {} x {}", rows,
-             cols);
-  Matrix x(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
-  r.get_bytes(x.data(), rows * cols * sizeof(double));
+  Samples samples = get_samples(r);
   std::vector<ProvenanceRun> runs(r.count(4 + 1 + 1 + 4 + 4 + 4));
   for (ProvenanceRun& run : runs) {
     Provenance& p = run.first;
@@ -87,7 +151,7 @@ Dataset get_dataset(Reader& r) {
     p.candidate = r.get<std::uint32_t>();
     run.rows = r.get<std::uint32_t>();
   }
-  return Dataset(std::move(x), std::move(runs));
+  return Dataset(std::move(samples), std::move(runs));
 }
 
 }  // namespace ouro::checkpoint_codec

@@ -163,13 +163,13 @@ Experiment::ReplicateState Experiment::start_replicate(std::size_t replicate, co
       // Refitted exactly: D0 and the fit's stream are keyed by (replicate, generation 0), and
       // generation 0 always fits from scratch.
       Rng initial_rng = streams(Purpose::kInitialData, 0);
-      const Matrix initial = truth_->sample(policy_.settings().initial, initial_rng);
+      const Samples initial = truth_->draw(policy_.settings().initial, initial_rng);
       Rng fit_rng = streams(Purpose::kFit, 0);
       state.generation0 = family_->fit(initial, fit_rng);
     }
   } else {
     Rng initial_rng = streams(Purpose::kInitialData, 0);
-    state.loop = policy_.start(Dataset(truth_->sample(policy_.settings().initial, initial_rng),
+    state.loop = policy_.start(Dataset(truth_->draw(policy_.settings().initial, initial_rng),
                                        Provenance{0, Origin::kOriginal}));
     result.side_rows.resize(side_outputs_.size());
   }
@@ -195,7 +195,7 @@ void Experiment::fit(GenerationRecord& record, ReplicateState& state) const {
   if (g > 0 && init_ == ModelInit::kPrevious) start = state.previous.get();
   if (g > 0 && init_ == ModelInit::kInitial) start = state.generation0.get();
   Rng fit_rng = state.streams(Purpose::kFit, g);
-  record.model = family_->fit(record.training->x(), fit_rng, start);
+  record.model = family_->fit(record.training->samples(), fit_rng, start);
 }
 
 void Experiment::sample(GenerationRecord& record, ReplicateState& state) const {
@@ -219,7 +219,7 @@ void Experiment::measure(const GenerationRecord& record, ReplicateState& state) 
   Rng stream = streams(Purpose::kMetric, g, side_outputs_block());
   const MetricContext context{*truth_,
                               state.test,
-                              record.synthetic.samples.x(),
+                              record.synthetic.samples.samples(),
                               stream,
                               model_moments ? &*model_moments : nullptr,
                               truth_moments_ ? &*truth_moments_ : nullptr,

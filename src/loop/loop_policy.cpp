@@ -121,7 +121,7 @@ Dataset LoopPolicy::real_part(std::size_t generation, const LoopState& state, co
     }
     case RealPolicy::kFresh: {
       Rng rng = streams(Purpose::kRealData, generation);
-      return Dataset(truth.sample(n, rng), Provenance{static_cast<std::int32_t>(generation), Origin::kFresh});
+      return Dataset(truth.draw(n, rng), Provenance{static_cast<std::int32_t>(generation), Origin::kFresh});
     }
   }
   return {};

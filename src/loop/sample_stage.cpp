@@ -12,13 +12,6 @@
 namespace ouro {
 namespace {
 
-// Rows of `x` at `indices[0 .. count)`.
-Matrix gather(const Matrix& x, const std::vector<std::size_t>& indices, std::size_t count) {
-  Matrix out(static_cast<Eigen::Index>(count), x.cols());
-  for (std::size_t i = 0; i < count; ++i) out.row(static_cast<Eigen::Index>(i)) = x.row(static_cast<Eigen::Index>(indices[i]));
-  return out;
-}
-
 // Filter f's stream in round r: blocks of different filters and rounds never meet.
 std::uint64_t filter_block(std::size_t filter, std::size_t round) {
   return (static_cast<std::uint64_t>(filter) << 32) | static_cast<std::uint64_t>(round);
@@ -56,7 +49,7 @@ SyntheticSet draw_synthetic(const GenerativeModel& model, std::size_t n, double 
   set.filter_counts.assign(filters.size(), FilterCounts{});
   if (filters.empty()) {
     Rng rng = streams(Purpose::kSample, generation, 0);
-    set.samples = Dataset(model.sample(n, bias, rng), Provenance{g, Origin::kSynthetic});
+    set.samples = Dataset(model.draw(n, bias, rng), Provenance{g, Origin::kSynthetic});
     set.candidates = n;
     return set;
   }
@@ -69,7 +62,7 @@ SyntheticSet draw_synthetic(const GenerativeModel& model, std::size_t n, double 
   for (std::size_t f = 0; f < filters.size(); ++f) bound[f] = std::floor(filters[f]->max_draws() * need[f]);
   const std::size_t group0 = filters[0]->group();
 
-  Matrix kept_rows(static_cast<Eigen::Index>(n), model.dim());
+  std::vector<Samples> kept;  // each round's survivors that joined S_g
   std::vector<Provenance> provenance;
   provenance.reserve(n);
   std::vector<std::size_t> alive, passed;
@@ -91,13 +84,13 @@ SyntheticSet draw_synthetic(const GenerativeModel& model, std::size_t n, double 
     previous_batch = size;
 
     Rng sample_rng = streams(Purpose::kSample, generation, round);
-    const Matrix candidates = model.sample(size, bias, sample_rng);
+    const Samples candidates = model.draw(size, bias, sample_rng);
     alive.resize(size);
     std::iota(alive.begin(), alive.end(), std::size_t{0});
     for (std::size_t f = 0; f < filters.size() && !alive.empty(); ++f) {
       // A filter judging groups sees whole groups only; a partial last group is surplus.
       const std::size_t usable = alive.size() - alive.size() % filters[f]->group();
-      const Matrix input = gather(candidates, alive, usable);
+      const Samples input = candidates.select(std::span<const std::size_t>(alive.data(), usable));
       Rng filter_rng = streams(Purpose::kFilter, generation, filter_block(f, round));
       passed.clear();
       filters[f]->apply(input, filter_rng, states[f].get(), passed);
@@ -114,12 +107,12 @@ SyntheticSet draw_synthetic(const GenerativeModel& model, std::size_t n, double 
       }
       alive.resize(passed.size());
     }
-    for (std::size_t i = 0; i < alive.size() && provenance.size() < n; ++i) {
-      const auto index = static_cast<Eigen::Index>(provenance.size());
-      kept_rows.row(index) = candidates.row(static_cast<Eigen::Index>(alive[i]));
-      provenance.push_back({g, Origin::kSynthetic, false, static_cast<std::uint32_t>(index),
+    const std::size_t joining = std::min(alive.size(), n - provenance.size());
+    for (std::size_t i = 0; i < joining; ++i) {
+      provenance.push_back({g, Origin::kSynthetic, false, static_cast<std::uint32_t>(provenance.size()),
                             static_cast<std::uint32_t>(set.candidates + alive[i])});
     }
+    kept.push_back(candidates.select(std::span<const std::size_t>(alive.data(), joining)));
     set.candidates += size;
     if (provenance.size() < n) {
       for (std::size_t f = 0; f < filters.size(); ++f) {
@@ -131,7 +124,9 @@ SyntheticSet draw_synthetic(const GenerativeModel& model, std::size_t n, double 
   }
   std::sort(set.rejected.begin(), set.rejected.end(),
             [](const RejectedCandidate& a, const RejectedCandidate& b) { return a.candidate < b.candidate; });
-  set.samples = Dataset(std::move(kept_rows), provenance);
+  std::vector<const Samples*> parts;
+  for (const Samples& part : kept) parts.push_back(&part);
+  set.samples = Dataset(Samples::concat(parts), provenance);
   for (const auto& state : states)
     if (state) state->end_generation();
   return set;

@@ -118,8 +118,9 @@ std::size_t CategoricalFamily::min_samples(Eigen::Index dim) const {
   return 1;
 }
 
-std::unique_ptr<GenerativeModel> CategoricalFamily::fit_model(const Matrix& data, Rng& rng,
-                                                   const GenerativeModel* /*start*/) const {
+std::unique_ptr<GenerativeModel> CategoricalFamily::fit_model(const Samples& samples, Rng& rng,
+                                                              const GenerativeModel* /*start*/) const {
+  const Matrix& data = samples.real();
   (void)rng;
   detail::check_fit_input(data, 1, 1, "categorical fit", "");
   Vector p = Vector::Constant(outcomes_, smoothing_);

@@ -126,8 +126,9 @@ GaussianFamily::GaussianFamily(Eigen::Index dim, GaussianEstimator estimator) : 
 
 std::size_t GaussianFamily::min_samples(Eigen::Index dim) const { return static_cast<std::size_t>(dim) + 1; }
 
-std::unique_ptr<GenerativeModel> GaussianFamily::fit_model(const Matrix& data, Rng& rng,
-                                                   const GenerativeModel* /*start*/) const {
+std::unique_ptr<GenerativeModel> GaussianFamily::fit_model(const Samples& samples, Rng& rng,
+                                                           const GenerativeModel* /*start*/) const {
+  const Matrix& data = samples.real();
   (void)rng;  // the fit is deterministic
   const Eigen::Index n = data.rows();
   OURO_CHECK(data.cols() == dim_, DataError, "gaussian fit: expected {} column{} per sample, got {}", dim_,

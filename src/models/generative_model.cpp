@@ -30,7 +30,7 @@ std::string_view sample_kind_name(SampleKind kind) {
   return "unknown";
 }
 
-std::unique_ptr<GenerativeModel> ModelFamily::fit(const Matrix& data, Rng& rng, const GenerativeModel* start) const {
+std::unique_ptr<GenerativeModel> ModelFamily::fit(const Samples& data, Rng& rng, const GenerativeModel* start) const {
   if (start) {
     OURO_CHECK(capabilities().warm_start, DataError, "{} fit: this family cannot start from an earlier model", name());
     OURO_CHECK(start->family() == name(), DataError, "{} fit: cannot start from a {} model", name(), start->family());

@@ -161,8 +161,9 @@ std::size_t GmmFamily::min_samples(Eigen::Index dim) const {
   return static_cast<std::size_t>(std::max<Eigen::Index>(settings_.components, 2));
 }
 
-std::unique_ptr<GenerativeModel> GmmFamily::fit_model(const Matrix& data, Rng& rng,
-                                                   const GenerativeModel* start) const {
+std::unique_ptr<GenerativeModel> GmmFamily::fit_model(const Samples& samples, Rng& rng,
+                                                      const GenerativeModel* start) const {
+  const Matrix& data = samples.real();
   detail::check_fit_input(data, dim_, min_samples(dim_), "gmm fit", "max(k, 2)");
   const Eigen::Index k = settings_.components;
   Params params;

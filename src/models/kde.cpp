@@ -117,8 +117,9 @@ std::size_t KdeFamily::min_samples(Eigen::Index dim) const {
   return bandwidth_.rule == BandwidthRule::kFixed ? 1 : 2;
 }
 
-std::unique_ptr<GenerativeModel> KdeFamily::fit_model(const Matrix& data, Rng& rng,
-                                                   const GenerativeModel* /*start*/) const {
+std::unique_ptr<GenerativeModel> KdeFamily::fit_model(const Samples& samples, Rng& rng,
+                                                      const GenerativeModel* /*start*/) const {
+  const Matrix& data = samples.real();
   (void)rng;
   detail::check_fit_input(data, dim_, min_samples(dim_), "kde fit", "");
   Matrix kernel = kde_kernel_covariance(data, bandwidth_);

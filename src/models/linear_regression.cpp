@@ -66,8 +66,9 @@ LinearRegressionFamily::LinearRegressionFamily(Eigen::Index inputs, double noise
 
 std::size_t LinearRegressionFamily::min_samples(Eigen::Index dim) const { return static_cast<std::size_t>(dim) + 1; }
 
-std::unique_ptr<GenerativeModel> LinearRegressionFamily::fit_model(const Matrix& data, Rng& rng,
-                                                   const GenerativeModel* /*start*/) const {
+std::unique_ptr<GenerativeModel> LinearRegressionFamily::fit_model(const Samples& samples, Rng& rng,
+                                                                   const GenerativeModel* /*start*/) const {
+  const Matrix& data = samples.real();
   (void)rng;
   const Eigen::Index d = inputs_;
   detail::check_fit_input(data, d + 1, static_cast<std::size_t>(d) + 2, "linear-regression fit", "d+2");

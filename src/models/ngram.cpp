@@ -24,16 +24,16 @@ void push(std::vector<TokenId>& history, TokenId t, std::size_t keep) {
 
 }  // namespace
 
-std::vector<std::vector<TokenId>> NgramFamily::sentences(const Matrix& rows, std::size_t vocab_size) {
+std::vector<std::vector<TokenId>> NgramFamily::sentences(const Samples& blocks, std::size_t vocab_size) {
   std::vector<std::vector<TokenId>> out;
-  for (Eigen::Index i = 0; i < rows.rows(); ++i) {
+  for (Eigen::Index i = 0; i < blocks.size(); ++i) {
     std::vector<TokenId> current;
     bool open = false;
-    for (Eigen::Index j = 0; j < rows.cols(); ++j) {
-      const double v = rows(i, j);
-      if (v == -1.0) continue;
-      OURO_CHECK(v >= 0 && v < static_cast<double>(vocab_size) && v == std::floor(v) && v != kBos, DataError,
-                 "ngram: row {} column {} holds {}, which is not a token id of the {}-type vocabulary", i, j, v,
+    const auto tokens = blocks.tokens(i);
+    for (std::size_t j = 0; j < tokens.size(); ++j) {
+      const std::int32_t v = tokens[j];
+      OURO_CHECK(static_cast<std::size_t>(v) < vocab_size && static_cast<TokenId>(v) != kBos, DataError,
+                 "ngram: sample {} token {} is {}, which is not a token id of the {}-type vocabulary", i, j, v,
                  vocab_size);
       const auto t = static_cast<TokenId>(v);
       if (t == kEos) {
@@ -50,37 +50,49 @@ std::vector<std::vector<TokenId>> NgramFamily::sentences(const Matrix& rows, std
   return out;
 }
 
-std::unique_ptr<GenerativeModel> NgramFamily::fit_model(const Matrix& data, Rng& /*rng*/,
+std::unique_ptr<GenerativeModel> NgramFamily::fit_model(const Samples& data, Rng& /*rng*/,
                                                      const GenerativeModel* /*start*/) const {
-  OURO_CHECK(data.cols() == dim_, DataError, "ngram: rows have {} columns, expected blocks of {} tokens", data.cols(),
-             dim_);
-  OURO_CHECK(data.rows() > 0, DataError, "ngram: no training rows");
-  const auto sents = sentences(data, settings_.vocab_size);
-  return std::make_unique<NgramModel>(text::KneserNey::train(sents, settings_.order, settings_.vocab_size), data,
-                                      settings_);
+  // Real rows are blocks of ids padded with -1 (as tests and tools write them), checked as rows.
+  if (data.storage() == SampleStorage::kReal) {
+    const Matrix& rows = data.real();
+    for (Eigen::Index i = 0; i < rows.rows(); ++i) {
+      for (Eigen::Index j = 0; j < rows.cols(); ++j) {
+        const double v = rows(i, j);
+        OURO_CHECK(v == -1.0 || (v >= 0 && v < static_cast<double>(settings_.vocab_size) && v == std::floor(v)),
+                   DataError, "ngram: row {} column {} holds {}, which is not a token id of the {}-type vocabulary",
+                   i, j, v, settings_.vocab_size);
+      }
+    }
+  }
+  Samples blocks = data.storage() == SampleStorage::kReal ? Samples::tokens_from_padded_rows(data.real()) : data;
+  OURO_CHECK(blocks.size() > 0, DataError, "ngram: no training samples");
+  const auto sents = sentences(blocks, settings_.vocab_size);
+  return std::make_unique<NgramModel>(text::KneserNey::train(sents, settings_.order, settings_.vocab_size),
+                                      std::move(blocks), dim_, settings_);
 }
 
-NgramModel::NgramModel(text::KneserNey lm, Matrix prompts, NgramSettings settings)
-    : lm_(std::move(lm)), prompts_(std::move(prompts)), settings_(settings) {}
+NgramModel::NgramModel(text::KneserNey lm, Samples prompts, Eigen::Index length, NgramSettings settings)
+    : lm_(std::move(lm)), prompts_(std::move(prompts)), length_(length), settings_(settings) {}
 
-Matrix NgramModel::sample(std::size_t n, double bias, Rng& rng) const {
+Samples NgramModel::draw(std::size_t n, double bias, Rng& rng) const {
   const text::SamplerSettings chain{bias, settings_.top_k, settings_.top_p};
   // Temperature alone is drawn exactly by rejection from the model; top-k/top-p need the list.
   const bool exact = settings_.top_k == 0 && settings_.top_p >= 1.0;
   const auto keep = static_cast<std::size_t>(settings_.order - 1);
-  const Eigen::Index length = dim();
-  Matrix out(static_cast<Eigen::Index>(n), length);
+  const auto length = static_cast<std::size_t>(length_);
+  std::vector<std::int32_t> ids;
+  ids.reserve(n * length);
+  std::vector<std::size_t> offsets{0};
   std::vector<TokenId> history;
   std::vector<double> dense;
   for (std::size_t i = 0; i < n; ++i) {
     history.assign(1, kBos);
     if (settings_.generation == NgramGeneration::kPrompted) {
-      const auto prompt = prompts_.row(static_cast<Eigen::Index>(i % static_cast<std::size_t>(prompts_.rows())));
-      const auto used = std::min<Eigen::Index>(static_cast<Eigen::Index>(settings_.prompt_tokens), prompt.size());
-      for (Eigen::Index j = 0; j < used; ++j)
-        if (prompt[j] >= 0) push(history, static_cast<TokenId>(prompt[j]), keep);
+      const auto prompt = prompts_.tokens(static_cast<Eigen::Index>(i % static_cast<std::size_t>(prompts_.size())));
+      const std::size_t used = std::min(settings_.prompt_tokens, prompt.size());
+      for (std::size_t j = 0; j < used; ++j) push(history, static_cast<TokenId>(prompt[j]), keep);
     }
-    for (Eigen::Index j = 0; j < length; ++j) {
+    for (std::size_t j = 0; j < length; ++j) {
       TokenId t;
       if (exact) {
         t = lm_.sample_tempered(history, bias, rng);
@@ -89,33 +101,44 @@ Matrix NgramModel::sample(std::size_t n, double bias, Rng& rng) const {
         text::Candidates candidates = text::Candidates::from_dense(dense);
         t = text::sample_chain(candidates, chain, rng);
       }
-      out(static_cast<Eigen::Index>(i), j) = static_cast<double>(t);
+      ids.push_back(static_cast<std::int32_t>(t));
       push(history, t, keep);
     }
+    offsets.push_back(ids.size());
   }
-  return out;
+  return Samples(std::move(ids), std::move(offsets));
 }
+
+Matrix NgramModel::sample(std::size_t n, double bias, Rng& rng) const { return draw(n, bias, rng).padded_rows(); }
 
 std::optional<TokenScore> NgramModel::score_sentences(std::span<const std::vector<std::uint32_t>> sentences) const {
   const text::KneserNey::Score score = lm_.score(sentences);
   return TokenScore{score.log_prob, score.tokens};
 }
 
-Vector NgramModel::log_prob(const Matrix& x) const {
-  Vector out(x.rows());
+std::optional<std::vector<TokenScore>> NgramModel::score_sequences(const Samples& sequences) const {
   const auto keep = static_cast<std::size_t>(settings_.order - 1);
+  std::vector<TokenScore> out;
+  out.reserve(static_cast<std::size_t>(sequences.size()));
   std::vector<TokenId> history;
-  for (Eigen::Index i = 0; i < x.rows(); ++i) {
+  for (Eigen::Index i = 0; i < sequences.size(); ++i) {
     history.assign(1, kBos);
-    double sum = 0.0;
-    for (Eigen::Index j = 0; j < x.cols(); ++j) {
-      if (x(i, j) < 0) continue;
-      const auto t = static_cast<TokenId>(x(i, j));
-      sum += std::log(lm_.prob(history, t));
+    TokenScore score;
+    for (const std::int32_t id : sequences.tokens(i)) {
+      const auto t = static_cast<TokenId>(id);
+      score.log_prob += std::log(lm_.prob(history, t));
+      ++score.tokens;
       push(history, t, keep);
     }
-    out[i] = sum;
+    out.push_back(score);
   }
+  return out;
+}
+
+Vector NgramModel::log_prob(const Matrix& x) const {
+  const std::vector<TokenScore> scores = *score_sequences(Samples::tokens_from_padded_rows(x));
+  Vector out(x.rows());
+  for (Eigen::Index i = 0; i < x.rows(); ++i) out[i] = scores[static_cast<std::size_t>(i)].log_prob;
   return out;
 }
 

@@ -46,7 +46,7 @@ CorpusTruth::CorpusTruth(std::string source, const std::vector<std::string>& tra
   train_tokens_ = stream.size();
   train_counts_.assign(vocabulary_.size(), 0);
   for (text::TokenId t : stream) ++train_counts_[t];
-  pool_ = token_blocks(stream, block_tokens_);
+  pool_ = Samples::tokens_from_padded_rows(token_blocks(stream, block_tokens_));
 
   std::size_t oov = 0;
   const auto test_stream = text::encode_documents(test, *tokenizer_, vocabulary_, &oov);
@@ -57,18 +57,26 @@ CorpusTruth::CorpusTruth(std::string source, const std::vector<std::string>& tra
   test_blocks_ = token_blocks(test_stream, block_tokens_);
 }
 
-Matrix CorpusTruth::sample(std::size_t n, Rng& rng) const {
-  const auto size = static_cast<std::size_t>(pool_.rows());
+Samples CorpusTruth::draw(std::size_t n, Rng& rng) const {
+  const auto size = static_cast<std::size_t>(pool_.size());
   OURO_CHECK(n <= size, DataError,
              "{}: asked for {} distinct training blocks of {} tokens but the training split holds {} (set "
              "truth.max_tokens, truth.block_tokens or loop.initial)",
              source_, n, block_tokens_, size);
   std::vector<std::size_t> indices(size);
   std::iota(indices.begin(), indices.end(), std::size_t{0});
-  Matrix out(static_cast<Eigen::Index>(n), pool_.cols());
-  for (std::size_t i = 0; i < n; ++i) {
-    std::swap(indices[i], indices[i + rng.below(size - i)]);
-    out.row(static_cast<Eigen::Index>(i)) = pool_.row(static_cast<Eigen::Index>(indices[i]));
+  for (std::size_t i = 0; i < n; ++i) std::swap(indices[i], indices[i + rng.below(size - i)]);
+  indices.resize(n);
+  return pool_.select(indices);
+}
+
+Matrix CorpusTruth::sample(std::size_t n, Rng& rng) const {
+  // Rows of the block length (the short last block padded with -1 like the rest).
+  const Samples blocks = draw(n, rng);
+  Matrix out = Matrix::Constant(static_cast<Eigen::Index>(n), static_cast<Eigen::Index>(block_tokens_), -1.0);
+  for (Eigen::Index i = 0; i < blocks.size(); ++i) {
+    const auto t = blocks.tokens(i);
+    for (std::size_t j = 0; j < t.size(); ++j) out(i, static_cast<Eigen::Index>(j)) = t[j];
   }
   return out;
 }
@@ -80,12 +88,11 @@ Matrix CorpusTruth::test_set(std::size_t n, Rng& /*rng*/) const {
   return test_blocks_.topRows(static_cast<Eigen::Index>(n));
 }
 
-std::string CorpusTruth::render(const Eigen::Ref<const Eigen::RowVectorXd>& row) const {
+std::string CorpusTruth::render(std::span<const std::int32_t> tokens) const {
   std::string out;
   std::vector<std::string> line;
-  for (Eigen::Index j = 0; j < row.size(); ++j) {
-    if (row[j] < 0) continue;
-    const auto id = static_cast<text::TokenId>(row[j]);
+  for (const std::int32_t token : tokens) {
+    const auto id = static_cast<text::TokenId>(token);
     if (id == text::kEos) {
       out += tokenizer_->detokenize(line) + "\n";
       line.clear();
@@ -94,6 +101,13 @@ std::string CorpusTruth::render(const Eigen::Ref<const Eigen::RowVectorXd>& row)
     }
   }
   return out + tokenizer_->detokenize(line);
+}
+
+std::string CorpusTruth::render(const Eigen::Ref<const Eigen::RowVectorXd>& row) const {
+  std::vector<std::int32_t> tokens;
+  for (Eigen::Index j = 0; j < row.size(); ++j)
+    if (row[j] >= 0) tokens.push_back(static_cast<std::int32_t>(row[j]));
+  return render(tokens);
 }
 
 namespace detail {

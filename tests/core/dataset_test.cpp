@@ -63,7 +63,7 @@ TEST(Dataset, EverySampleKeepsItsIdThroughSelectAndConcat) {
                                                                     {2, Origin::kSynthetic, false, 2, 5}});
   EXPECT_EQ(filtered.provenance_runs().size(), 2u);
   EXPECT_EQ(filtered.provenance()[2].candidate, 5u);
-  EXPECT_THROW(Dataset(Matrix::Zero(3, 1), std::vector<ProvenanceRun>{{Provenance{}, 2}}), DataError);
+  EXPECT_THROW(Dataset(Samples(Matrix::Zero(3, 1)), std::vector<ProvenanceRun>{{Provenance{}, 2}}), DataError);
 }
 
 TEST(Dataset, ConcatRejectsMismatchedColumns) {

@@ -98,7 +98,8 @@ TEST(SampleMetrics, ComputeBetweenTestSetAndSamplesWithConfiguredSettings) {
 
   // Precision with k = 2, generated = the samples, real = the test set.
   Rng rng = dist_rng(61);
-  const MetricContext context{truth, test, samples, rng};
+  const Samples generated(samples);
+  const MetricContext context{truth, test, generated, rng};
   EXPECT_EQ(make_sample_metric("precision", config)->compute(model, context),
             manifold_metrics(test.x, samples, 2).precision);
   EXPECT_NE(make_sample_metric("precision", config)->compute(model, context),
@@ -112,7 +113,7 @@ TEST(SampleMetrics, ComputeBetweenTestSetAndSamplesWithConfiguredSettings) {
   for (const char* name : {"kid", "sliced_w2", "frechet", "density"}) {
     Rng a = dist_rng(62);
     Rng b = dist_rng(62);
-    const MetricContext c{truth, test, samples, a};
+    const MetricContext c{truth, test, generated, a};
     EXPECT_EQ(make_sample_metric(name, config)->compute(model, c),
               compute_distribution_metric(name, test.x, samples, settings, b).value)
         << name;
@@ -131,7 +132,7 @@ TEST(SampleMetrics, SharedScratchGivesTheSameValuesAcrossGenerations) {
   const StubModel model("gmm", 2, true);
   MetricScratch scratch;
   for (int generation = 0; generation < 3; ++generation) {
-    const Matrix samples = gaussian_rows(90, 2, data, 1.0 - 0.3 * generation);
+    const Samples samples(gaussian_rows(90, 2, data, 1.0 - 0.3 * generation));
     scratch.next_generation();
     for (const char* name : {"precision", "recall", "density", "coverage"}) {
       Rng a = dist_rng(65);
@@ -152,7 +153,8 @@ TEST(SampleMetrics, BadSamplesNameTheirRole) {
   const StubTruth truth(2);
   const StubModel model("gmm", 2, true);
   Rng rng = dist_rng(64);
-  const MetricContext context{truth, test, few, rng};
+  const Samples few_samples(few);
+  const MetricContext context{truth, test, few_samples, rng};
   try {
     make_sample_metric("recall", config)->compute(model, context);
     FAIL();
@@ -161,7 +163,8 @@ TEST(SampleMetrics, BadSamplesNameTheirRole) {
   }
   Matrix nan = gaussian_rows(50, 2, data);
   nan(7, 1) = std::nan("");
-  const MetricContext bad{truth, test, nan, rng};
+  const Samples nan_samples(nan);
+  const MetricContext bad{truth, test, nan_samples, rng};
   EXPECT_THROW(make_sample_metric("frechet", config)->compute(model, bad), DataError);
 }
 

@@ -41,7 +41,7 @@ Built build(const std::string& toml) {
 std::vector<std::size_t> passed_by(const Filter& filter, const Matrix& rows, FilterState* state = nullptr) {
   Rng rng(1, {});
   std::vector<std::size_t> passed;
-  filter.apply(rows, rng, state, passed);
+  filter.apply(Samples(rows), rng, state, passed);
   return passed;
 }
 

@@ -115,6 +115,37 @@ kind = "dedup"
   for (const std::size_t stop : {0u, 4u, 8u}) expect_resume_exact(toml, stop, "dedup" + std::to_string(stop));
 }
 
+TEST(CheckpointStore, EveryKindOfSamplesTravelsAtItsNaturalWidth) {
+  // A loop state holding token sequences (no padding) and images (8-bit levels) reads back
+  // exactly, with every sample's provenance; its file holds 4-byte ids and 1-byte pixels, not
+  // 8-byte doubles.
+  const fs::path dir = scratch("kinds");
+  const CheckpointStore store(dir, 1, 5);
+  ReplicateCheckpoint c;
+  c.replicate = 0;
+  c.next_generation = 2;
+  c.results.values.assign(2, 0.25);
+  const Samples tokens(std::vector<std::int32_t>(3000, 7), std::vector<std::size_t>{0, 1000, 1000, 3000});
+  const Samples images(ImageShape{1, 28, 28, 0.0f, 1.0f}, std::vector<std::uint8_t>(10 * 784, 191));
+  c.state.history = {std::make_shared<const Dataset>(tokens, Provenance{0, Origin::kOriginal}),
+                     std::make_shared<const Dataset>(images, Provenance{1, Origin::kSynthetic})};
+  store.save(c);
+  EXPECT_LT(fs::file_size(store.path(0)), 3000 * 4 + 10 * 784 + 1000);
+  const auto back = store.load(0);
+  ASSERT_TRUE(back);
+  ASSERT_EQ(back->state.history.size(), 2u);
+  const Dataset& t = *back->state.history[0];
+  ASSERT_EQ(t.samples().storage(), SampleStorage::kTokens);
+  ASSERT_EQ(t.size(), 3);
+  for (Eigen::Index i = 0; i < 3; ++i) EXPECT_EQ(t.samples().bytes(i), tokens.bytes(i));
+  EXPECT_EQ(t.provenance(), c.state.history[0]->provenance());
+  const Dataset& im = *back->state.history[1];
+  ASSERT_EQ(im.samples().storage(), SampleStorage::kImage);
+  EXPECT_EQ(im.samples().image_shape(), images.image_shape());
+  EXPECT_EQ(im.samples().bytes(9), images.bytes(9));
+  EXPECT_EQ(im.provenance()[9].generation, 1);
+}
+
 INSTANTIATE_TEST_SUITE_P(
     Policies, CheckpointResume,
     ::testing::Values(

@@ -37,7 +37,7 @@ struct Fixture {
   std::map<std::string, double> values(const Matrix& test_x = Matrix()) const {
     Rng rng(5, {});
     const TestSet test = TestSet::from(test_x.size() ? test_x : truth->test_set(200, rng));
-    const Matrix samples = model->sample(50, 1.0, rng);
+    const Samples samples = model->draw(50, 1.0, rng);
     std::map<std::string, double> out;
     for (const auto& metric : make_metrics(config, *family, *truth)) {
       Rng metric_rng(9, {});

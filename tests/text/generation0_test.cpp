@@ -45,7 +45,8 @@ TEST(Generation0Perplexity, QuantilesInterpolateLinearlyAsNumPy) {
 struct TwoModels {
   std::unique_ptr<CorpusTruth> truth;
   std::unique_ptr<GenerativeModel> a, b;
-  Matrix rows;
+  Matrix rows;        // three sequences as rows padded with -1
+  Samples sequences;  // the same sequences
 };
 
 // Two order-2 models of one vocabulary fitted on different text ("a b c d" and "c c c c"), and
@@ -67,13 +68,14 @@ TwoModels two_models() {
   m.rows << 3, 4, 5, -1, -1,  //
       6, 5, kEos, 3, 4,       //
       -1, -1, -1, -1, -1;     // no tokens: skipped
+  m.sequences = Samples::tokens_from_padded_rows(m.rows);
   return m;
 }
 
 TEST(Generation0Perplexity, PerSequenceIsExpOfMinusMeanLogProb) {
   const TwoModels m = two_models();
   const Vector log_p = m.a->log_prob(m.rows);
-  const auto ppl = text_stats::sequence_perplexities(*m.a, m.rows);
+  const auto ppl = text_stats::sequence_perplexities(*m.a, m.sequences);
   ASSERT_EQ(ppl.size(), 2u);
   EXPECT_NEAR(ppl[0], std::exp(-log_p[0] / 3.0), 1e-12);
   EXPECT_NEAR(ppl[1], std::exp(-log_p[1] / 5.0), 1e-12);
@@ -81,15 +83,15 @@ TEST(Generation0Perplexity, PerSequenceIsExpOfMinusMeanLogProb) {
 
 TEST(Generation0Perplexity, MetricJudgesByTheGenerationZeroModel) {
   const TwoModels m = two_models();
-  auto under_a = text_stats::sequence_perplexities(*m.a, m.rows);
-  auto under_b = text_stats::sequence_perplexities(*m.b, m.rows);
+  auto under_a = text_stats::sequence_perplexities(*m.a, m.sequences);
+  auto under_b = text_stats::sequence_perplexities(*m.b, m.sequences);
   std::sort(under_a.begin(), under_a.end());
   ASSERT_GT(std::abs(under_a[0] - under_b[0]) + std::abs(under_a[1] - under_b[1]), 1.0);  // the models differ
   const TestSet test = TestSet::from(Matrix::Zero(1, 5));
   Rng rng(1, {});
   MetricScratch scratch;
-  const MetricContext with_gen0{*m.truth, test, m.rows, rng, nullptr, nullptr, &scratch, m.a.get()};
-  const MetricContext at_gen0{*m.truth, test, m.rows, rng, nullptr, nullptr, nullptr, nullptr};
+  const MetricContext with_gen0{*m.truth, test, m.sequences, rng, nullptr, nullptr, &scratch, m.a.get()};
+  const MetricContext at_gen0{*m.truth, test, m.sequences, rng, nullptr, nullptr, nullptr, nullptr};
   const auto mean = make_text_metric("ppl_gen0");
   ASSERT_TRUE(mean->needs_generation0());
   // Model b is the generation's model; the context's generation-0 model a is the judge.

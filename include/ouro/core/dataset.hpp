@@ -5,8 +5,9 @@
 // records to write composition.csv, and hygiene filters (curation, watermark rejection) keep or drop
 // rows together with their provenance.
 //
-// Sample encodings by family: real vectors are rows of `x`; a categorical outcome k is the single
-// column value k; a regression example (x, y) is the row [x_1 .. x_d, y].
+// The samples are held by kind (samples.hpp): real rows (real vectors; a categorical outcome k as
+// the single column value k; a regression example (x, y) as the row [x_1 .. x_d, y]), images, or
+// token sequences.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include <vector>
 
 #include "ouro/core/matrix.hpp"
+#include "ouro/core/samples.hpp"
 
 namespace ouro {
 
@@ -56,37 +58,38 @@ struct ProvenanceRun {
 class Dataset {
  public:
   Dataset() = default;
-  // Every row gets the same provenance, with index and candidate set to the row number: a set
-  // drawn whole (D0, a fresh draw, an unfiltered S_g).
-  Dataset(Matrix x, Provenance provenance);
-  // One provenance per row.
-  Dataset(Matrix x, const std::vector<Provenance>& provenance);
-  // Provenance as runs covering every row (DataError otherwise).
-  Dataset(Matrix x, std::vector<ProvenanceRun> runs);
+  // Every sample gets the same provenance, with index and candidate set to the sample's number: a
+  // set drawn whole (D0, a fresh draw, an unfiltered S_g).
+  Dataset(Samples samples, Provenance provenance);
+  // One provenance per sample.
+  Dataset(Samples samples, const std::vector<Provenance>& provenance);
+  // Provenance as runs covering every sample (DataError otherwise).
+  Dataset(Samples samples, std::vector<ProvenanceRun> runs);
+  // The same, of real rows.
+  Dataset(Matrix x, Provenance provenance) : Dataset(Samples(std::move(x)), provenance) {}
+  Dataset(Matrix x, const std::vector<Provenance>& provenance) : Dataset(Samples(std::move(x)), provenance) {}
 
-  const Matrix& x() const { return x_; }
-  // The provenance of every row, in row order (expanded from the runs).
+  const Samples& samples() const { return samples_; }
+  // The samples as real rows (DataError when they are of another kind).
+  const Matrix& x() const { return samples_.real(); }
+  // The provenance of every sample, in order (expanded from the runs).
   std::vector<Provenance> provenance() const;
   const std::vector<ProvenanceRun>& provenance_runs() const { return runs_; }
-  Eigen::Index size() const { return x_.rows(); }
-  Eigen::Index dim() const { return x_.cols(); }
-  bool empty() const { return x_.rows() == 0; }
+  Eigen::Index size() const { return samples_.size(); }
+  bool empty() const { return samples_.empty(); }
 
-  // The rows at `indices`, in that order.
+  // The samples at `indices`, in that order.
   Dataset select(std::span<const std::size_t> indices) const;
 
-  // Rows of all parts, in order; parts must share the column count (DataError otherwise).
+  // Samples of all parts, in order; parts must be of one kind and shape (DataError otherwise).
   static Dataset concat(std::span<const Dataset* const> parts);
 
-  // Throws DataError naming `what` and the first row/column holding NaN or Inf.
-  void check_finite(std::string_view what) const;
+  // Throws DataError naming `what` and the first sample holding NaN or Inf.
+  void check_finite(std::string_view what) const { samples_.check_finite(what); }
 
  private:
-  Matrix x_;
+  Samples samples_;
   std::vector<ProvenanceRun> runs_;
 };
-
-// Throws DataError naming `what` and the first row/column of `x` holding NaN or Inf.
-void check_finite(const Matrix& x, std::string_view what);
 
 }  // namespace ouro

@@ -26,7 +26,7 @@
 #include <vector>
 
 #include "ouro/core/dataset.hpp"
-#include "ouro/core/matrix.hpp"
+#include "ouro/core/samples.hpp"
 #include "ouro/core/rng.hpp"
 #include "ouro/models/capabilities.hpp"
 
@@ -57,9 +57,9 @@ class Filter {
   // Candidates consumed per sample passed: curate takes groups of K and passes one of each; the
   // others judge candidates one by one (1).
   virtual std::size_t group() const { return 1; }
-  // The rows of `candidates` (a multiple of group() of them) that pass, as ascending indices
-  // appended to `passed`. `state` is this replicate's state (nullptr when make_state() gives none).
-  virtual void apply(const Matrix& candidates, Rng& rng, FilterState* state, std::vector<std::size_t>& passed) const = 0;
+  // The candidates (a multiple of group() of them) that pass, as ascending indices appended to
+  // `passed`. `state` is this replicate's state (nullptr when make_state() gives none).
+  virtual void apply(const Samples& candidates, Rng& rng, FilterState* state, std::vector<std::size_t>& passed) const = 0;
   // A fresh per-replicate state, or nullptr for a stateless filter.
   virtual std::unique_ptr<FilterState> make_state() const { return nullptr; }
 

@@ -55,7 +55,7 @@ class MetricScratch {
 struct MetricContext {
   const Truth& truth;
   const TestSet& test;
-  const Matrix& samples;  // the generation's synthetic samples (drawn with the loop's bias)
+  const Samples& samples;  // the generation's synthetic samples S_g (drawn with the loop's bias, filtered)
   Rng& rng;
   // Summaries computed once by the engine (per generation for the model, per run for the truth),
   // so that the several metrics of one generation do not each recompute and allocate them.

@@ -39,7 +39,7 @@ class CategoricalFamily final : public ModelFamily {
   double smoothing() const { return smoothing_; }
 
  protected:
-  std::unique_ptr<GenerativeModel> fit_model(const Matrix& data, Rng& rng,
+  std::unique_ptr<GenerativeModel> fit_model(const Samples& data, Rng& rng,
                                              const GenerativeModel* start) const override;
 
  private:

@@ -48,7 +48,7 @@ class GaussianFamily final : public ModelFamily {
   GaussianEstimator estimator() const { return estimator_; }
 
  protected:
-  std::unique_ptr<GenerativeModel> fit_model(const Matrix& data, Rng& rng,
+  std::unique_ptr<GenerativeModel> fit_model(const Samples& data, Rng& rng,
                                              const GenerativeModel* start) const override;
 
  private:

@@ -30,6 +30,7 @@
 
 #include "ouro/core/matrix.hpp"
 #include "ouro/core/rng.hpp"
+#include "ouro/core/samples.hpp"
 #include "ouro/models/capabilities.hpp"
 
 namespace ouro {
@@ -67,8 +68,11 @@ class GenerativeModel {
   // Columns of one sample.
   virtual Eigen::Index dim() const = 0;
 
-  // n samples with sampling bias `bias` (lambda in (0, 1]; 1 samples the fitted model as is).
+  // n samples with sampling bias `bias` (lambda in (0, 1]; 1 samples the fitted model as is), as
+  // real rows (token models: ids padded with -1).
   virtual Matrix sample(std::size_t n, double bias, Rng& rng) const = 0;
+  // The same draws in the family's own storage (Capabilities::samples): what the loop keeps.
+  virtual Samples draw(std::size_t n, double bias, Rng& rng) const { return Samples(sample(n, bias, rng)); }
 
   // log p(row) for every row of x.
   virtual Vector log_prob(const Matrix& x) const = 0;
@@ -84,6 +88,12 @@ class GenerativeModel {
   // </s> counted, <s> not. Declared by Capabilities::token_scoring.
   virtual std::optional<TokenScore> score_sentences(std::span<const std::vector<std::uint32_t>> sentences) const {
     (void)sentences;
+    return std::nullopt;
+  }
+  // Each token sequence's score as the model generated it (started at <s>, </s> counted where it
+  // occurs). Declared by Capabilities::token_scoring.
+  virtual std::optional<std::vector<TokenScore>> score_sequences(const Samples& sequences) const {
+    (void)sequences;
     return std::nullopt;
   }
 
@@ -105,7 +115,11 @@ class ModelFamily {
   // fitted; only for families declaring warm_start, DataError otherwise). Throws DataError when
   // the data cannot support a fit (too few rows for the dimension, NaN, a wrong encoding), naming
   // the problem.
-  std::unique_ptr<GenerativeModel> fit(const Matrix& data, Rng& rng, const GenerativeModel* start = nullptr) const;
+  std::unique_ptr<GenerativeModel> fit(const Samples& data, Rng& rng, const GenerativeModel* start = nullptr) const;
+  // The same, on real rows (a copy; the loop fits Samples).
+  std::unique_ptr<GenerativeModel> fit(const Matrix& data, Rng& rng, const GenerativeModel* start = nullptr) const {
+    return fit(Samples(data), rng, start);
+  }
 
   // The fewest training rows this family can fit in `dim` sample columns; the loop checks its
   // sizes against it before running, so impossible settings fail at once with the key named.
@@ -117,7 +131,7 @@ class ModelFamily {
 
  protected:
   // fit() after its checks: `start` is null or a model of this family, and only when warm_start.
-  virtual std::unique_ptr<GenerativeModel> fit_model(const Matrix& data, Rng& rng,
+  virtual std::unique_ptr<GenerativeModel> fit_model(const Samples& data, Rng& rng,
                                                      const GenerativeModel* start) const = 0;
 };
 

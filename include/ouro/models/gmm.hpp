@@ -54,7 +54,7 @@ class GmmFamily final : public ModelFamily {
   const GmmSettings& settings() const { return settings_; }
 
  protected:
-  std::unique_ptr<GenerativeModel> fit_model(const Matrix& data, Rng& rng,
+  std::unique_ptr<GenerativeModel> fit_model(const Samples& data, Rng& rng,
                                              const GenerativeModel* start) const override;
 
  private:

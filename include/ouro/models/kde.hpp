@@ -46,7 +46,7 @@ class KdeFamily final : public ModelFamily {
   const KdeBandwidth& bandwidth() const { return bandwidth_; }
 
  protected:
-  std::unique_ptr<GenerativeModel> fit_model(const Matrix& data, Rng& rng,
+  std::unique_ptr<GenerativeModel> fit_model(const Samples& data, Rng& rng,
                                              const GenerativeModel* start) const override;
 
  private:

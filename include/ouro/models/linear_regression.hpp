@@ -42,7 +42,7 @@ class LinearRegressionFamily final : public ModelFamily {
   RegressionDesign design() const { return design_; }
 
  protected:
-  std::unique_ptr<GenerativeModel> fit_model(const Matrix& data, Rng& rng,
+  std::unique_ptr<GenerativeModel> fit_model(const Samples& data, Rng& rng,
                                              const GenerativeModel* start) const override;
 
  private:

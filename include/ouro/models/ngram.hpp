@@ -1,9 +1,9 @@
 // The ngram family (model.family = "ngram"): an interpolated modified Kneser-Ney language model
-// fitted on token blocks (rows of ids as a CorpusTruth produces them), sampled through the sampler
-// chain with the loop's bias lambda as the temperature.
+// fitted on token blocks (token sequences as a CorpusTruth draws them; rows of ids padded with -1
+// are read too), sampled through the sampler chain with the loop's bias lambda as the temperature.
 //
-// Fitting: each row is read as text: -1 padding is dropped, </s> ends a sentence, and the start of
-// a row is a sentence start (<s>): a block cut from running text begins mid-sentence, but the loop
+// Fitting: each block is read as text: </s> ends a sentence, and the start of a block is a
+// sentence start (<s>): a block cut from running text begins mid-sentence, but the loop
 // shuffles blocks and synthetic blocks are independent, so no context from a previous row exists.
 //
 // Sampling (model.generation):
@@ -16,7 +16,8 @@
 // KneserNey::sample_tempered); with them the full distribution goes through temperature -> top-k ->
 // top-p -> draw.
 //
-// log_prob(row) is the sum of natural-log probabilities of the row's tokens (row start = <s>).
+// score_sequences gives each sequence's natural-log probability as generated (start = <s>, history
+// restarted after </s>); log_prob(row) is the same for a row of ids padded with -1.
 #pragma once
 
 #include <memory>
@@ -40,20 +41,26 @@ struct NgramSettings {
 
 class NgramModel final : public GenerativeModel {
  public:
-  NgramModel(text::KneserNey lm, Matrix prompts, NgramSettings settings);
+  // `prompts`: the training blocks (token sequences); `length`: tokens per generated sample.
+  NgramModel(text::KneserNey lm, Samples prompts, Eigen::Index length, NgramSettings settings);
 
   std::string_view family() const override { return "ngram"; }
-  Eigen::Index dim() const override { return prompts_.cols(); }
+  Eigen::Index dim() const override { return length_; }
+  Samples draw(std::size_t n, double bias, Rng& rng) const override;
+  // draw() as rows of ids.
   Matrix sample(std::size_t n, double bias, Rng& rng) const override;
+  // Rows of ids padded with -1: each row's score_sequences() log-probability.
   Vector log_prob(const Matrix& x) const override;
   std::optional<TokenScore> score_sentences(std::span<const std::vector<std::uint32_t>> sentences) const override;
+  std::optional<std::vector<TokenScore>> score_sequences(const Samples& sequences) const override;
 
   const text::KneserNey& lm() const { return lm_; }
   const NgramSettings& settings() const { return settings_; }
 
  private:
   text::KneserNey lm_;
-  Matrix prompts_;  // the training rows
+  Samples prompts_;  // the training blocks
+  Eigen::Index length_;
   NgramSettings settings_;
 };
 
@@ -66,11 +73,11 @@ class NgramFamily final : public ModelFamily {
   }
   std::size_t min_samples(Eigen::Index /*dim*/) const override { return 1; }
 
-  // Sentences of the rows (see the file comment): ids checked against the vocabulary.
-  static std::vector<std::vector<text::TokenId>> sentences(const Matrix& rows, std::size_t vocab_size);
+  // Sentences of token blocks (see the file comment): ids checked against the vocabulary.
+  static std::vector<std::vector<text::TokenId>> sentences(const Samples& blocks, std::size_t vocab_size);
 
  protected:
-  std::unique_ptr<GenerativeModel> fit_model(const Matrix& data, Rng& rng,
+  std::unique_ptr<GenerativeModel> fit_model(const Samples& data, Rng& rng,
                                              const GenerativeModel* start) const override;
 
  private:

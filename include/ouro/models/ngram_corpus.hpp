@@ -1,9 +1,9 @@
 // CorpusTruth (truth.kind = "corpus"): real text as the truth of a self-consuming loop.
 //
 // The training split is tokenized into one id stream (each document's tokens, then </s>) and cut
-// into consecutive blocks of truth.block_tokens ids; a sample is one block, stored as one row of
-// doubles (ids are exact below 2^53), the last block padded with -1. sample(n) draws n distinct
-// blocks uniformly; test_set(n) returns the first n blocks of the test split, in order. Text
+// into consecutive blocks of truth.block_tokens ids; a sample is one block, a token sequence (the
+// last block may be shorter). draw(n) takes n distinct blocks uniformly (sample(n) gives the same
+// draws as rows padded with -1); test_set(n) returns the first n blocks of the test split, in order. Text
 // metrics reach the vocabulary, the test split as sentences (for standard perplexity) and the
 // training unigram counts through this class (Truth::corpus()).
 //
@@ -29,6 +29,9 @@ class CorpusTruth final : public Truth {
 
   std::string_view kind() const override { return "corpus"; }
   Eigen::Index dim() const override { return static_cast<Eigen::Index>(block_tokens_); }
+  // n distinct blocks, drawn uniformly: token sequences (the last block of the split may be shorter).
+  Samples draw(std::size_t n, Rng& rng) const override;
+  // The same draws as rows of block length, padded with -1.
   Matrix sample(std::size_t n, Rng& rng) const override;
   Matrix test_set(std::size_t n, Rng& rng) const override;
   const CorpusTruth* corpus() const override { return this; }
@@ -42,9 +45,11 @@ class CorpusTruth final : public Truth {
   // Occurrences of each id in the training tokens used (</s> included).
   const std::vector<std::size_t>& train_counts() const { return train_counts_; }
   std::size_t train_tokens() const { return train_tokens_; }
-  std::size_t blocks() const { return static_cast<std::size_t>(pool_.rows()); }
+  std::size_t blocks() const { return static_cast<std::size_t>(pool_.size()); }
 
-  // The text of one sample row (ids -> tokens, -1 padding dropped, </s> as a line break).
+  // The text of one token sequence (ids -> tokens, </s> as a line break).
+  std::string render(std::span<const std::int32_t> tokens) const;
+  // The same for a row of ids padded with -1 (a test-set row).
   std::string render(const Eigen::Ref<const Eigen::RowVectorXd>& row) const;
 
  private:
@@ -52,7 +57,7 @@ class CorpusTruth final : public Truth {
   std::unique_ptr<text::Tokenizer> tokenizer_;
   std::size_t block_tokens_;
   text::Vocabulary vocabulary_;
-  Matrix pool_;
+  Samples pool_;  // the training blocks
   Matrix test_blocks_;
   std::vector<std::vector<text::TokenId>> test_sentences_;
   std::size_t test_tokens_ = 0;

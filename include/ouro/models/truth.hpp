@@ -14,6 +14,7 @@
 
 #include "ouro/core/matrix.hpp"
 #include "ouro/core/rng.hpp"
+#include "ouro/core/samples.hpp"
 #include "ouro/models/generative_model.hpp"
 
 namespace ouro {
@@ -34,6 +35,10 @@ class Truth {
 
   // The held-out test set. Laws draw it from `rng`; file truths return their fixed holdout.
   virtual Matrix test_set(std::size_t n, Rng& rng) const { return sample(n, rng); }
+
+  // n real samples in the truth's own storage (what the loop trains on): real rows by default,
+  // token sequences for a corpus. The same draws as sample().
+  virtual Samples draw(std::size_t n, Rng& rng) const { return Samples(sample(n, rng)); }
 
   // Exact mean and covariance of the law (files: of the real pool). nullopt for categorical.
   virtual std::optional<Moments> moments() const { return std::nullopt; }

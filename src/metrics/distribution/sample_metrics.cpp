@@ -28,10 +28,10 @@ class SampleMetric final : public Metric {
 
   double compute(const GenerativeModel&, const MetricContext& context) const override {
     const std::string names[] = {name_};
-    check_distribution_inputs(names, context.test.x, "held-out test set", context.samples, "synthetic samples",
+    check_distribution_inputs(names, context.test.x, "held-out test set", context.samples.real(), "synthetic samples",
                               settings_);
     if (context.scratch && is_manifold_metric(name_)) return manifold_metric_value(name_, shared_manifold(context));
-    return compute_distribution_metric(name_, context.test.x, context.samples, settings_, context.rng).value;
+    return compute_distribution_metric(name_, context.test.x, context.samples.real(), settings_, context.rng).value;
   }
 
  private:
@@ -41,8 +41,8 @@ class SampleMetric final : public Metric {
     const std::string key = fmt::format("manifold k={}", settings_.k);
     return context.scratch->generation_entry<ManifoldMetrics>(key, [&] {
       ManifoldCache& radii = context.scratch->replicate_entry<ManifoldCache>(key, [] { return ManifoldCache{}; });
-      const bool with_recall = context.samples.rows() > settings_.k;
-      return manifold_metrics(context.test.x, context.samples, settings_.k, 1, with_recall, &radii);
+      const bool with_recall = context.samples.size() > settings_.k;
+      return manifold_metrics(context.test.x, context.samples.real(), settings_.k, 1, with_recall, &radii);
     });
   }
 

@@ -1,5 +1,5 @@
-// Text metrics of language models on a corpus truth (definitions in docs/text.md). Token statistics are computed
-// within rows (a synthetic sample is one continuation), over every token but -1 padding; </s> is
+// Text metrics of language models on a corpus truth (definitions in docs/text.md). Token statistics
+// are computed within sequences (a synthetic sample is one continuation), over every token; </s> is
 // a token for distinct-n and repetition (it is part of the text's n-grams) but not a word type for
 // vocab_used, zipf_slope and tail_token_mass.
 #include "text_metrics.hpp"
@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "ouro/core/error.hpp"
 #include "ouro/core/quantile.hpp"
 #include "ouro/models/ngram_corpus.hpp"
 
@@ -18,11 +19,9 @@ namespace ouro {
 namespace text_stats {
 namespace {
 
-std::vector<std::uint64_t> row_tokens(const Matrix& rows, Eigen::Index i) {
-  std::vector<std::uint64_t> out;
-  for (Eigen::Index j = 0; j < rows.cols(); ++j)
-    if (rows(i, j) >= 0) out.push_back(static_cast<std::uint64_t>(rows(i, j)));
-  return out;
+std::vector<std::uint64_t> row_tokens(const Samples& sequences, Eigen::Index i) {
+  const auto t = sequences.tokens(i);
+  return std::vector<std::uint64_t>(t.begin(), t.end());
 }
 
 // An n-gram (n <= 4, ids < 2^32) as a hashable pair of 64-bit words.
@@ -42,22 +41,21 @@ Gram gram(const std::vector<std::uint64_t>& t, std::size_t at, int n) {
   return g;
 }
 
-std::unordered_map<std::uint64_t, std::size_t> word_counts(const Matrix& rows) {
+std::unordered_map<std::uint64_t, std::size_t> word_counts(const Samples& sequences) {
   std::unordered_map<std::uint64_t, std::size_t> counts;
-  for (Eigen::Index i = 0; i < rows.rows(); ++i)
-    for (std::uint64_t t : row_tokens(rows, i))
-      if (t != text::kEos) ++counts[t];
+  for (const std::int32_t t : sequences.all_tokens())
+    if (static_cast<std::uint64_t>(t) != text::kEos) ++counts[static_cast<std::uint64_t>(t)];
   return counts;
 }
 
 }  // namespace
 
-double distinct(const Matrix& rows, int n) {
+double distinct(const Samples& sequences, int n) {
   // Sorting packed n-grams (32 bits per id) is several times faster than hashing millions of them.
   std::vector<__uint128_t> grams;
-  grams.reserve(static_cast<std::size_t>(rows.size()));
-  for (Eigen::Index i = 0; i < rows.rows(); ++i) {
-    const auto t = row_tokens(rows, i);
+  grams.reserve(sequences.all_tokens().size());
+  for (Eigen::Index i = 0; i < sequences.size(); ++i) {
+    const auto t = row_tokens(sequences, i);
     for (std::size_t a = 0; a + static_cast<std::size_t>(n) <= t.size(); ++a) {
       __uint128_t key = 0;
       for (int k = 0; k < n; ++k) key = (key << 32) | t[a + static_cast<std::size_t>(k)];
@@ -71,11 +69,11 @@ double distinct(const Matrix& rows, int n) {
   return static_cast<double>(distinct_count) / static_cast<double>(total);
 }
 
-double repetition(const Matrix& rows, int n) {
+double repetition(const Samples& sequences, int n) {
   std::size_t repeated = 0, total = 0;
   std::unordered_set<Gram, GramHash> seen;
-  for (Eigen::Index i = 0; i < rows.rows(); ++i) {
-    const auto t = row_tokens(rows, i);
+  for (Eigen::Index i = 0; i < sequences.size(); ++i) {
+    const auto t = row_tokens(sequences, i);
     seen.clear();
     for (std::size_t a = 0; a + static_cast<std::size_t>(n) <= t.size(); ++a) {
       if (!seen.insert(gram(t, a, n)).second) ++repeated;
@@ -85,11 +83,11 @@ double repetition(const Matrix& rows, int n) {
   return total == 0 ? std::nan("") : static_cast<double>(repeated) / static_cast<double>(total);
 }
 
-std::size_t vocab_used(const Matrix& rows) { return word_counts(rows).size(); }
+std::size_t vocab_used(const Samples& sequences) { return word_counts(sequences).size(); }
 
-double zipf_slope(const Matrix& rows) {
+double zipf_slope(const Samples& sequences) {
   std::vector<double> freq;
-  for (const auto& [id, c] : word_counts(rows)) freq.push_back(static_cast<double>(c));
+  for (const auto& [id, c] : word_counts(sequences)) freq.push_back(static_cast<double>(c));
   if (freq.size() < 2) return std::nan("");
   std::sort(freq.begin(), freq.end(), std::greater<>());
   // Least squares of log f on log rank.
@@ -123,25 +121,24 @@ std::vector<bool> tail_types(const std::vector<std::size_t>& counts, double shar
   return tail;
 }
 
-double tail_mass(const Matrix& rows, const std::vector<bool>& tail) {
+double tail_mass(const Samples& sequences, const std::vector<bool>& tail) {
   std::size_t in = 0, total = 0;
-  for (Eigen::Index i = 0; i < rows.rows(); ++i)
-    for (std::uint64_t t : row_tokens(rows, i)) {
-      if (t == text::kEos) continue;
-      ++total;
-      if (t < tail.size() && tail[t]) ++in;
-    }
+  for (const std::int32_t id : sequences.all_tokens()) {
+    const auto t = static_cast<std::uint64_t>(id);
+    if (t == text::kEos) continue;
+    ++total;
+    if (t < tail.size() && tail[t]) ++in;
+  }
   return total == 0 ? std::nan("") : static_cast<double>(in) / static_cast<double>(total);
 }
 
-std::vector<double> sequence_perplexities(const GenerativeModel& model, const Matrix& rows) {
-  const Vector log_p = model.log_prob(rows);
+std::vector<double> sequence_perplexities(const GenerativeModel& model, const Samples& sequences) {
+  const std::optional<std::vector<TokenScore>> scores = model.score_sequences(sequences);
+  OURO_CHECK(scores.has_value(), Error, "internal: a {} model scores no token sequences", model.family());
   std::vector<double> out;
-  out.reserve(static_cast<std::size_t>(rows.rows()));
-  for (Eigen::Index i = 0; i < rows.rows(); ++i) {
-    const auto tokens = (rows.row(i).array() >= 0).count();
-    if (tokens > 0) out.push_back(std::exp(-log_p[i] / static_cast<double>(tokens)));
-  }
+  out.reserve(scores->size());
+  for (const TokenScore& score : *scores)
+    if (score.tokens > 0) out.push_back(score.perplexity());
   return out;
 }
 
@@ -192,7 +189,7 @@ enum class TextNeeds { kTokenScoring, kTokenSamples, kCorpus };
 
 class TextMetric final : public Metric {
  public:
-  using Compute = std::function<double(const GenerativeModel&, const CorpusTruth&, const Matrix&)>;
+  using Compute = std::function<double(const GenerativeModel&, const CorpusTruth&, const Samples&)>;
   TextMetric(std::string name, TextNeeds needs, Compute compute)
       : name_(std::move(name)), needs_(needs), compute_(std::move(compute)) {}
   std::string_view name() const override { return name_; }
@@ -218,7 +215,7 @@ class TextMetric final : public Metric {
 std::unique_ptr<Metric> build(std::string_view name) {
   using M = const GenerativeModel&;
   using T = const CorpusTruth&;
-  using S = const Matrix&;
+  using S = const Samples&;
   constexpr TextNeeds kSamples = TextNeeds::kTokenSamples;
   if (name == "ppl_gen0") return std::make_unique<Generation0PerplexityMetric>("ppl_gen0", -1.0);
   if (name == "ppl_gen0_median") return std::make_unique<Generation0PerplexityMetric>("ppl_gen0_median", 0.5);

@@ -24,14 +24,14 @@ class SampleTextsOutput final : public SideOutput {
   void append_rows(std::size_t replicate, std::size_t generation, const GenerativeModel& /*model*/,
                    const MetricContext& context, std::string& out) const override {
     const CorpusTruth& truth = *context.truth.corpus();
-    const auto rows = std::min<std::size_t>(count_, static_cast<std::size_t>(context.samples.rows()));
+    const auto rows = std::min<std::size_t>(count_, static_cast<std::size_t>(context.samples.size()));
     for (std::size_t i = 0; i < rows; ++i) {
       // Keys in a fixed order (ordered_json), so the file is stable and reads naturally.
       nlohmann::ordered_json line;
       line["replicate"] = replicate;
       line["generation"] = generation;
       line["sample"] = i;
-      line["text"] = truth.render(context.samples.row(static_cast<Eigen::Index>(i)));
+      line["text"] = truth.render(context.samples.tokens(static_cast<Eigen::Index>(i)));
       out += line.dump();
       out += '\n';
     }
