@@ -260,3 +260,43 @@ TEST(FilteredRun, SameBytesForAnyThreadCountWithFilterColumns) {
 
 }  // namespace
 }  // namespace ouro
+
+namespace ouro {
+namespace {
+
+// The loop hands every generation's record to its hook: the training set's samples keep their
+// ids (S_{g-1}'s samples numbered 0..n-1, their candidates ascending), and the rejected candidates
+// are exactly the ones the filter counts say.
+TEST(FilteredRun, EveryGenerationRecordsItsSamplesIdsAndVerdicts) {
+  const Experiment experiment(Config::from_string(filtered_run_toml()));
+  std::vector<std::size_t> rejected_per_generation;
+  ReplicateHooks hooks;
+  hooks.on_generation = [&](const GenerationRecord& record) {
+    const std::vector<Provenance> training = record.training->provenance();
+    if (record.generation > 0) {
+      // accumulate: D0, then S_0 .. S_{g-1}; the newest set is last.
+      const std::size_t n = 30;
+      ASSERT_GE(training.size(), n);
+      for (std::size_t i = 0; i < n; ++i) {
+        const Provenance& p = training[training.size() - n + i];
+        EXPECT_EQ(p.origin, Origin::kSynthetic);
+        EXPECT_EQ(p.generation, static_cast<std::int32_t>(record.generation) - 1);
+        EXPECT_EQ(p.index, i);
+        if (i > 0) {
+          EXPECT_GT(p.candidate, training[training.size() - n + i - 1].candidate);
+        }
+      }
+    }
+    std::uint64_t counted = 0;
+    for (const FilterCounts& c : record.synthetic.filter_counts) counted += c.rejected;
+    EXPECT_EQ(record.synthetic.rejected.size(), counted) << "generation " << record.generation;
+    rejected_per_generation.push_back(record.synthetic.rejected.size());
+  };
+  const ReplicateResult result = experiment.run_replicate(2, nullptr, &hooks);
+  ASSERT_EQ(rejected_per_generation.size(), 7u);
+  EXPECT_GT(rejected_per_generation[3], 0u);  // curate rejects K - 1 of every K candidates
+  EXPECT_EQ(result.filter_counts.size(), 7u * 2u);
+}
+
+}  // namespace
+}  // namespace ouro

@@ -146,6 +146,21 @@ TEST(Sweep, KilledAndResumedEqualsUninterrupted) {
   EXPECT_FALSE(fs::exists(dir / "k/.partial"));
 }
 
+TEST(Sweep, CellsAreBuiltWhenReachedAndAFailingOneKeepsTheFinishedCells) {
+  // Cell 1's family cannot take the gaussian truth: that is found when the workers reach the cell
+  // (the sweep does not build every cell before it starts), and cell 0, finished by then, stays.
+  const fs::path dir = scratch("lazy_cells");
+  const fs::path config = write_config(dir, kBase);
+  const std::string args = "sweep " + config.string() + " --quiet --threads 1 --out " + (dir / "s").string() +
+                           " --grid model.family=gaussian,linear-regression";
+  const Outcome failed = run_cli(args);
+  EXPECT_NE(failed.exit_code, 0);
+  EXPECT_THAT(failed.output, HasSubstr("sweep cell 1 (model.family=linear-regression)"));
+  EXPECT_THAT(failed.output, HasSubstr("needs a regression truth"));
+  EXPECT_TRUE(fs::exists(dir / "s/cells/0-model.family=gaussian/run.json"));
+  EXPECT_FALSE(fs::exists(dir / "s/sweep.json"));
+}
+
 TEST(Sweep, ShardsMergedEqualTheWhole) {
   const fs::path dir = scratch("shards");
   const fs::path config = write_config(dir, std::string(kBase) + kGrid);
