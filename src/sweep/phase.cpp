@@ -29,7 +29,7 @@ namespace fs = std::filesystem;
 struct GaussianCell {
   theory::GaussianFitSetting fit;
   theory::LoopSizes sizes;
-  std::string real;
+  RealPolicy real = RealPolicy::kNone;
 };
 
 std::optional<GaussianCell> gaussian_cell(const Config& config) {
@@ -37,8 +37,8 @@ std::optional<GaussianCell> gaussian_cell(const Config& config) {
   if (config.text("model.family") != "gaussian" || config.table_count("filter") > 0) return std::nullopt;
   const std::string& kind = config.text("truth.kind");
   if (kind != "gaussian" && kind != "gmm") return std::nullopt;
-  const std::string& keep = config.text("loop.keep");
-  if (keep != "replace" && !(keep == "window" && config.integer("loop.window") == 1)) return std::nullopt;
+  const LoopSettings loop = LoopSettings::from(config);
+  if (loop.keep != KeepPolicy::kReplace && !(loop.keep == KeepPolicy::kWindow && loop.window == 1)) return std::nullopt;
   const std::optional<Moments> moments = make_truth(config, static_cast<std::uint64_t>(config.integer("run.seed")))->moments();
   if (!moments) return std::nullopt;
   GaussianCell cell;
@@ -46,12 +46,8 @@ std::optional<GaussianCell> gaussian_cell(const Config& config) {
   cell.fit.dim = static_cast<std::int64_t>(moments->mean.size());
   cell.fit.estimator = config.text("model.estimator") == "unbiased" ? theory::Estimator::kUnbiased : theory::Estimator::kMle;
   cell.fit.gaussian_truth = kind == "gaussian";
-  cell.sizes.initial = config.integer("loop.initial");
-  cell.sizes.synthetic = config.integer("loop.synthetic");
-  cell.sizes.real = config.integer("loop.real_samples");
-  cell.sizes.bias = config.real("loop.bias");
-  cell.sizes.generations = config.integer("run.generations");
-  cell.real = config.text("loop.real");
+  cell.sizes = theory::loop_sizes(loop, config.integer("run.generations"));
+  cell.real = loop.real;
   return cell;
 }
 
@@ -201,13 +197,13 @@ PhasePlan plan_phase(Config base, const PhaseRequest& request) {
 
 std::optional<double> phase_theory_limit(const Config& config, const std::string& metric) {
   const std::optional<GaussianCell> cell = gaussian_cell(config);
-  if (!cell || (cell->real != "fresh" && cell->real != "fixed")) return std::nullopt;
+  if (!cell || (cell->real != RealPolicy::kFresh && cell->real != RealPolicy::kFixed)) return std::nullopt;
   if (metric != "mean_shift" && metric != "trace_ratio" && !(metric == "variance" && cell->fit.dim == 1)) {
     return std::nullopt;
   }
   theory::FirstMomentLimit limit;
   try {
-    limit = cell->real == "fresh" ? theory::gaussian_fresh_limit(cell->fit.trace_sigma, cell->sizes, cell->fit.estimator)
+    limit = cell->real == RealPolicy::kFresh ? theory::gaussian_fresh_limit(cell->fit.trace_sigma, cell->sizes, cell->fit.estimator)
                                   : theory::gaussian_fixed_limit(cell->fit.trace_sigma, cell->sizes, cell->fit.estimator);
   } catch (const ConfigError&) {
     return std::nullopt;  // sizes the closed form does not cover (e.g. the unbiased estimator on 1 point)
@@ -222,7 +218,7 @@ std::optional<double> phase_theory_window_mean(const Config& config, const std::
   const std::optional<GaussianCell> cell = gaussian_cell(config);
   theory::FirstMoments curve;
   try {
-    curve = cell->real == "fresh" ? theory::gaussian_fresh(cell->fit.trace_sigma, cell->sizes, cell->fit.estimator)
+    curve = cell->real == RealPolicy::kFresh ? theory::gaussian_fresh(cell->fit.trace_sigma, cell->sizes, cell->fit.estimator)
                                   : theory::gaussian_fixed(cell->fit.trace_sigma, cell->sizes, cell->fit.estimator);
   } catch (const ConfigError&) {
     return std::nullopt;

@@ -19,10 +19,9 @@ namespace {
 
 constexpr double kInfinity = std::numeric_limits<double>::infinity();
 
-double real_share(const Config& config) {
-  const double real = config.text("loop.real") == "none" ? 0.0 : static_cast<double>(config.integer("loop.real_samples"));
-  const double synthetic = static_cast<double>(config.integer("loop.synthetic"));
-  return real / (real + synthetic);
+double real_share(const LoopSettings& loop) {
+  const double real = loop.real == RealPolicy::kNone ? 0.0 : static_cast<double>(loop.real_samples);
+  return real / (real + static_cast<double>(loop.synthetic));
 }
 
 // The probe's config: the base with the varied value, only the searched metric (the others would
@@ -88,7 +87,7 @@ class Search {
 
     ThresholdProbe p;
     p.value = value;
-    p.real_share = real_share(experiment.config());
+    p.real_share = real_share(experiment.loop_settings());
     const double count = static_cast<double>(replicates);
     for (std::size_t r = 0; r < replicates; ++r) {
       for (const auto& [x, generation] : {std::pair{at_0[r], std::int64_t{0}}, std::pair{at_g[r], generation_}}) {

@@ -14,6 +14,7 @@
 #include <variant>
 
 #include "ouro/core/config.hpp"
+#include "ouro/core/error.hpp"
 #include "ouro/models/truth.hpp"
 #include "ouro/theory/categorical_theory.hpp"
 #include "ouro/theory/gaussian_theory.hpp"
@@ -32,24 +33,28 @@ struct Setting {
   // every policy is the same loop too.
   bool replace = false;
   bool accumulate = false;
-  std::string real;  // "none" whenever generations = 0
+  RealPolicy real = RealPolicy::kNone;  // none whenever generations = 0
   LoopSizes sizes;
 };
 
-Setting read_setting(const Config& config) {
+// The setting of a config, or nothing when the loop itself refuses it (a run would stop at once,
+// so there is no curve to write).
+std::optional<Setting> read_setting(const Config& config) {
+  LoopSettings loop;
+  try {
+    loop = LoopSettings::from(config);
+  } catch (const ConfigError&) {
+    return std::nullopt;
+  }
   Setting s;
   s.family = config.text("model.family");
   s.truth_kind = config.text("truth.kind");
-  s.sizes.initial = config.integer("loop.initial");
-  s.sizes.synthetic = config.integer("loop.synthetic");
-  s.sizes.real = config.integer("loop.real_samples");
-  s.sizes.bias = config.real("loop.bias");
-  s.sizes.generations = config.integer("run.generations");
-  const std::string& keep = config.text("loop.keep");
+  s.sizes = theory::loop_sizes(loop, config.integer("run.generations"));
   const bool only_generation_zero = s.sizes.generations == 0;
-  s.replace = only_generation_zero || keep == "replace" || (keep == "window" && config.integer("loop.window") == 1);
-  s.accumulate = !s.replace && keep == "accumulate";
-  s.real = only_generation_zero ? "none" : config.text("loop.real");
+  s.replace = only_generation_zero || loop.keep == KeepPolicy::kReplace ||
+              (loop.keep == KeepPolicy::kWindow && loop.window == 1);
+  s.accumulate = !s.replace && loop.keep == KeepPolicy::kAccumulate;
+  s.real = only_generation_zero ? RealPolicy::kNone : loop.real;
   return s;
 }
 
@@ -82,13 +87,13 @@ void gaussian_curves(const Setting& s, const Config& config, const Truth& truth,
   if (!fittable(z.initial, estimator)) return;
 
   theory::FirstMoments first;
-  if (s.real == "none") {
+  if (s.real == RealPolicy::kNone) {
     if (z.generations > 0 && !fittable(z.synthetic, estimator)) return;
     first.trace = theory::gaussian_replace_trace(trace, z, estimator);
     first.mean_shift = theory::gaussian_replace_mean_shift(trace, z, estimator);
-  } else if (s.real == "fresh" || s.real == "fixed") {
+  } else if (s.real == RealPolicy::kFresh || s.real == RealPolicy::kFixed) {
     if (z.real < 1 || z.synthetic < 1 || !fittable(z.real + z.synthetic, estimator)) return;
-    if (s.real == "fresh") {
+    if (s.real == RealPolicy::kFresh) {
       first = theory::gaussian_fresh(trace, z, estimator);
     } else {
       if (z.real > z.initial) return;
@@ -107,7 +112,7 @@ void gaussian_curves(const Setting& s, const Config& config, const Truth& truth,
 
   // Laws beyond the first moments need the chi-square/Wishart law of a Gaussian truth's scatter and a
   // fully synthetic chain of such laws.
-  if (s.real != "none" || s.truth_kind != "gaussian") return;
+  if (s.real != RealPolicy::kNone || s.truth_kind != "gaussian") return;
   if (dim == 1) {
     add(out, "std", theory::gaussian_replace_std(std::sqrt(trace), z, estimator));
     add(out, "w2", theory::gaussian_replace_w2(trace, z, estimator));
@@ -119,7 +124,7 @@ void gaussian_curves(const Setting& s, const Config& config, const Truth& truth,
 }
 
 void categorical_curves(const Setting& s, const Config& config, const Truth& truth, std::vector<TheoryCurve>& out) {
-  if (s.truth_kind != "categorical" || !s.replace || s.real != "none") return;
+  if (s.truth_kind != "categorical" || !s.replace || s.real != RealPolicy::kNone) return;
   // Temperature (lambda < 1) and smoothing change the law of the refit; no closed form.
   if (config.real("model.smoothing") != 0.0) return;
   if (s.sizes.generations > 0 && s.sizes.bias != 1.0) return;
@@ -135,7 +140,7 @@ void categorical_curves(const Setting& s, const Config& config, const Truth& tru
 }
 
 void kde_curves(const Setting& s, const Config& config, const Truth& truth, std::vector<TheoryCurve>& out) {
-  if ((s.truth_kind != "gaussian" && s.truth_kind != "gmm") || !s.replace || s.real != "none") return;
+  if ((s.truth_kind != "gaussian" && s.truth_kind != "gmm") || !s.replace || s.real != RealPolicy::kNone) return;
   const double* bandwidth = std::get_if<double>(&config.value("model.bandwidth"));
   if (bandwidth == nullptr || !(*bandwidth > 0)) return;  // scott / silverman rules depend on the data
   const std::optional<Moments> moments = truth.moments();
@@ -149,7 +154,7 @@ void kde_curves(const Setting& s, const Config& config, const Truth& truth, std:
 }
 
 void regression_curves(const Setting& s, const Config& config, const Truth& truth, std::vector<TheoryCurve>& out) {
-  if (s.truth_kind != "regression" || s.real != "none") return;
+  if (s.truth_kind != "regression" || s.real != RealPolicy::kNone) return;
   const std::int64_t dim = truth.dim() - 1;
   const double noise = truth.noise_variance();
   if (dim < 1 || !(noise >= 0)) return;
@@ -168,8 +173,10 @@ void regression_curves(const Setting& s, const Config& config, const Truth& trut
 }  // namespace
 
 std::vector<TheoryCurve> theory_curves(const Config& config, const Truth& truth) {
-  const Setting setting = read_setting(config);
   std::vector<TheoryCurve> out;
+  const std::optional<Setting> read = read_setting(config);
+  if (!read) return out;
+  const Setting& setting = *read;
   if (setting.sizes.generations < 0 || !(setting.sizes.bias > 0 && setting.sizes.bias <= 1)) return out;
   if (setting.family == "gaussian") {
     gaussian_curves(setting, config, truth, out);

@@ -82,6 +82,7 @@ class Experiment {
   std::size_t generations() const { return generations_; }
   std::size_t replicates() const { return replicates_; }
   const Capabilities& capabilities() const { return capabilities_; }
+  const LoopSettings& loop_settings() const { return policy_.settings(); }
 
   // A recorder of this experiment's results into `out_dir` (empty: in memory only).
   std::unique_ptr<Recorder> make_recorder(const std::filesystem::path& out_dir) const;

@@ -14,30 +14,12 @@
 #include <vector>
 
 #include "ouro/core/dataset.hpp"
+#include "ouro/core/loop_settings.hpp"
 #include "ouro/core/rng.hpp"
 
 namespace ouro {
 
-class Config;
 class Truth;
-
-enum class RealPolicy { kNone, kFixed, kResample, kFresh };
-enum class KeepPolicy { kReplace, kAccumulate, kAccumulateSubsample, kWindow };
-
-struct LoopSettings {
-  std::size_t initial = 100;
-  std::size_t synthetic = 100;
-  std::size_t real_samples = 0;
-  std::size_t window = 2;
-  std::size_t train_size = 100;  // accumulate-subsample; resolved (never 0)
-  RealPolicy real = RealPolicy::kNone;
-  KeepPolicy keep = KeepPolicy::kReplace;
-  double bias = 1.0;
-
-  // Reads [loop]; throws ConfigError for contradictory settings (e.g. real samples requested with
-  // loop.real = "none", or more fixed real samples than the initial data holds).
-  static LoopSettings from(const Config& config);
-};
 
 struct LoopState {
   std::vector<std::shared_ptr<const Dataset>> history;

@@ -1,11 +1,12 @@
 // LoopSizes: the plain numbers of a self-consuming loop that the closed-form theory depends on.
 //
 // The pure theory functions take these instead of a Config so that each formula can be tested on
-// hand-picked numbers; theory.cpp reads them from the config (loop.initial, loop.synthetic,
-// loop.real_samples, loop.bias, run.generations).
+// hand-picked numbers; loop_sizes() takes them from the parsed [loop] section and run.generations.
 #pragma once
 
 #include <cstdint>
+
+#include "ouro/core/loop_settings.hpp"
 
 namespace ouro::theory {
 
@@ -16,5 +17,10 @@ struct LoopSizes {
   double bias = 1.0;             // lambda in (0, 1]: sampling bias
   std::int64_t generations = 0;  // G: curves hold generations 0..G
 };
+
+inline LoopSizes loop_sizes(const LoopSettings& loop, std::int64_t generations) {
+  return {static_cast<std::int64_t>(loop.initial), static_cast<std::int64_t>(loop.synthetic),
+          static_cast<std::int64_t>(loop.real_samples), loop.bias, generations};
+}
 
 }  // namespace ouro::theory
