@@ -4,7 +4,6 @@
 #include <algorithm>
 #include <numeric>
 
-#include "ouro/core/config.hpp"
 #include "ouro/core/error.hpp"
 #include "ouro/models/truth.hpp"
 
