@@ -20,8 +20,8 @@ using checkpoint_codec::Reader;
 using checkpoint_codec::Writer;
 
 // Bumped whenever the layout changes: an old file is then refused rather than misread. Version 3:
-// finished replicates moved to the run's FinishedLog. Version 4: sample ids in the provenance,
-// filter counts and states, the warm-start model.
+// finished replicates moved to the run's FinishedLog. Version 4: samples by kind, sample ids in the
+// provenance, filter counts and states, the warm-start model, and a check word over the whole file.
 constexpr std::string_view kMagic = "OUROCKP4";
 
 }  // namespace
@@ -50,6 +50,7 @@ void CheckpointStore::save(const ReplicateCheckpoint& c) const {
   w.put<std::uint64_t>(c.filter_states.size());
   for (const std::string& state : c.filter_states) checkpoint_codec::put_string(w, state);
   checkpoint_codec::put_string(w, c.previous_model);
+  w.put<std::uint64_t>(checkpoint_codec::check_word(w.bytes()));
   w.put_text(kTrailer);
   AtomicFile file(path(c.replicate));
   file.stream().write(w.bytes().data(), static_cast<std::streamsize>(w.bytes().size()));
@@ -68,7 +69,21 @@ std::optional<ReplicateCheckpoint> CheckpointStore::load(std::size_t replicate) 
   if (!in.is_open()) return std::nullopt;
   std::ostringstream text;
   text << in.rdbuf();
-  const std::string bytes = text.str();
+  const std::string whole = text.str();
+  // The header first, so that a foreign or older file is named as such; then the check word over
+  // everything before it, so that damage anywhere is refused before anything is decoded.
+  Reader(whole, file).expect_text(kMagic, "its header");
+  constexpr std::size_t kCheck = sizeof(std::uint64_t);
+  OURO_CHECK(whole.size() >= kMagic.size() + kCheck + kTrailer.size() &&
+                 std::string_view(whole).substr(whole.size() - kTrailer.size()) == kTrailer,
+             DataError, "{}: checkpoint file is cut short ({} bytes, no trailer); remove the run's .partial folder "
+             "or rerun with --force", file.string(), whole.size());
+  const std::string_view bytes = std::string_view(whole).substr(0, whole.size() - kCheck - kTrailer.size());
+  std::uint64_t stored = 0;
+  std::memcpy(&stored, whole.data() + bytes.size(), kCheck);
+  OURO_CHECK(stored == checkpoint_codec::check_word(bytes), DataError,
+             "{}: checkpoint file is damaged (its check word does not match its {} bytes); remove the run's "
+             ".partial folder or rerun with --force", file.string(), bytes.size());
   Reader r(bytes, file);
   r.expect_text(kMagic, "its header");
   const auto metrics = r.get<std::uint64_t>();
@@ -95,8 +110,8 @@ std::optional<ReplicateCheckpoint> CheckpointStore::load(std::size_t replicate) 
   c.filter_states.resize(r.count(8));
   for (std::string& state : c.filter_states) state = checkpoint_codec::get_string(r);
   c.previous_model = checkpoint_codec::get_string(r);
-  r.expect_text(kTrailer, "its trailer");
-  OURO_CHECK(r.at_end(), DataError, "{}: checkpoint file has trailing bytes", file.string());
+  OURO_CHECK(r.at_end(), DataError, "{}: checkpoint file has {} bytes left over after its contents", file.string(),
+             r.left());
   OURO_CHECK(c.finished(generations_) || !c.state.history.empty(), DataError,
              "{}: checkpoint of an unfinished replicate holds no loop state", file.string());
   return c;

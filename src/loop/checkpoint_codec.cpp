@@ -1,7 +1,13 @@
 // Encodings shared by the checkpoint files: see checkpoint_codec.hpp.
 #include "checkpoint_codec.hpp"
 
+// xxHash as inline functions: the check word without a library to link.
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+
 namespace ouro::checkpoint_codec {
+
+std::uint64_t check_word(std::string_view bytes) { return XXH3_64bits(bytes.data(), bytes.size()); }
 
 void put_string(Writer& w, std::string_view text) {
   w.put<std::uint64_t>(text.size());

@@ -16,10 +16,6 @@
 #include "checkpoint_codec.hpp"
 #include "ouro/core/error.hpp"
 
-// xxHash as inline functions: the check word of every record without a library to link.
-#define XXH_INLINE_ALL
-#include <xxhash.h>
-
 namespace ouro {
 namespace {
 
@@ -49,8 +45,7 @@ std::string read_all(const std::filesystem::path& path, bool* exists) {
   return text.str();
 }
 
-// XXH3, not a byte-at-a-time hash: a fast run appends tens of megabytes of records a second.
-std::uint64_t check_word(std::string_view payload) { return XXH3_64bits(payload.data(), payload.size()); }
+using checkpoint_codec::check_word;
 
 std::uint64_t u64_at(std::string_view bytes, std::size_t at) {
   std::uint64_t value;

@@ -32,8 +32,9 @@ nlohmann::json read_json(const fs::path& path) {
   text << in.rdbuf();
   try {
     return nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::exception& e) {
-    throw DataError(fmt::format("{}: not valid JSON: {}", path.string(), e.what()));
+  } catch (const nlohmann::json::parse_error& e) {
+    throw DataError(fmt::format("{}: damaged: not valid JSON at byte {} of {}; start the run over with --force",
+                                path.string(), e.byte, text.str().size()));
   }
 }
 

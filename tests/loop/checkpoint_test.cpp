@@ -196,3 +196,48 @@ TEST(CheckpointStore, MissingIsNothingAndForeignFilesAreRefusedByName) {
 
 }  // namespace
 }  // namespace ouro
+
+namespace ouro {
+namespace {
+
+// Every single-byte corruption of a part-way checkpoint (three bit patterns at every position) and
+// every truncation is refused with an error naming the file: none is read into a result.
+TEST(CheckpointStore, EveryCorruptionOfAFileIsRefusedNamingIt) {
+  const Experiment experiment(Config::from_string(std::string(kBase) + "[loop]\ninitial = 6\nsynthetic = 6\n"));
+  const fs::path dir = scratch("corrupt");
+  const CheckpointStore store(dir, experiment.metric_names().size(), experiment.generations());
+  ReplicateHooks hooks;
+  hooks.checkpoint_due = [](std::size_t g, double) { return g == 2; };
+  hooks.save = [&](const ReplicateCheckpoint& c) { store.save(c); };
+  (void)experiment.run_replicate(0, nullptr, &hooks);
+  const std::string good = ouro::testing::read_file(store.path(0));
+  ASSERT_GT(good.size(), 200u);
+  ASSERT_TRUE(store.load(0));
+  std::size_t tried = 0, refused = 0;
+  const auto expect_refused = [&](const std::string& bytes, const std::string& what) {
+    std::ofstream(store.path(0), std::ios::binary | std::ios::trunc) << bytes;
+    ++tried;
+    try {
+      store.load(0);
+      ADD_FAILURE() << what << " was read";
+    } catch (const DataError& e) {
+      if (std::string(e.what()).find("replicate-0.ckpt") != std::string::npos) ++refused;
+      else ADD_FAILURE() << what << ": the error does not name the file: " << e.what();
+    }
+  };
+  for (std::size_t at = 0; at < good.size(); ++at) {
+    for (const unsigned char flip : {0x01, 0x80, 0xFF}) {
+      std::string bad = good;
+      bad[at] = static_cast<char>(static_cast<unsigned char>(bad[at]) ^ flip);
+      expect_refused(bad, "a flip at byte " + std::to_string(at));
+    }
+  }
+  for (std::size_t size = 0; size < good.size(); size += 7) expect_refused(good.substr(0, size), "a cut file");
+  EXPECT_EQ(refused, tried);
+  EXPECT_GT(tried, 3 * good.size());
+  RecordProperty("file_bytes", static_cast<int>(good.size()));
+  RecordProperty("corruptions_refused", static_cast<int>(refused));
+}
+
+}  // namespace
+}  // namespace ouro

@@ -11,8 +11,10 @@
 //
 // Files are binary in the machine's own byte order (they resume a run on the machine family that
 // wrote it; they are not an exchange format), start with a magic word and the run's shape, end with
-// a trailer, and are written through AtomicFile: a killed writer leaves the previous checkpoint or
-// none, never a torn one. Doubles are stored as their bits, so a value survives exactly.
+// a check word (XXH3) over everything before it and a trailer, and are written through
+// AtomicFile: a killed writer leaves the previous checkpoint or none, never a torn one, so a file
+// whose check word fails is damaged and is refused naming the file, never read into a result.
+// Doubles are stored as their bits, so a value survives exactly.
 #pragma once
 
 #include <cstddef>
