@@ -4,15 +4,13 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
-#include <fstream>
 #include <map>
-#include <sstream>
 
 #include <spdlog/spdlog.h>
 
 #include "ouro/core/error.hpp"
 #include "ouro/core/parallel.hpp"
-#include "ouro/io/atomic_file.hpp"
+#include "ouro/io/json_file.hpp"
 
 namespace ouro {
 namespace {
@@ -24,25 +22,6 @@ constexpr const char* kPartial = ".partial";
 constexpr const char* kFinishedLog = "finished.log";
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
-
-nlohmann::json read_json(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  OURO_CHECK(in.is_open(), IoError, "cannot open '{}'", path.string());
-  std::stringstream text;
-  text << in.rdbuf();
-  try {
-    return nlohmann::json::parse(text.str());
-  } catch (const nlohmann::json::parse_error& e) {
-    throw DataError(fmt::format("{}: damaged: not valid JSON at byte {} of {}; start the run over with --force",
-                                path.string(), e.byte, text.str().size()));
-  }
-}
-
-void write_json(const fs::path& path, const nlohmann::json& value) {
-  AtomicFile file(path);
-  file.stream() << value.dump(2) << '\n';
-  file.commit();
-}
 
 // The value at a dotted key of nested JSON; null when absent.
 nlohmann::json at_key(const nlohmann::json& root, std::string_view key) {
@@ -179,7 +158,7 @@ void RunJob::prepare_folder(const nlohmann::json& resolved) {
                                 "overwrite it", out.string()));
     }
     if (options_.existing == ExistingRun::kResume) {
-      check_same(read_json(out / "run.json").value("config", nlohmann::json()), out / "run.json");
+      check_same(read_json_file(out / "run.json").value("config", nlohmann::json()), out / "run.json");
       already_finished_ = true;
       // A run killed after run.json but before its checkpoints were removed.
       if (interrupted) remove_all_or_throw(partial);
@@ -208,7 +187,7 @@ void RunJob::prepare_folder(const nlohmann::json& resolved) {
 
   bool resuming = false;
   if (options_.existing == ExistingRun::kResume && fs::exists(partial / "config.json")) {
-    const nlohmann::json stored = read_json(partial / "config.json");
+    const nlohmann::json stored = read_json_file(partial / "config.json");
     OURO_CHECK(stored.value("version", "") == OURO_VERSION, ConfigError,
                "--resume: '{}' was started by ouro {}, this is ouro {}; finish it with that version or start over "
                "with --force", partial.string(), stored.value("version", "(unknown)"), OURO_VERSION);
@@ -221,7 +200,7 @@ void RunJob::prepare_folder(const nlohmann::json& resolved) {
   if (!resuming) {
     // A folder killed before its config.json was written holds no results worth keeping.
     fs::remove(finished_log_->path(), ec);
-    write_json(partial / "config.json", {{"version", OURO_VERSION}, {"config", resolved}});
+    write_json_file(partial / "config.json", {{"version", OURO_VERSION}, {"config", resolved}});
   }
 
   const std::size_t replicates = experiment_->replicates();
@@ -322,7 +301,7 @@ void RunJob::run_replicate(std::size_t replicate) {
 
 nlohmann::json RunJob::finish() {
   OURO_CHECK(opened_, Error, "internal: RunJob finished before it was opened");
-  if (already_finished_) return read_json(options_.out_dir / "run.json");
+  if (already_finished_) return read_json_file(options_.out_dir / "run.json");
   std::call_once(loop_started_, [this] { load_finished_replicates(); });
   StageTimes stages;
   for (const StageTimes& t : stage_times_) stages += t;

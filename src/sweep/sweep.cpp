@@ -8,7 +8,6 @@
 #include <memory>
 #include <mutex>
 #include <set>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -17,6 +16,7 @@
 #include "ouro/core/error.hpp"
 #include "ouro/core/parallel.hpp"
 #include "ouro/io/atomic_file.hpp"
+#include "ouro/io/json_file.hpp"
 
 namespace ouro {
 namespace {
@@ -24,24 +24,6 @@ namespace {
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
-
-json read_json(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  OURO_CHECK(in.is_open(), IoError, "cannot open '{}'", path.string());
-  std::stringstream text;
-  text << in.rdbuf();
-  try {
-    return json::parse(text.str());
-  } catch (const json::exception& e) {
-    throw DataError(fmt::format("{}: not valid JSON: {}", path.string(), e.what()));
-  }
-}
-
-void write_json(const fs::path& path, const json& value) {
-  AtomicFile file(path);
-  file.stream() << value.dump(2) << '\n';
-  file.commit();
-}
 
 std::string csv_field(const std::string& text) {
   if (text.find_first_of(",\"\n") == std::string::npos) return text;
@@ -153,7 +135,7 @@ json load_sweep_plan(const fs::path& dir) {
     }
     throw IoError(fmt::format("'{}' is not a sweep folder: it has no sweep.json", dir.string()));
   }
-  json plan = read_json(dir / "sweep.json");
+  json plan = read_json_file(dir / "sweep.json");
   for (const char* field : {"version", "base_config", "grid", "cells", "cells_here"}) {
     OURO_CHECK(plan.contains(field), DataError, "{}: not a sweep.json written by ouro (no \"{}\")",
                (dir / "sweep.json").string(), field);
@@ -225,7 +207,7 @@ SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOpt
                                 "overwrite it", out.string()));
     }
     if (options.existing == ExistingRun::kResume) {
-      const json stored = read_json(out / "sweep.json");
+      const json stored = read_json_file(out / "sweep.json");
       const std::string why = plan_difference(stored, plan, (out / "sweep.json").string(), "this sweep");
       OURO_CHECK(why.empty(), ConfigError, "--resume: {}; resume with the config it was started with, or start over "
                  "with --force", why);
@@ -240,7 +222,7 @@ SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOpt
                                 "--force", out.string(), (partial / "sweep.json").string()));
     }
     if (options.existing == ExistingRun::kResume) {
-      const json stored = read_json(partial / "sweep.json");
+      const json stored = read_json_file(partial / "sweep.json");
       std::string why = plan_difference(stored, plan, (partial / "sweep.json").string(), "this sweep");
       if (why.empty() && stored.at("shard") != plan.at("shard")) {
         why = fmt::format("it was started as shard {}, this is shard {}", stored.at("shard").dump(), plan.at("shard").dump());
@@ -273,7 +255,7 @@ SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOpt
       if (options.existing != ExistingRun::kForce && fs::exists(slot.dir / "run.json")) {
         // Finished before: skipped, once its config is seen to be this cell's.
         std::string was, now;
-        const std::string key = first_config_difference(read_json(slot.dir / "run.json").value("config", json()),
+        const std::string key = first_config_difference(read_json_file(slot.dir / "run.json").value("config", json()),
                                                         slot.config->to_json(), &was, &now);
         OURO_CHECK(key.empty(), ConfigError, "'{}' holds a run with {} = {}, the cell has {} = {}; start over with --force",
                    slot.dir.string(), key, was, key, now);
@@ -295,7 +277,7 @@ SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOpt
   if (options.existing == ExistingRun::kForce) {
     for (const char* name : {"sweep.json", "sweep.csv", "report.html"}) fs::remove(out / name, ec);
   }
-  if (!resuming) write_json(partial / "sweep.json", plan);
+  if (!resuming) write_json_file(partial / "sweep.json", plan);
   if (resuming) spdlog::info("resuming sweep '{}': {} of {} cells finished", out.string(), outcome.cells_skipped, cells.size());
 
   // Tasks are (cell, replicate) pairs in cell order, so all threads share the cells' replicates and
@@ -342,7 +324,7 @@ SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOpt
 
   write_sweep_csv(out, plan, cells);
   plan["timings_seconds"] = {{"wall", std::chrono::duration<double>(Clock::now() - start).count()}};
-  write_json(out / "sweep.json", plan);
+  write_json_file(out / "sweep.json", plan);
   remove_all_or_throw(partial);
   return outcome;
 }
@@ -404,7 +386,7 @@ json merge_sweeps(const fs::path& out_dir, const std::vector<fs::path>& shards) 
   plan["merged_from"] = from;
   plan.erase("timings_seconds");
   write_sweep_csv(out_dir, plan, here.get<std::vector<std::size_t>>());
-  write_json(out_dir / "sweep.json", plan);
+  write_json_file(out_dir / "sweep.json", plan);
   return plan;
 }
 

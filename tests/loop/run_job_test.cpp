@@ -5,6 +5,7 @@
 #include "ouro/loop/run_job.hpp"
 
 #include <filesystem>
+#include <fstream>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -88,6 +89,21 @@ TEST(RunJobResume, ALogNamingAReplicateTwiceOrOneOutsideTheRunIsRefused) {
     FAIL() << "a log holding replicate 7 of a 3-replicate run was accepted";
   } catch (const DataError& e) {
     EXPECT_THAT(e.what(), HasSubstr("holds replicate 7 of a run of 3 replicates"));
+  }
+}
+
+TEST(RunJobResume, ADamagedSavedConfigIsRefusedNamingTheFileAndByte) {
+  const fs::path out = interrupted_run("damaged_config");
+  const fs::path saved = out / ".partial" / "config.json";
+  std::string text = ouro::testing::read_file(saved);
+  text.resize(text.size() / 2);  // cut in the middle, as a damaged disk would leave it
+  std::ofstream(saved, std::ios::binary | std::ios::trunc) << text;
+  try {
+    RunJob(Config::from_string(kConfig), options(out, ExistingRun::kResume)).open();
+    FAIL() << "a cut config.json was accepted";
+  } catch (const DataError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("config.json: damaged: not valid JSON at byte"));
+    EXPECT_THAT(e.what(), HasSubstr("--force"));
   }
 }
 
