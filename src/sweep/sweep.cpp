@@ -93,7 +93,7 @@ struct CellSlot {
   std::unique_ptr<Config> config;         // until the job is built
   std::unique_ptr<RunJob> job;
   std::once_flag opened;
-  std::map<std::size_t, bool> pending;    // replicates the job still runs (read-only once opened)
+  std::vector<bool> pending;              // pending[r]: the job still runs r (read-only once opened)
   std::atomic<std::size_t> remaining{0};  // tasks not yet counted down
 };
 
@@ -309,11 +309,12 @@ SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOpt
         slot.job = std::make_unique<RunJob>(std::move(*slot.config), std::move(job_options));
         slot.config.reset();
         slot.job->open();
+        slot.pending.assign(slot.replicates, false);
         for (const std::size_t r : slot.job->pending()) slot.pending[r] = true;
       });
     });
     const std::size_t r = tasks[t].replicate;
-    if (slot.pending.contains(r)) slot.job->run_replicate(r);
+    if (slot.pending[r]) slot.job->run_replicate(r);
     if (options.on_replicate_done) options.on_replicate_done();
     if (--slot.remaining == 0) {
       slot.job->finish();

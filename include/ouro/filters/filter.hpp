@@ -3,7 +3,7 @@
 //
 // The loop draws candidates from the model in rounds and passes each round through the run's
 // filters in order ([[filter]] tables); what passes every filter joins the synthetic set S_g,
-// until S_g holds exactly loop.synthetic samples (FilterChain in ouro/loop/sample_stage.hpp
+// until S_g holds exactly loop.synthetic samples (draw_synthetic in ouro/loop/sample_stage.hpp
 // drives the rounds). A filter sees candidate rows and says which pass; it draws any randomness
 // from the Rng it is handed, which the loop keys by (replicate, generation, filter, round), so
 // results are the same for any thread count. Filters are immutable and shared by all replicates;
