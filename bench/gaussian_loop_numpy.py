@@ -92,6 +92,29 @@ def read_metric_means(path, generations, wanted):
     return mean, se, int(count[0])
 
 
+def write_gaussian_config(path, generations, replicates, n, threads):
+    """The benchmark's `ouro run` config (also used by bench/sync_cost.py)."""
+    with open(path, "w") as f:
+        f.write(f"""[run]
+generations = {generations}
+replicates = {replicates}
+seed = 1
+threads = {threads}
+[truth]
+kind = "gaussian"
+mean = [0.0]
+cov = [[1.0]]
+[model]
+family = "gaussian"
+estimator = "mle"
+[loop]
+initial = {n}
+synthetic = {n}
+[metrics]
+test_samples = 1000
+""")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--ouro", default="build/apps/ouro/ouro")
@@ -108,25 +131,7 @@ def main():
     workdir = args.workdir or tempfile.mkdtemp(prefix="ouro_bench_")
     os.makedirs(workdir, exist_ok=True)
     config = os.path.join(workdir, "gaussian.toml")
-    with open(config, "w") as f:
-        f.write(f"""[run]
-generations = {args.generations}
-replicates = {args.replicates}
-seed = 1
-threads = {args.threads}
-[truth]
-kind = "gaussian"
-mean = [0.0]
-cov = [[1.0]]
-[model]
-family = "gaussian"
-estimator = "mle"
-[loop]
-initial = {args.n}
-synthetic = {args.n}
-[metrics]
-test_samples = 1000
-""")
+    write_gaussian_config(config, args.generations, args.replicates, args.n, args.threads)
     ouro_out = os.path.join(workdir, "ouro")
     numpy_csv = os.path.join(workdir, "numpy_metrics.csv")
     pairs = []  # (ouro seconds, numpy seconds, numpy compute seconds) per alternating pair

@@ -22,27 +22,7 @@ import subprocess
 import tempfile
 import time
 
-
-def write_config(path, generations, replicates, threads):
-    with open(path, "w") as f:
-        f.write(f"""[run]
-generations = {generations}
-replicates = {replicates}
-seed = 1
-threads = {threads}
-[truth]
-kind = "gaussian"
-mean = [0.0]
-cov = [[1.0]]
-[model]
-family = "gaussian"
-estimator = "mle"
-[loop]
-initial = 100
-synthetic = 100
-[metrics]
-test_samples = 1000
-""")
+from gaussian_loop_numpy import write_gaussian_config
 
 
 def timed_run(ouro, config, out, flags, shim):
@@ -73,7 +53,7 @@ def main():
 
     workdir = tempfile.mkdtemp(prefix="ouro_sync_cost_")
     config = os.path.join(workdir, "gaussian.toml")
-    write_config(config, args.generations, args.replicates, args.threads)
+    write_gaussian_config(config, args.generations, args.replicates, 100, args.threads)
     out = os.path.join(workdir, "run")
     modes = {"default checkpoints": [], "--checkpoint-every 10": ["--checkpoint-every", "10"]}
     print(f"Gaussian loop, {args.generations} generations x {args.replicates} replicates, "

@@ -92,7 +92,7 @@ TEST(AtomicFile, StampIsThatOfTheCommittedBytesWrittenInPiecesOfAnySize) {
   std::mt19937 random(5);
   std::string expected;
   AtomicFile file(dir / "samples.jsonl", Durability::kUnsynced);
-  // Pieces from one byte to beyond the 256 KiB buffer, through put() and write().
+  // Pieces from one byte to several times the buffer, through put() and write().
   for (const std::size_t size : {1u, 3u, 1000u, 300000u, 17u, 700000u, 2u}) {
     std::string piece(size, '\0');
     for (char& c : piece) c = static_cast<char>('a' + random() % 26);
@@ -121,9 +121,12 @@ TEST(AtomicFile, ReportsItsStepsToTheObserver) {
     file.commit();
   }
   set_write_observer(nullptr);
-  // Opened, three blocks of at most 256 KiB, synced, renamed.
-  EXPECT_EQ(observed_steps, (std::vector<WriteStep>{WriteStep::kOpened, WriteStep::kWrote, WriteStep::kWrote,
-                                                    WriteStep::kWrote, WriteStep::kSynced, WriteStep::kRenamed}));
+  // Opened, the contents in several blocks, synced, renamed.
+  ASSERT_GE(observed_steps.size(), 5u);
+  EXPECT_EQ(observed_steps.front(), WriteStep::kOpened);
+  for (std::size_t i = 1; i + 2 < observed_steps.size(); ++i) EXPECT_EQ(observed_steps[i], WriteStep::kWrote);
+  EXPECT_EQ(observed_steps[observed_steps.size() - 2], WriteStep::kSynced);
+  EXPECT_EQ(observed_steps.back(), WriteStep::kRenamed);
 }
 
 }  // namespace

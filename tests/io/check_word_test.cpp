@@ -69,5 +69,36 @@ TEST(FileStamp, MatchesTheFileAndNamesItWhenChanged) {
   }
 }
 
+// Every single-byte change of a small result file (three bit patterns at every byte) and every cut
+// of it is refused by its stamp, naming the file.
+TEST(FileStamp, EverySingleByteChangeOfAResultFileIsRefused) {
+  TempDir dir;
+  const auto path = dir / "metrics.csv";
+  std::string good = "replicate,generation,metric,value\n";
+  for (int g = 0; g < 6; ++g) good += "0," + std::to_string(g) + ",variance," + std::to_string(1.0 / (g + 1)) + "\n";
+  std::ofstream(path, std::ios::binary) << good;
+  const nlohmann::json stamp = stamp_of_file(path).to_json();
+  std::size_t tried = 0, refused = 0;
+  const auto expect_refused = [&](const std::string& bytes) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+    ++tried;
+    try {
+      check_file_stamp(path, stamp, "rerun");
+    } catch (const DataError& e) {
+      if (std::string(e.what()).find(path.string()) != std::string::npos) ++refused;
+    }
+  };
+  for (std::size_t at = 0; at < good.size(); ++at) {
+    for (const unsigned char flip : {0x01, 0x20, 0x80}) {
+      std::string bad = good;
+      bad[at] = static_cast<char>(static_cast<unsigned char>(bad[at]) ^ flip);
+      expect_refused(bad);
+    }
+  }
+  for (std::size_t size = 0; size < good.size(); ++size) expect_refused(good.substr(0, size));
+  EXPECT_EQ(refused, tried);
+  RecordProperty("corruptions_refused", static_cast<int>(refused));
+}
+
 }  // namespace
 }  // namespace ouro
