@@ -61,7 +61,6 @@ std::string read_all(const std::filesystem::path& path, bool* exists) {
   return text.str();
 }
 
-
 std::uint64_t u64_at(std::string_view bytes, std::size_t at) {
   std::uint64_t value;
   std::memcpy(&value, bytes.data() + at, sizeof value);

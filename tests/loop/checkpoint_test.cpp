@@ -188,6 +188,16 @@ TEST(CheckpointStore, MissingIsNothingAndForeignFilesAreRefusedByName) {
   store.save(c);
   const CheckpointStore other_shape(dir, 4, 5);
   EXPECT_THROW(other_shape.load(1), DataError);
+  // Another format version is refused by name.
+  std::string bytes = ouro::testing::read_file(store.path(1));
+  bytes[7] = '3';
+  std::ofstream(store.path(2), std::ios::binary) << bytes;
+  try {
+    store.load(2);
+    FAIL() << "a checkpoint of another version was read";
+  } catch (const DataError& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("replicate-2.ckpt: checkpoint of format 3; this ouro reads format 4"));
+  }
   const auto back = store.load(1);
   ASSERT_TRUE(back);
   EXPECT_TRUE(back->finished(5));
