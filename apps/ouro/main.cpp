@@ -8,6 +8,7 @@
 #include <fmt/core.h>
 
 #include "commands.hpp"
+#include "test_hooks.hpp"
 #include "ouro/core/error.hpp"
 
 int main(int argc, char** argv) {
@@ -31,6 +32,7 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   }
+  ouro::cli::arm_test_write_kill();
   try {
     for (const auto& command : commands) {
       if (command.app->parsed()) return command.run();

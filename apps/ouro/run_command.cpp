@@ -56,7 +56,13 @@ int run(const RunFolderFlags& options) {
   job.open();
   const std::filesystem::path& out = job.out_dir();
   if (job.already_finished()) {
-    if (!options.quiet) fmt::print("'{}' already holds this finished run; nothing to do\n", out.string());
+    // A run killed while its report was written: the results are complete, the page is not.
+    const bool report_missing = !options.no_report && !std::filesystem::exists(out / "report.html");
+    if (report_missing) write_run_report(out, /*quiet=*/true);
+    if (!options.quiet) {
+      fmt::print("'{}' already holds this finished run; {}\n", out.string(),
+                 report_missing ? "wrote its missing report.html" : "nothing to do");
+    }
     return 0;
   }
 

@@ -1,6 +1,7 @@
 // The flags that the experiment-running commands share (see run_flags.hpp).
 #include "run_flags.hpp"
 
+#include <filesystem>
 #include <memory>
 
 #include <fmt/core.h>
@@ -78,7 +79,10 @@ SweepOutcome run_sweep_with_report(const Config& base, const SweepGrid& grid, Sw
   sweep.on_replicate_done = [&] { progress->tick(); };
   const SweepOutcome outcome = run_sweep(base, grid, sweep);
   progress.reset();
-  if (!outcome.already_finished && !flags.no_report) {
+  // A finished sweep resumed writes its report only when a kill while it was written left none.
+  const bool report_wanted = !flags.no_report && (!outcome.already_finished ||
+                                                  !std::filesystem::exists(sweep.out_dir / "report.html"));
+  if (report_wanted) {
     try {
       report::write_sweep_report(sweep.out_dir, sweep.out_dir / "report.html", {});
     } catch (const Error& e) {

@@ -24,6 +24,10 @@ using checkpoint_codec::Writer;
 // provenance, filter counts and states, the warm-start model, and a check word over the whole file.
 constexpr std::string_view kMagic = "OUROCKP4";
 
+// What to do about a checkpoint that cannot be read: without it, its replicate reruns from the start.
+constexpr std::string_view kRemedy =
+    "remove that file (its replicate then reruns from the start on --resume) or start over with --force";
+
 }  // namespace
 
 CheckpointStore::CheckpointStore(std::filesystem::path dir, std::size_t metrics, std::size_t generations)
@@ -50,9 +54,9 @@ void CheckpointStore::save(const ReplicateCheckpoint& c) const {
   w.put<std::uint64_t>(c.filter_states.size());
   for (const std::string& state : c.filter_states) checkpoint_codec::put_string(w, state);
   checkpoint_codec::put_string(w, c.previous_model);
-  w.put<std::uint64_t>(checkpoint_codec::check_word(w.bytes()));
+  w.put<std::uint64_t>(check_word(w.bytes()));
   w.put_text(kTrailer);
-  AtomicFile file(path(c.replicate));
+  AtomicFile file(path(c.replicate), sync_pacer_.due() ? Durability::kSynced : Durability::kUnsynced);
   file.stream().write(w.bytes().data(), static_cast<std::streamsize>(w.bytes().size()));
   file.commit();
 }
@@ -72,20 +76,20 @@ std::optional<ReplicateCheckpoint> CheckpointStore::load(std::size_t replicate) 
   const std::string whole = text.str();
   // The header first, so that a foreign or older file is named as such; then the check word over
   // everything before it, so that damage anywhere is refused before anything is decoded.
-  Reader(whole, file).expect_text(kMagic, "its header");
+  checkpoint_codec::expect_magic(whole, kMagic, "checkpoint", file, kRemedy);
   constexpr std::size_t kCheck = sizeof(std::uint64_t);
   OURO_CHECK(whole.size() >= kMagic.size() + kCheck + kTrailer.size() &&
                  std::string_view(whole).substr(whole.size() - kTrailer.size()) == kTrailer,
-             DataError, "{}: checkpoint file is cut short ({} bytes, no trailer); remove the run's .partial folder "
-             "or rerun with --force", file.string(), whole.size());
+             DataError, "{}: checkpoint file is cut short or damaged at its end ({} bytes, no trailer); {}",
+             file.string(), whole.size(), kRemedy);
   const std::string_view bytes = std::string_view(whole).substr(0, whole.size() - kCheck - kTrailer.size());
   std::uint64_t stored = 0;
   std::memcpy(&stored, whole.data() + bytes.size(), kCheck);
-  OURO_CHECK(stored == checkpoint_codec::check_word(bytes), DataError,
-             "{}: checkpoint file is damaged (its check word does not match its {} bytes); remove the run's "
-             ".partial folder or rerun with --force", file.string(), bytes.size());
+  OURO_CHECK(stored == check_word(bytes), DataError,
+             "{}: checkpoint file is damaged (its check word does not match its {} bytes); {}", file.string(),
+             bytes.size(), kRemedy);
   Reader r(bytes, file);
-  r.expect_text(kMagic, "its header");
+  r.skip(kMagic.size());
   const auto metrics = r.get<std::uint64_t>();
   const auto generations = r.get<std::uint64_t>();
   OURO_CHECK(metrics == metrics_ && generations == generations_, DataError,

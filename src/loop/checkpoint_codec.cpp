@@ -1,13 +1,19 @@
 // Encodings shared by the checkpoint files: see checkpoint_codec.hpp.
 #include "checkpoint_codec.hpp"
 
-// xxHash as inline functions: the check word without a library to link.
-#define XXH_INLINE_ALL
-#include <xxhash.h>
-
 namespace ouro::checkpoint_codec {
 
-std::uint64_t check_word(std::string_view bytes) { return XXH3_64bits(bytes.data(), bytes.size()); }
+void expect_magic(std::string_view bytes, std::string_view magic, std::string_view what,
+                  const std::filesystem::path& path, std::string_view remedy) {
+  if (bytes.starts_with(magic)) return;
+  const std::string_view family = magic.substr(0, magic.size() - 1);
+  if (bytes.size() >= magic.size() && bytes.starts_with(family)) {
+    throw DataError(fmt::format("{}: {} of format {}; this ouro reads format {}; {}", path.string(), what,
+                                bytes.substr(family.size(), 1), magic.substr(family.size()), remedy));
+  }
+  throw DataError(fmt::format("{}: not an ouro {} (its first bytes are not {}); {}", path.string(), what, magic,
+                              remedy));
+}
 
 void put_string(Writer& w, std::string_view text) {
   w.put<std::uint64_t>(text.size());

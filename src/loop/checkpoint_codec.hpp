@@ -17,6 +17,7 @@
 
 #include "ouro/core/dataset.hpp"
 #include "ouro/core/error.hpp"
+#include "ouro/io/check_word.hpp"
 #include "ouro/loop/recorder.hpp"
 
 namespace ouro::checkpoint_codec {
@@ -24,9 +25,13 @@ namespace ouro::checkpoint_codec {
 // Ends every checkpoint file and finished-log record: a file cut short lacks it.
 inline constexpr std::string_view kTrailer = "END.";
 
-// The check word of a file's or record's bytes (XXH3: a fast run checks tens of megabytes a
-// second), stored after them, so that any damage is found before anything is decoded.
-std::uint64_t check_word(std::string_view bytes);
+// The opening word of a binary file: a family of seven letters and a version digit ("OUROCKP4").
+// Throws DataError naming `path` unless `bytes` start with `magic`: another version of the family
+// is named as such ("checkpoint format 3; this ouro reads 4"), anything else as not `what`. The
+// message ends with `remedy`.
+void expect_magic(std::string_view bytes, std::string_view magic, std::string_view what,
+                  const std::filesystem::path& path, std::string_view remedy);
+
 
 class Writer {
  public:
@@ -58,16 +63,10 @@ class Reader {
   void get_bytes(void* out, std::size_t size) {
     OURO_CHECK(size <= left(), DataError, "{}: checkpoint file is truncated (byte {} of {})", path_.string(), at_,
                bytes_.size());
-    if (size > 0) std::memcpy(out, bytes_.data() + at_, size);
+    if (size > 0 && out) std::memcpy(out, bytes_.data() + at_, size);
     at_ += size;
   }
-  bool next_is(std::string_view text) const { return bytes_.substr(at_, text.size()) == text; }
-  void expect_text(std::string_view text, std::string_view what) {
-    OURO_CHECK(next_is(text), DataError,
-               "{}: not an ouro checkpoint of this version ({} missing); remove the run's .partial folder or rerun "
-               "with --force", path_.string(), what);
-    at_ += text.size();
-  }
+  void skip(std::size_t size) { get_bytes(nullptr, size); }
   // A count read from the file, checked against what the rest of the file can hold.
   std::size_t count(std::size_t element_size) {
     const auto n = get<std::uint64_t>();

@@ -23,17 +23,33 @@ using checkpoint_codec::kTrailer;
 using checkpoint_codec::Reader;
 using checkpoint_codec::Writer;
 
-// Bumped whenever the layout changes: an old log is then refused rather than misread.
-constexpr std::string_view kMagic = "OUROFIN2";
-constexpr std::size_t kHeaderSize = kMagic.size() + 2 * sizeof(std::uint64_t);
-constexpr std::size_t kFraming = sizeof(std::uint64_t) + sizeof(std::uint64_t) + kTrailer.size();
+// Bumped whenever the layout changes: an old log is then refused by name rather than misread.
+// Version 3: the header and each record's length carry check words of their own.
+constexpr std::string_view kMagic = "OUROFIN3";
+constexpr std::size_t kWord = sizeof(std::uint64_t);
+constexpr std::size_t kHeaderSize = kMagic.size() + 3 * kWord;  // magic, metrics, generations, check
+constexpr std::size_t kRecordHead = 2 * kWord;                   // length, its check word
+constexpr std::size_t kFraming = kRecordHead + kWord + kTrailer.size();
+constexpr std::string_view kRemedy = "remove the run's .partial folder to rerun every replicate, or start over with --force";
 
 std::string header(std::size_t metrics, std::size_t generations) {
   Writer w;
   w.put_text(kMagic);
   w.put<std::uint64_t>(metrics);
   w.put<std::uint64_t>(generations);
+  w.put<std::uint64_t>(check_word(w.bytes()));
   return w.bytes();
+}
+
+// What to do about a record found damaged at byte `at`: the records before it passed their checks.
+std::string remedy(const std::filesystem::path& path, std::size_t at) {
+  return fmt::format("`truncate -s {} {}` keeps the replicates before it (the rest rerun), or {}", at, path.string(),
+                     kRemedy);
+}
+
+// A power loss can leave a file longer than what reached the disk, the rest reading as zeros.
+bool all_zero(std::string_view bytes) {
+  return std::all_of(bytes.begin(), bytes.end(), [](char c) { return c == '\0'; });
 }
 
 std::string read_all(const std::filesystem::path& path, bool* exists) {
@@ -45,7 +61,6 @@ std::string read_all(const std::filesystem::path& path, bool* exists) {
   return text.str();
 }
 
-using checkpoint_codec::check_word;
 
 std::uint64_t u64_at(std::string_view bytes, std::size_t at) {
   std::uint64_t value;
@@ -78,39 +93,47 @@ std::size_t FinishedLog::scan(std::vector<ReplicateResult>* results, std::vector
   const std::string file = read_all(path_, &exists);
   const std::string_view bytes(file);
   if (!exists) return 0;
-  const std::string expected = header(metrics_, generations_);
+  // Killed while the header was being written (or before it reached the disk).
+  if (all_zero(bytes)) return 0;
   if (bytes.size() < kHeaderSize) {
-    // Killed while the header was being written: a prefix of some header, or a foreign file.
-    OURO_CHECK(std::string_view(expected).substr(0, std::min(bytes.size(), kMagic.size())) ==
+    // A prefix of some header, or a foreign file.
+    OURO_CHECK(std::string_view(kMagic).substr(0, std::min(bytes.size(), kMagic.size())) ==
                    bytes.substr(0, kMagic.size()),
-               DataError, "{}: not an ouro finished-replicate log of this version; remove the run's .partial folder "
-               "or rerun with --force", path_.string());
+               DataError, "{}: not an ouro finished-replicate log; {}", path_.string(), kRemedy);
     return 0;
   }
-  Reader head(bytes.substr(0, kHeaderSize), path_);
-  head.expect_text(kMagic, "its header");
-  const auto metrics = head.get<std::uint64_t>();
-  const auto generations = head.get<std::uint64_t>();
+  checkpoint_codec::expect_magic(bytes, kMagic, "finished-replicate log", path_, kRemedy);
+  const std::string_view head = bytes.substr(0, kHeaderSize);
+  OURO_CHECK(u64_at(head, kHeaderSize - kWord) == check_word(head.substr(0, kHeaderSize - kWord)), DataError,
+             "{}: finished-replicate log is damaged (its header fails its check); {}", path_.string(), kRemedy);
+  const auto metrics = u64_at(head, kMagic.size());
+  const auto generations = u64_at(head, kMagic.size() + kWord);
   OURO_CHECK(metrics == metrics_ && generations == generations_, DataError,
              "{}: log of a run with {} metrics and {} generations; this run has {} and {}", path_.string(), metrics,
              generations, metrics_, generations_);
 
+  // Only an append the writer did not finish may be cut short, and it can only be the last: a
+  // prefix of a record (its head incomplete, or the record running past the end), or, after a power
+  // loss, zeros where its bytes had not reached the disk. Every other failing check is damage.
   std::size_t at = kHeaderSize;
   while (at < bytes.size()) {
-    const std::size_t left = bytes.size() - at;
-    if (left < kFraming) break;  // a torn length word or record
-    const std::uint64_t length = u64_at(bytes, at);
-    if (length > left - kFraming) break;  // the record would run past the end: torn
-    const std::string_view payload = bytes.substr(at + sizeof(std::uint64_t), length);
-    const std::size_t end = at + kFraming + length;
-    const bool intact = u64_at(bytes, at + sizeof(std::uint64_t) + length) == check_word(payload) &&
-                        bytes.substr(end - kTrailer.size(), kTrailer.size()) == kTrailer;
+    const std::string_view rest = bytes.substr(at);
+    if (rest.size() < kRecordHead) break;
+    const std::uint64_t length = u64_at(rest, 0);
+    if (u64_at(rest, kWord) != check_word(rest.substr(0, kWord))) {
+      if (all_zero(rest)) break;
+      throw DataError(fmt::format("{}: finished-replicate log is damaged (the record at byte {} has a damaged "
+                                  "length); {}", path_.string(), at, remedy(path_, at)));
+    }
+    if (rest.size() < kFraming || length > rest.size() - kFraming) break;  // runs past the end
+    const std::string_view payload = rest.substr(kRecordHead, length);
+    const std::size_t size = kFraming + length;
+    const bool intact = u64_at(rest, kRecordHead + length) == check_word(payload) &&
+                        rest.substr(size - kTrailer.size(), kTrailer.size()) == kTrailer;
     if (!intact) {
-      // Only the last record can be torn by a killed writer; one followed by more records is damage.
-      OURO_CHECK(end == bytes.size(), DataError,
-                 "{}: finished-replicate log is damaged (the record at byte {} fails its check); remove the run's "
-                 ".partial folder or rerun with --force", path_.string(), at);
-      break;
+      if (size == rest.size() && all_zero(rest.substr(size - kTrailer.size()))) break;
+      throw DataError(fmt::format("{}: finished-replicate log is damaged (the record at byte {} fails its check); "
+                                  "{}", path_.string(), at, remedy(path_, at)));
     }
     if (replicates) replicates->push_back(static_cast<std::size_t>(Reader(payload, path_).get<std::uint64_t>()));
     if (results) {
@@ -123,7 +146,7 @@ std::size_t FinishedLog::scan(std::vector<ReplicateResult>* results, std::vector
                  result.values.size(), generations_ + 1, metrics_);
       results->push_back(std::move(result));
     }
-    at = end;
+    at += size;
   }
   return at;
 }
@@ -162,13 +185,14 @@ void FinishedLog::open() {
 }
 
 void FinishedLog::append(const ReplicateResult& result) {
+  Writer payload;
+  payload.put<std::uint64_t>(result.replicate);
+  checkpoint_codec::put_results(payload, result);
   Writer w;
-  w.put<std::uint64_t>(0);  // the payload length, filled in below
-  w.put<std::uint64_t>(result.replicate);
-  checkpoint_codec::put_results(w, result);
-  const std::uint64_t length = w.bytes().size() - sizeof(std::uint64_t);
-  std::memcpy(w.bytes().data(), &length, sizeof length);
-  w.put<std::uint64_t>(check_word(std::string_view(w.bytes()).substr(sizeof(std::uint64_t))));
+  w.put<std::uint64_t>(payload.bytes().size());
+  w.put<std::uint64_t>(check_word(w.bytes()));
+  w.put_text(payload.bytes());
+  w.put<std::uint64_t>(check_word(payload.bytes()));
   w.put_text(kTrailer);
 
   const std::lock_guard lock(mutex_);
@@ -180,6 +204,10 @@ void FinishedLog::append(const ReplicateResult& result) {
                               std::strerror(error)));
   }
   size_ += w.bytes().size();
+  // A power loss costs at most the replicates appended since the last sync: they rerun.
+  if (sync_pacer_.due() && ::fdatasync(fd_) != 0) {
+    throw IoError(fmt::format("{}: syncing failed: {}", path_.string(), std::strerror(errno)));
+  }
 }
 
 void FinishedLog::close() {

@@ -12,6 +12,7 @@
 
 #include "ouro/core/error.hpp"
 #include "ouro/io/atomic_file.hpp"
+#include "ouro/io/json_file.hpp"
 
 namespace ouro {
 
@@ -245,14 +246,19 @@ void Recorder::finish(const std::vector<TheoryCurve>& theory, const nlohmann::js
   }
   theory_file.stream() << text;
 
-  AtomicFile run_file(out_dir_ / kRunFile);
-  run_file.stream() << run_info.dump(2) << '\n';
-
-  metrics_file_->commit();
-  composition_file_->commit();
-  for (const auto& file : side_files_) file->commit();
-  theory_file.commit();
-  run_file.commit();
+  // Every result file is complete and synced before run.json, which records their stamps, names
+  // the run finished: a crash in between leaves no run.json, and the run is resumed.
+  nlohmann::json info = run_info;
+  nlohmann::json& files = info["files"] = nlohmann::json::object();
+  const auto commit = [&](AtomicFile& file) {
+    file.commit();
+    files[file.path().filename().string()] = file.stamp().to_json();
+  };
+  commit(*metrics_file_);
+  commit(*composition_file_);
+  for (const auto& file : side_files_) commit(*file);
+  commit(theory_file);
+  write_json_file(out_dir_ / kRunFile, info, kRunFileFormat);
 }
 
 }  // namespace ouro

@@ -10,6 +10,7 @@
 
 #include "ouro/core/error.hpp"
 #include "ouro/core/parallel.hpp"
+#include "ouro/io/check_word.hpp"
 #include "ouro/io/json_file.hpp"
 
 namespace ouro {
@@ -158,7 +159,9 @@ void RunJob::prepare_folder(const nlohmann::json& resolved) {
                                 "overwrite it", out.string()));
     }
     if (options_.existing == ExistingRun::kResume) {
-      check_same(read_json_file(out / "run.json").value("config", nlohmann::json()), out / "run.json");
+      const nlohmann::json info = read_json_file(out / "run.json", kRunFileFormat);
+      check_same(info.value("config", nlohmann::json()), out / "run.json");
+      check_stamped_files(out, info.value("files", nlohmann::json()), kStartOverRemedy);
       already_finished_ = true;
       // A run killed after run.json but before its checkpoints were removed.
       if (interrupted) remove_all_or_throw(partial);
@@ -168,6 +171,34 @@ void RunJob::prepare_folder(const nlohmann::json& resolved) {
   if (interrupted && !finished && options_.existing == ExistingRun::kRefuse) {
     throw IoError(fmt::format("'{}' holds an interrupted run ({}); continue it with --resume, or start over with "
                               "--force", out.string(), partial.string()));
+  }
+
+  // Everything a resumed run reads back is checked before anything in the folder changes, so a
+  // refused resume leaves the folder exactly as it found it.
+  const bool resuming = options_.existing == ExistingRun::kResume && fs::exists(partial / "config.json");
+  if (resuming) {
+    const nlohmann::json stored = read_json_file(partial / "config.json", kRunConfigFormat);
+    OURO_CHECK(stored.value("version", "") == OURO_VERSION, ConfigError,
+               "--resume: '{}' was started by ouro {}, this is ouro {}; finish it with that version or start over "
+               "with --force", partial.string(), stored.value("version", "(unknown)"), OURO_VERSION);
+    check_same(stored.value("config", nlohmann::json()), partial / "config.json");
+  }
+  const std::size_t replicates = experiment_->replicates();
+  has_progress_.assign(replicates, false);
+  stage_times_.assign(replicates, StageTimes{});
+  // Only the replicate numbers are read here; their results are read when the run starts.
+  const std::vector<bool> finished_replicates = resuming ? finished_in_log() : std::vector<bool>(replicates, false);
+  std::size_t finished_count = 0;
+  for (std::size_t r = 0; r < replicates; ++r) {
+    if (finished_replicates[r]) {
+      ++finished_count;
+      continue;
+    }
+    pending_.push_back(r);
+    if (resuming && store_->load(r)) {
+      has_progress_[r] = true;
+      ++resumed_in_progress_;
+    }
   }
 
   std::error_code ec;
@@ -184,47 +215,18 @@ void RunJob::prepare_folder(const nlohmann::json& resolved) {
     remove_all_or_throw(partial);
   }
   remove_stale_temporaries(out);
-
-  bool resuming = false;
-  if (options_.existing == ExistingRun::kResume && fs::exists(partial / "config.json")) {
-    const nlohmann::json stored = read_json_file(partial / "config.json");
-    OURO_CHECK(stored.value("version", "") == OURO_VERSION, ConfigError,
-               "--resume: '{}' was started by ouro {}, this is ouro {}; finish it with that version or start over "
-               "with --force", partial.string(), stored.value("version", "(unknown)"), OURO_VERSION);
-    check_same(stored.value("config", nlohmann::json()), partial / "config.json");
-    resuming = true;
-  }
   fs::create_directories(partial, ec);
   OURO_CHECK(!ec, IoError, "cannot create checkpoint folder '{}': {}", partial.string(), ec.message());
   remove_stale_temporaries(partial);
   if (!resuming) {
     // A folder killed before its config.json was written holds no results worth keeping.
     fs::remove(finished_log_->path(), ec);
-    write_json_file(partial / "config.json", {{"version", OURO_VERSION}, {"config", resolved}});
-  }
-
-  const std::size_t replicates = experiment_->replicates();
-  has_progress_.assign(replicates, false);
-  stage_times_.assign(replicates, StageTimes{});
-  // Only the replicate numbers are read here; their results are read when the run starts.
-  const std::vector<bool> finished_replicates = resuming ? finished_in_log() : std::vector<bool>(replicates, false);
-  std::size_t finished_count = 0;
-  for (std::size_t r = 0; r < replicates; ++r) {
-    if (finished_replicates[r]) {
-      ++finished_count;
-      continue;
-    }
-    pending_.push_back(r);
-    if (!resuming) continue;
-    const std::optional<ReplicateCheckpoint> checkpoint = store_->load(r);
-    if (checkpoint) {
-      has_progress_[r] = true;
-      ++resumed_in_progress_;
-    }
+    write_json_file(partial / "config.json", {{"version", OURO_VERSION}, {"config", resolved}}, kRunConfigFormat);
   }
   if (resuming) {
-    spdlog::log(finished_count + resumed_in_progress_ > 0 ? spdlog::level::info : spdlog::level::debug, "resuming '{}': {} of {} replicates finished, {} continue from a checkpoint", out.string(),
-                 finished_count, replicates, resumed_in_progress_);
+    spdlog::log(finished_count + resumed_in_progress_ > 0 ? spdlog::level::info : spdlog::level::debug,
+                "resuming '{}': {} of {} replicates finished, {} continue from a checkpoint", out.string(),
+                finished_count, replicates, resumed_in_progress_);
   }
 }
 
@@ -301,7 +303,7 @@ void RunJob::run_replicate(std::size_t replicate) {
 
 nlohmann::json RunJob::finish() {
   OURO_CHECK(opened_, Error, "internal: RunJob finished before it was opened");
-  if (already_finished_) return read_json_file(options_.out_dir / "run.json");
+  if (already_finished_) return read_json_file(options_.out_dir / "run.json", kRunFileFormat);
   std::call_once(loop_started_, [this] { load_finished_replicates(); });
   StageTimes stages;
   for (const StageTimes& t : stage_times_) stages += t;

@@ -16,6 +16,8 @@
 #include <fmt/format.h>
 
 #include "ouro/core/error.hpp"
+#include "ouro/io/check_word.hpp"
+#include "ouro/io/json_file.hpp"
 #include "csv_reader.hpp"
 
 namespace ouro::report {
@@ -35,22 +37,19 @@ std::string layer_of(std::string_view origin, std::size_t generation, std::size_
   return "";
 }
 
+// A report must not draw a damaged or changed file: its numbers would look like the run's.
+constexpr std::string_view kRerunRemedy = "rerun the run (ouro run ... --force) to have its results again";
+
+// run.json, after checking every result file it stamps.
 nlohmann::json read_info(const fs::path& dir) {
   const fs::path path = dir / "run.json";
   OURO_CHECK(fs::is_directory(dir), IoError, "'{}' is not a folder", dir.string());
   OURO_CHECK(fs::exists(path), IoError,
              "'{}' is not a finished run: it has no run.json (written last by `ouro run`)", dir.string());
-  std::ifstream in(path);
-  OURO_CHECK(in.is_open(), IoError, "{}: cannot open", path.string());
-  nlohmann::json info;
-  try {
-    info = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw DataError(fmt::format("{}: not valid JSON: {}", path.string(), e.what()));
-  }
-  OURO_CHECK(info.is_object(), DataError, "{}: expected a JSON object", path.string());
+  nlohmann::json info = read_json_file(path, kRunFileFormat, kRerunRemedy);
   OURO_CHECK(info.contains("config") && info["config"].is_object(), DataError,
              "{}: has no \"config\" object; not written by `ouro run`", path.string());
+  check_stamped_files(dir, info.value("files", nlohmann::json()), kRerunRemedy);
   return info;
 }
 
@@ -167,9 +166,11 @@ RunData load_run(const fs::path& dir) {
   read_metrics(run);
   read_theory(run);
   read_composition(run);
-  // Only text runs write these; the generation count from metrics.csv picks the texts shown.
-  if (fs::exists(dir / "samples.jsonl")) run.texts = read_sample_texts(dir / "samples.jsonl", run.generations);
-  if (fs::exists(dir / "ppl_gen0_histogram.csv")) run.ppl_histogram = read_ppl_histogram(dir / "ppl_gen0_histogram.csv");
+  // Only text runs write these (run.json stamps what the run wrote); the generation count from
+  // metrics.csv picks the texts shown.
+  const auto wrote = [&](const char* name) { return run.info["files"].contains(name); };
+  if (wrote("samples.jsonl")) run.texts = read_sample_texts(dir / "samples.jsonl", run.generations);
+  if (wrote("ppl_gen0_histogram.csv")) run.ppl_histogram = read_ppl_histogram(dir / "ppl_gen0_histogram.csv");
   return run;
 }
 

@@ -4,12 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
-#include <fstream>
-#include <sstream>
 
 #include <fmt/format.h>
 
 #include "ouro/core/error.hpp"
+#include "ouro/io/json_file.hpp"
 #include "ouro/report/run_data.hpp"
 #include "ouro/report/summary.hpp"
 
@@ -21,16 +20,8 @@ using nlohmann::json;
 
 json read_plan(const fs::path& dir) {
   const fs::path path = dir / "sweep.json";
-  std::ifstream in(path, std::ios::binary);
-  OURO_CHECK(in.is_open(), IoError, "'{}' is not a sweep folder: it has no sweep.json", dir.string());
-  std::stringstream text;
-  text << in.rdbuf();
-  json plan;
-  try {
-    plan = json::parse(text.str());
-  } catch (const json::exception& e) {
-    throw DataError(fmt::format("{}: not valid JSON: {}", path.string(), e.what()));
-  }
+  OURO_CHECK(fs::exists(path), IoError, "'{}' is not a sweep folder: it has no sweep.json", dir.string());
+  json plan = read_json_file(path, kSweepFileFormat, "rerun the sweep (ouro sweep ... --force)");
   for (const char* field : {"grid", "cells", "cells_here"}) {
     OURO_CHECK(plan.contains(field), DataError, "{}: not a sweep.json written by ouro (no \"{}\")", path.string(), field);
   }

@@ -171,7 +171,7 @@ json load_sweep_plan(const fs::path& dir) {
     }
     throw IoError(fmt::format("'{}' is not a sweep folder: it has no sweep.json", dir.string()));
   }
-  json plan = read_json_file(dir / "sweep.json");
+  json plan = read_json_file(dir / "sweep.json", kSweepFileFormat);
   for (const char* field : {"version", "base_config", "grid", "cells", "cells_here"}) {
     OURO_CHECK(plan.contains(field), DataError, "{}: not a sweep.json written by ouro (no \"{}\")",
                (dir / "sweep.json").string(), field);
@@ -180,7 +180,16 @@ json load_sweep_plan(const fs::path& dir) {
   return plan;
 }
 
-void write_sweep_csv(const fs::path& out_dir, const json& plan, const std::vector<std::size_t>& cells) {
+// A finished cell's run.json, after checking every result file it stamps: a damaged cell must not
+// reach sweep.csv or a merged sweep.
+json checked_cell_info(const fs::path& cell_dir) {
+  constexpr std::string_view kRemedy = "rerun the sweep with --force, or remove the cell's folder and --resume";
+  json info = read_json_file(cell_dir / "run.json", kRunFileFormat, kRemedy);
+  check_stamped_files(cell_dir, info.value("files", json()), kRemedy);
+  return info;
+}
+
+FileStamp write_sweep_csv(const fs::path& out_dir, const json& plan, const std::vector<std::size_t>& cells) {
   AtomicFile file(out_dir / "sweep.csv");
   std::ostream& out = file.stream();
   out << "cell";
@@ -202,7 +211,9 @@ void write_sweep_csv(const fs::path& out_dir, const json& plan, const std::vecto
       prefix += ',' + csv_field(label);
     }
     prefix += ',';
-    const fs::path metrics = out_dir / cell.at("folder").get<std::string>() / "metrics.csv";
+    const fs::path cell_dir = out_dir / cell.at("folder").get<std::string>();
+    checked_cell_info(cell_dir);
+    const fs::path metrics = cell_dir / "metrics.csv";
     std::ifstream in(metrics, std::ios::binary);
     OURO_CHECK(in.is_open(), IoError, "sweep.csv: cannot read '{}'", metrics.string());
     std::getline(in, line);
@@ -223,6 +234,7 @@ void write_sweep_csv(const fs::path& out_dir, const json& plan, const std::vecto
   }
   out.write(rows.data(), static_cast<std::streamsize>(rows.size()));
   file.commit();
+  return file.stamp();
 }
 
 SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOptions& options) {
@@ -244,7 +256,7 @@ SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOpt
                                 "overwrite it", out.string()));
     }
     if (options.existing == ExistingRun::kResume) {
-      const json stored = read_json_file(out / "sweep.json");
+      const json stored = read_json_file(out / "sweep.json", kSweepFileFormat);
       const std::string why = plan_difference(stored, plan, (out / "sweep.json").string(), "this sweep");
       OURO_CHECK(why.empty(), ConfigError, "--resume: {}; resume with the config it was started with, or start over "
                  "with --force", why);
@@ -259,7 +271,7 @@ SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOpt
                                 "--force", out.string(), (partial / "sweep.json").string()));
     }
     if (options.existing == ExistingRun::kResume) {
-      const json stored = read_json_file(partial / "sweep.json");
+      const json stored = read_json_file(partial / "sweep.json", kSweepFileFormat);
       std::string why = plan_difference(stored, plan, (partial / "sweep.json").string(), "this sweep");
       if (why.empty() && stored.at("shard") != plan.at("shard")) {
         why = fmt::format("it was started as shard {}, this is shard {}", stored.at("shard").dump(), plan.at("shard").dump());
@@ -292,7 +304,7 @@ SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOpt
       if (options.existing != ExistingRun::kForce && fs::exists(slot.dir / "run.json")) {
         // Finished before: skipped, once its config is seen to be this cell's.
         std::string was, now;
-        const std::string key = first_config_difference(read_json_file(slot.dir / "run.json").value("config", json()),
+        const std::string key = first_config_difference(read_json_file(slot.dir / "run.json", kRunFileFormat).value("config", json()),
                                                         slot.config->to_json(), &was, &now);
         OURO_CHECK(key.empty(), ConfigError, "'{}' holds a run with {} = {}, the cell has {} = {}; start over with --force",
                    slot.dir.string(), key, was, key, now);
@@ -314,7 +326,7 @@ SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOpt
   if (options.existing == ExistingRun::kForce) {
     for (const char* name : {"sweep.json", "sweep.csv", "report.html"}) fs::remove(out / name, ec);
   }
-  if (!resuming) write_json_file(partial / "sweep.json", plan);
+  if (!resuming) write_json_file(partial / "sweep.json", plan, kSweepFileFormat);
   if (resuming) spdlog::info("resuming sweep '{}': {} of {} cells finished", out.string(), outcome.cells_skipped, cells.size());
 
   // Tasks are (cell, replicate) pairs in cell order, so all threads share the cells' replicates and
@@ -360,9 +372,9 @@ SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOpt
     }
   });
 
-  write_sweep_csv(out, plan, cells);
+  plan["files"] = {{"sweep.csv", write_sweep_csv(out, plan, cells).to_json()}};
   plan["timings_seconds"] = {{"wall", std::chrono::duration<double>(Clock::now() - start).count()}};
-  write_json_file(out / "sweep.json", plan);
+  write_json_file(out / "sweep.json", plan, kSweepFileFormat);
   remove_all_or_throw(partial);
   return outcome;
 }
@@ -392,9 +404,10 @@ json merge_sweeps(const fs::path& out_dir, const std::vector<fs::path>& shards) 
   OURO_CHECK(missing.empty(), ConfigError, "merge: {} of {} cells are in no shard given: {}", missing.size(), count,
              fmt::join(missing, ", "));
   for (const auto& [c, s] : owner) {
-    const fs::path run = shards[s] / plans[s]["cells"][c]["folder"].get<std::string>() / "run.json";
-    OURO_CHECK(fs::exists(run), IoError, "merge: cell {} of '{}' is not finished ({} is missing)", c,
-               shards[s].string(), run.string());
+    const fs::path cell_dir = shards[s] / plans[s]["cells"][c]["folder"].get<std::string>();
+    OURO_CHECK(fs::exists(cell_dir / "run.json"), IoError, "merge: cell {} of '{}' is not finished ({} is missing)",
+               c, shards[s].string(), (cell_dir / "run.json").string());
+    checked_cell_info(cell_dir);
   }
   std::error_code ec;
   OURO_CHECK(!fs::exists(out_dir) || fs::is_empty(out_dir), IoError,
@@ -423,8 +436,8 @@ json merge_sweeps(const fs::path& out_dir, const std::vector<fs::path>& shards) 
   for (const fs::path& dir : shards) from.push_back(dir.string());
   plan["merged_from"] = from;
   plan.erase("timings_seconds");
-  write_sweep_csv(out_dir, plan, here.get<std::vector<std::size_t>>());
-  write_json_file(out_dir / "sweep.json", plan);
+  plan["files"] = {{"sweep.csv", write_sweep_csv(out_dir, plan, here.get<std::vector<std::size_t>>()).to_json()}};
+  write_json_file(out_dir / "sweep.json", plan, kSweepFileFormat);
   return plan;
 }
 

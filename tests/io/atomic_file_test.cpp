@@ -1,7 +1,10 @@
-// AtomicFile: a file appears complete on commit, and not at all otherwise.
+// AtomicFile: a file appears complete on commit, and not at all otherwise; its stamp is that of the
+// bytes committed, however they were written; its steps are reported in order to an observer.
 #include <fstream>
+#include <random>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -82,6 +85,45 @@ TEST(AtomicFile, RenameOntoAFolderFailsCleanly) {
   EXPECT_THROW(file.commit(), IoError);
   EXPECT_FALSE(std::filesystem::exists(file.temporary_path()));
   EXPECT_TRUE(std::filesystem::is_directory(dir / "taken"));
+}
+
+TEST(AtomicFile, StampIsThatOfTheCommittedBytesWrittenInPiecesOfAnySize) {
+  TempDir dir;
+  std::mt19937 random(5);
+  std::string expected;
+  AtomicFile file(dir / "samples.jsonl", Durability::kUnsynced);
+  // Pieces from one byte to beyond the 256 KiB buffer, through put() and write().
+  for (const std::size_t size : {1u, 3u, 1000u, 300000u, 17u, 700000u, 2u}) {
+    std::string piece(size, '\0');
+    for (char& c : piece) c = static_cast<char>('a' + random() % 26);
+    if (size == 1) file.stream().put(piece[0]);
+    else file.stream().write(piece.data(), static_cast<std::streamsize>(piece.size()));
+    expected += piece;
+  }
+  file.commit();
+  EXPECT_EQ(contents(dir / "samples.jsonl"), expected);
+  EXPECT_EQ(file.stamp(), stamp_of_file(dir / "samples.jsonl"));
+  EXPECT_EQ(file.stamp().bytes, expected.size());
+}
+
+std::vector<WriteStep> observed_steps;
+void record_step(const std::filesystem::path& destination, WriteStep step) {
+  if (destination.filename() == "observed.csv") observed_steps.push_back(step);
+}
+
+TEST(AtomicFile, ReportsItsStepsToTheObserver) {
+  TempDir dir;
+  observed_steps.clear();
+  set_write_observer(&record_step);
+  {
+    AtomicFile file(dir / "observed.csv");
+    file.stream() << std::string(600000, 'x');
+    file.commit();
+  }
+  set_write_observer(nullptr);
+  // Opened, three blocks of at most 256 KiB, synced, renamed.
+  EXPECT_EQ(observed_steps, (std::vector<WriteStep>{WriteStep::kOpened, WriteStep::kWrote, WriteStep::kWrote,
+                                                    WriteStep::kWrote, WriteStep::kSynced, WriteStep::kRenamed}));
 }
 
 }  // namespace

@@ -1,7 +1,7 @@
 // FinishedLog: records read back bit for bit in append order from many threads; a torn last
-// record (a writer killed mid-append) is ignored on read and cut off on open, after which appends
-// are readable again; a damaged record followed by others, a log of another run's shape, a foreign
-// file and a record of the wrong size are refused with the file named.
+// record (a writer killed mid-append, at any byte, or zeros after a power loss) is ignored on read
+// and cut off on open, after which appends are readable again; every single-byte corruption, a log
+// of another run's shape or format version and a foreign file are refused with the file named.
 #include "ouro/loop/finished_log.hpp"
 
 #include <algorithm>
@@ -25,6 +25,10 @@ using ::testing::HasSubstr;
 
 constexpr std::size_t kMetrics = 3;
 constexpr std::size_t kGenerations = 4;
+
+// The header: magic word, metrics, generations, its check word. Each record: length and its check
+// word, payload, the payload's check word, "END.".
+constexpr std::size_t kHeaderBytes = 32;
 
 fs::path scratch(const std::string& name) { return ouro::testing::scratch_dir("ouro_finished_log_" + name) / "finished.log"; }
 
@@ -112,17 +116,19 @@ TEST(FinishedLog, TornLastRecordIsIgnoredThenCutOffBeforeTheNextAppend) {
   const fs::path path = scratch("torn");
   FinishedLog log(path, kMetrics, kGenerations);
   append_and_close(log, {1, 2});
-  const std::uintmax_t whole = size_of(path);
+  const std::string good = ouro::testing::read_file(path);
+  const std::uintmax_t whole = good.size();
   // Every possible tear of the last record: the first record alone survives.
-  const std::uintmax_t record = (whole - 24) / 2;  // after the 24-byte header, two records of one size
+  const std::uintmax_t record = (whole - kHeaderBytes) / 2;  // two records of one size
+  const auto restore = [&] { std::ofstream(path, std::ios::binary | std::ios::trunc) << good; };
   for (std::uintmax_t cut = 1; cut <= record; cut += cut < 40 ? 1 : 37) {
-    fs::resize_file(path, whole);
+    restore();
     chop(path, cut);
     const auto back = log.read();
     ASSERT_EQ(back.size(), 1u) << "cut " << cut;
     expect_same(back[0], result_of(1));
   }
-  fs::resize_file(path, whole);
+  restore();
   chop(path, 5);
   log.open();
   log.append(result_of(3));
@@ -151,14 +157,14 @@ TEST(FinishedLog, DamageOtherShapesAndForeignFilesAreRefusedByName) {
 
   // One flipped bit in the first record's values, with the second record after it: damage.
   std::string bytes = ouro::testing::read_file(path);
-  bytes[24 + 8 + 8 + 8 + 3] ^= 0x10;
+  bytes[kHeaderBytes + 16 + 8 + 8 + 3] ^= 0x10;
   std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
   try {
     log.read();
     FAIL() << "read a damaged record";
   } catch (const DataError& e) {
     EXPECT_THAT(e.what(), HasSubstr("damaged"));
-    EXPECT_THAT(e.what(), HasSubstr("byte 24"));
+    EXPECT_THAT(e.what(), HasSubstr("byte " + std::to_string(kHeaderBytes)));
   }
   EXPECT_THROW(log.open(), DataError);
 
@@ -166,6 +172,73 @@ TEST(FinishedLog, DamageOtherShapesAndForeignFilesAreRefusedByName) {
   expect_refused(log, "a CSV file");
   std::ofstream(path, std::ios::binary | std::ios::trunc) << "CSV";
   expect_refused(log, "a short foreign file");
+}
+
+// Every single-byte change of a two-record log (three bit patterns at every byte) is refused naming
+// the file: none is taken for a torn append, none changes a result.
+TEST(FinishedLog, EverySingleByteCorruptionIsRefusedNamingTheFile) {
+  const fs::path path = scratch("every_byte");
+  FinishedLog log(path, kMetrics, kGenerations);
+  append_and_close(log, {1, 2});
+  const std::string good = ouro::testing::read_file(path);
+  std::size_t tried = 0, refused = 0;
+  for (std::size_t at = 0; at < good.size(); ++at) {
+    for (const unsigned char flip : {0x01, 0x80, 0xFF}) {
+      std::string bad = good;
+      bad[at] = static_cast<char>(static_cast<unsigned char>(bad[at]) ^ flip);
+      std::ofstream(path, std::ios::binary | std::ios::trunc) << bad;
+      ++tried;
+      try {
+        log.read();
+        ADD_FAILURE() << "a flip of " << int(flip) << " at byte " << at << " was read";
+      } catch (const DataError& e) {
+        if (std::string(e.what()).find(path.string()) != std::string::npos) ++refused;
+        else ADD_FAILURE() << "the error does not name the file: " << e.what();
+      }
+    }
+  }
+  EXPECT_EQ(refused, tried);
+  RecordProperty("file_bytes", static_cast<int>(good.size()));
+  RecordProperty("corruptions_refused", static_cast<int>(refused));
+}
+
+// Every cut of the file is a torn append (or header): the records before it are read, and a power
+// loss's zeros in place of the last record's bytes read as torn too.
+TEST(FinishedLog, EveryCutAndZeroedTailReadsAsTheRecordsBeforeIt) {
+  const fs::path path = scratch("every_cut");
+  FinishedLog log(path, kMetrics, kGenerations);
+  append_and_close(log, {1, 2});
+  const std::string good = ouro::testing::read_file(path);
+  const std::size_t record = (good.size() - kHeaderBytes) / 2;
+  for (std::size_t size = 0; size < good.size(); ++size) {
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << good.substr(0, size);
+    const std::size_t expected = size < kHeaderBytes + record ? 0 : 1;
+    ASSERT_EQ(log.read().size(), expected) << "cut at " << size;
+  }
+  for (const std::size_t zeros : {std::size_t{4}, std::size_t{16}, record}) {
+    std::string bad = good;
+    std::fill(bad.end() - static_cast<std::ptrdiff_t>(zeros), bad.end(), '\0');
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bad;
+    ASSERT_EQ(log.read().size(), 1u) << zeros << " zeros at the end";
+  }
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << std::string(good.size(), '\0');
+  EXPECT_TRUE(log.read().empty());
+}
+
+TEST(FinishedLog, AnotherFormatVersionIsRefusedByName) {
+  const fs::path path = scratch("version");
+  FinishedLog log(path, kMetrics, kGenerations);
+  append_and_close(log, {1});
+  std::string bytes = ouro::testing::read_file(path);
+  bytes[7] = '2';
+  std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+  try {
+    log.read();
+    FAIL() << "read a log of another version";
+  } catch (const DataError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("finished-replicate log of format 2; this ouro reads format 3"));
+    EXPECT_THAT(e.what(), HasSubstr(path.string()));
+  }
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "support/cli_runner.hpp"
+#include "support/run_folder.hpp"
 
 namespace {
 
@@ -127,6 +128,9 @@ TEST_F(ReportCli, MalformedCsv) {
   const fs::path a = run("a");
   fs::remove(a / "report.html");
   std::ofstream(a / "metrics.csv", std::ios::app) << "0,1,w2\n";
+  EXPECT_THAT(run_cli("report " + a.string()).output, HasSubstr("metrics.csv: damaged or changed since the run"));
+  // Restamped as if the run had written the line: the reader's own error.
+  ouro::testing::reseal_run_folder(a);
   const auto outcome = run_cli("report " + a.string());
   EXPECT_NE(outcome.exit_code, 0);
   EXPECT_THAT(outcome.output, HasSubstr("metrics.csv:"));
@@ -158,6 +162,7 @@ TEST_F(ReportCli, ShowsTextsAndHistogramOfATextRunFolder) {
   std::ofstream(a / "samples.jsonl") << samples;
   std::ofstream(a / "ppl_gen0_histogram.csv") << "replicate,generation,bin_low,bin_high,count\n"
                                                  "0,0,10,12.2,4\n1,0,10,12.2,4\n0,4,2,2.24,8\n1,8,1,1.12,8\n";
+  ouro::testing::reseal_run_folder(a);  // as if the run had written them
   const auto outcome = run_cli("report " + a.string());
   ASSERT_EQ(outcome.exit_code, 0) << outcome.output;
   const std::string html = read_file(a / "report.html");
@@ -178,6 +183,7 @@ TEST_F(ReportCli, MalformedSamplesJsonl) {
   const fs::path a = run("a", "--no-report");
   std::ofstream(a / "samples.jsonl") << R"({"replicate":0,"generation":0,"sample":0,"text":"ok"})" "\n"
                                      << R"({"replicate":0,"generation":1,"text":"no sample"})" "\n";
+  ouro::testing::reseal_run_folder(a);  // as if the run had written it
   const auto outcome = run_cli("report " + a.string());
   EXPECT_NE(outcome.exit_code, 0);
   EXPECT_THAT(outcome.output, HasSubstr("samples.jsonl:2: missing field \"sample\""));

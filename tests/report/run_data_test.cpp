@@ -13,6 +13,7 @@
 #include "ouro/core/error.hpp"
 #include "ouro/report/html_report.hpp"
 #include "ouro/report/run_data.hpp"
+#include "support/run_folder.hpp"
 
 namespace {
 
@@ -40,7 +41,7 @@ void write_run(const fs::path& dir, const std::string& keep = "replace") {
   json info = {{"version", "0.1.0"}, {"seed", 7}, {"threads", 2}, {"metrics", {"var", "mean"}},
                {"config", {{"loop", {{"keep", keep}, {"initial", 10}}}, {"run", {{"generations", 2}}}}},
                {"timings_seconds", {{"wall", 1.5}, {"worker_stages", {{"fit", 0.25}}}}}};
-  write(dir / "run.json", info.dump());
+  ouro::testing::seal_run_folder(dir, info);
 }
 
 const json& metric(const json& data, const std::string& name) {
@@ -120,6 +121,7 @@ TEST(ReportData, LogBandClippedAtSmallestValue) {
   // Replicate values 1 and 1e-4 at generation 0 of "var": mean ~0.5, SE ~0.5 -> lower end ~0, cut.
   write(tmp / "r1" / "metrics.csv",
         "replicate,generation,metric,value\n0,0,var,1\n1,0,var,0.0001\n0,1,var,0.0001\n1,1,var,0.0001\n");
+  ouro::testing::reseal_run_folder(tmp / "r1");
   const json data = report_data({load_run(tmp / "r1")}, {});
   const json& var = metric(data, "var");
   ASSERT_TRUE(var["log"].get<bool>());
@@ -158,7 +160,12 @@ TEST(RenderReport, SelfContainedPage) {
 class BadRun : public ::testing::Test {
  protected:
   void SetUp() override { write_run(tmp_ / "r"); }
+  // The folder's files as the test left them, resealed (so the reader behind the checks is reached).
   void expect_error(const std::string& fragment) {
+    if (fs::exists(tmp_ / "r" / "run.json")) ouro::testing::reseal_run_folder(tmp_ / "r");
+    expect_error_as_is(fragment);
+  }
+  void expect_error_as_is(const std::string& fragment) {
     try {
       write_report({load_run(tmp_ / "r")}, tmp_ / "report.html", {});
       FAIL() << "no error; expected one mentioning " << fragment;
@@ -221,9 +228,18 @@ TEST_F(BadRun, UnknownOrigin) {
 
 TEST_F(BadRun, BrokenRunJson) {
   write(tmp_ / "r" / "run.json", "{\"config\": ");
-  expect_error("run.json: not valid JSON");
+  expect_error_as_is("run.json: damaged: cut short (its 11 bytes end inside the JSON)");
   write(tmp_ / "r" / "run.json", "{\"seed\": 1}");
-  expect_error("has no \"config\" object");
+  expect_error_as_is("run.json: not a ouro.run/1 file (its format is not given: written by an older ouro");
+  ouro::write_json_file(tmp_ / "r" / "run.json", {{"seed", 1}}, ouro::kRunFileFormat);
+  expect_error_as_is("has no \"config\" object");
+}
+
+TEST_F(BadRun, AResultFileChangedSinceTheRunIsRefusedNamingIt) {
+  std::string metrics = "replicate,generation,metric,value\n0,0,var,1\n";
+  write(tmp_ / "r" / "metrics.csv", metrics);
+  expect_error_as_is("metrics.csv: damaged or changed since the run wrote it");
+  expect_error_as_is("rerun the run");
 }
 
 TEST(ParseBand, NamesTheFlag) {

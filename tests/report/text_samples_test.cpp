@@ -17,6 +17,7 @@
 #include "ouro/report/html_report.hpp"
 #include "ouro/report/run_data.hpp"
 #include "ouro/report/text_samples.hpp"
+#include "support/run_folder.hpp"
 
 namespace {
 
@@ -25,7 +26,11 @@ using ::testing::HasSubstr;
 using namespace ouro::report;
 using nlohmann::json;
 
-void write(const fs::path& path, const std::string& text) { std::ofstream(path, std::ios::binary) << text; }
+// Writes a file; into a run folder, restamped in its run.json, as the run would have written it.
+void write(const fs::path& path, const std::string& text) {
+  std::ofstream(path, std::ios::binary) << text;
+  if (fs::exists(path.parent_path() / "run.json")) ouro::testing::reseal_run_folder(path.parent_path());
+}
 
 std::string line(std::size_t r, std::size_t g, std::size_t s, const std::string& text) {
   return json{{"replicate", r}, {"generation", g}, {"sample", s}, {"text", text}}.dump() + "\n";
@@ -39,7 +44,7 @@ void write_run(const fs::path& dir, std::size_t generations) {
   write(dir / "metrics.csv", metrics);
   write(dir / "theory.csv", "generation,metric,expected\n");
   write(dir / "composition.csv", "replicate,generation,origin,origin_generation,count\n0,0,original,0,10\n");
-  write(dir / "run.json", json{{"metrics", {"ppl_gen0"}}, {"config", {{"truth", {{"kind", "corpus"}}}}}}.dump());
+  ouro::testing::seal_run_folder(dir, json{{"metrics", {"ppl_gen0"}}, {"config", {{"truth", {{"kind", "corpus"}}}}}});
 }
 
 TEST(SpreadGenerations, AllWhenFewElseEvenlyFromFirstToLast) {

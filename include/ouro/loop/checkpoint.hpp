@@ -14,7 +14,9 @@
 // a check word (XXH3) over everything before it and a trailer, and are written through
 // AtomicFile: a killed writer leaves the previous checkpoint or none, never a torn one, so a file
 // whose check word fails is damaged and is refused naming the file, never read into a result.
-// Doubles are stored as their bits, so a value survives exactly.
+// Doubles are stored as their bits, so a value survives exactly. A checkpoint is synced to disk at
+// most once a second per run (SyncPacer): one saved between syncs may not survive a power loss,
+// and is then found damaged, named, and its replicate rerun once the file is removed.
 #pragma once
 
 #include <cstddef>
@@ -25,6 +27,7 @@
 
 #include "ouro/loop/loop_policy.hpp"
 #include "ouro/loop/recorder.hpp"
+#include "ouro/loop/sync_pacer.hpp"
 
 namespace ouro {
 
@@ -49,7 +52,8 @@ class CheckpointStore {
   const std::filesystem::path& dir() const { return dir_; }
   std::filesystem::path path(std::size_t replicate) const;
 
-  // Replaces the replicate's checkpoint atomically. Thread-safe for distinct replicates.
+  // Replaces the replicate's checkpoint atomically (synced at a bounded rate). Thread-safe for
+  // distinct replicates.
   void save(const ReplicateCheckpoint& checkpoint) const;
   // Removes the replicate's checkpoint, if any. Throws IoError naming the file when it cannot.
   void remove(std::size_t replicate) const;
@@ -61,6 +65,7 @@ class CheckpointStore {
   std::filesystem::path dir_;
   std::size_t metrics_;
   std::size_t generations_;
+  mutable SyncPacer sync_pacer_;
 };
 
 }  // namespace ouro

@@ -7,11 +7,14 @@
 // single write(2) per replicate instead.
 //
 // Layout, in the machine's byte order like the other checkpoints: a header (magic word, the run's
-// metric count and generations), then records of [u64 payload length][payload][u64 XXH3 of the
-// payload]["END."], the payload being the replicate number and its results. A process killed in the
-// middle of an append leaves a torn last record; reading ignores it (that replicate simply runs
-// again, to the same bytes) and opening for append cuts it off first. A damaged record followed by
-// further records is not a torn append, and is refused with the file and byte named.
+// metric count and generations, and a check word over them), then records of
+// [u64 payload length][u64 XXH3 of the length][payload][u64 XXH3 of the payload]["END."], the
+// payload being the replicate number and its results. A process killed in the middle of an append
+// leaves a torn last record -- a prefix of it, or after a power loss zeros where its bytes had not
+// reached the disk; reading ignores it (that replicate simply runs again, to the same bytes) and
+// opening for append cuts it off first. Any other record that fails a check is damage, and is
+// refused with the file and byte named: a damaged log never changes a result. Appends are synced
+// at most once a second (SyncPacer).
 #pragma once
 
 #include <cstddef>
@@ -20,6 +23,7 @@
 #include <vector>
 
 #include "ouro/loop/recorder.hpp"
+#include "ouro/loop/sync_pacer.hpp"
 
 namespace ouro {
 
@@ -61,6 +65,7 @@ class FinishedLog {
   std::mutex mutex_;
   int fd_ = -1;
   std::size_t size_ = 0;  // the file's length after the last complete append
+  SyncPacer sync_pacer_;
 };
 
 }  // namespace ouro

@@ -5,8 +5,9 @@
 // while holding only the out-of-order tail in memory. Per-(generation, metric) means and standard
 // errors are accumulated in the same order, for the summary table.
 //
-// Every file is written under a temporary name and renamed when complete; run.json is renamed
-// last, so a folder with run.json holds a finished run and nothing half-written looks complete.
+// Every file is written under a temporary name, synced and renamed when complete; run.json is
+// written last, with each file's size and check word, so a folder with run.json holds a finished
+// run, nothing half-written looks complete, and a result file damaged later is found by its reader.
 //
 // composition.csv: replicate,generation,origin,origin_generation,count — and, when the run has
 // filters, <label>_drawn,<label>_rejected per filter (labels from filter_labels()): on a row of
@@ -77,7 +78,8 @@ class Recorder {
   // for one that is.
   void add(ReplicateResult result);
 
-  // Writes theory.csv and run.json and makes every file visible under its final name.
+  // Writes theory.csv, makes every file visible (and synced) under its final name, then writes
+  // run.json: `run_info` with "files", each result file's size and check word (check_word.hpp).
   void finish(const std::vector<TheoryCurve>& theory, const nlohmann::json& run_info);
 
   // The names of the files a recorder with these side tables writes into its folder.

@@ -23,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ouro/core/config.hpp"
+#include "ouro/io/check_word.hpp"
 #include "ouro/loop/run_job.hpp"
 #include "ouro/sweep/grid.hpp"
 
@@ -64,7 +65,8 @@ nlohmann::json merge_sweeps(const std::filesystem::path& out_dir, const std::vec
 // Reads a finished sweep's sweep.json; throws IoError/DataError naming the folder when it is not one.
 nlohmann::json load_sweep_plan(const std::filesystem::path& dir);
 
-// Writes OUT/sweep.csv from the folders of `cells` (ascending) under OUT/cells, atomically.
-void write_sweep_csv(const std::filesystem::path& out_dir, const nlohmann::json& plan, const std::vector<std::size_t>& cells);
+// Writes OUT/sweep.csv from the folders of `cells` (ascending) under OUT/cells, atomically, after
+// checking each cell's result files against its run.json; returns the stamp sweep.json records.
+FileStamp write_sweep_csv(const std::filesystem::path& out_dir, const nlohmann::json& plan, const std::vector<std::size_t>& cells);
 
 }  // namespace ouro
