@@ -23,6 +23,7 @@
 
 #include "checkpoint_codec.hpp"
 #include "fuzz_support.hpp"
+#include "ouro/io/check_word.hpp"
 #include "ouro/loop/checkpoint.hpp"
 
 namespace {
@@ -34,7 +35,7 @@ std::string seal(std::string_view contents) {
   ouro::checkpoint_codec::Writer w;
   w.put_text(kMagic);
   w.put_text(contents);
-  w.put<std::uint64_t>(ouro::checkpoint_codec::check_word(w.bytes()));
+  w.put<std::uint64_t>(ouro::check_word(w.bytes()));
   w.put_text(ouro::checkpoint_codec::kTrailer);
   return w.bytes();
 }

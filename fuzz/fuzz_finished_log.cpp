@@ -13,9 +13,10 @@
 // The log's shape is taken from the file's own header words, so the shape check passes. Every
 // refusal must be an ouro::Error naming the file.
 //
-// The layout knowledge lives in seal() and kMagic alone (finished_log.cpp's format OUROFIN2:
-// header = magic, metrics, generations; record = [u64 length][payload][u64 XXH3(payload)]["END."]),
-// so a format change means changing them and regenerating the sealed seeds.
+// The layout knowledge lives in seal() and kMagic alone (finished_log.cpp's format 3, OUROFIN3:
+// header = magic, metrics, generations, XXH3 of those; record = [u64 length][u64 XXH3 of the length
+// word][payload][u64 XXH3(payload)]["END."]), so a format change means changing them; the sealed
+// seeds hold only the shape and payloads, so they survive framing changes.
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -24,17 +25,19 @@
 
 #include "checkpoint_codec.hpp"
 #include "fuzz_support.hpp"
+#include "ouro/io/check_word.hpp"
 #include "ouro/loop/finished_log.hpp"
 
 namespace {
 
-constexpr std::string_view kMagic = "OUROFIN2";
+constexpr std::string_view kMagic = "OUROFIN3";
 
 std::string seal(std::string_view input) {
   namespace codec = ouro::checkpoint_codec;
   codec::Writer w;
   w.put_text(kMagic);
   w.put_text(input.substr(0, 16));  // metrics, generations (short when the input is)
+  w.put<std::uint64_t>(ouro::check_word(w.bytes()));
   std::string_view rest = input.size() > 16 ? input.substr(16) : std::string_view();
   constexpr std::string_view kSeparator = "|REC|";
   constexpr std::string_view kCut = "|CUT";
@@ -46,8 +49,9 @@ std::string seal(std::string_view input) {
     if (torn) payload.remove_suffix(kCut.size());
     const std::size_t start = w.bytes().size();
     w.put<std::uint64_t>(payload.size());
+    w.put<std::uint64_t>(ouro::check_word(std::string_view(w.bytes()).substr(start, sizeof(std::uint64_t))));
     w.put_text(payload);
-    w.put<std::uint64_t>(codec::check_word(payload));
+    w.put<std::uint64_t>(ouro::check_word(payload));
     w.put_text(codec::kTrailer);
     if (torn) w.bytes().resize(start + (w.bytes().size() - start) / 2);
   }
