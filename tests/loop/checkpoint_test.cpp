@@ -268,7 +268,7 @@ TEST(CheckpointStore, AnInconsistentDataSetBehindAGoodCheckWordNamesTheFile) {
   w.put<std::uint32_t>(0);  // ... of no samples
   w.put<std::uint64_t>(0);  // no filter states
   checkpoint_codec::put_string(w, "");
-  w.put<std::uint64_t>(checkpoint_codec::check_word(w.bytes()));
+  w.put<std::uint64_t>(check_word(w.bytes()));
   w.put_text(checkpoint_codec::kTrailer);
   std::ofstream(store.path(0), std::ios::binary) << w.bytes();
   try {
