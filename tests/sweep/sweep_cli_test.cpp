@@ -15,6 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include "ouro/core/error.hpp"
+#include "ouro/io/check_word.hpp"
+#include "ouro/io/json_file.hpp"
 #include "ouro/sweep/sweep.hpp"
 #include "support/cli_runner.hpp"
 #include "support/files.hpp"
@@ -371,9 +373,10 @@ TEST(SweepBadInput, MergeRefusesADamagedPlanNamingIt) {
     "grid": [{"key": "loop.bias", "values": [1.0], "labels": ["1.0"]}], "cells_here": [0],
     "cells": [{"index": 0, "folder": "cells/0-loop.bias=1.0", "label": "loop.bias=1.0", "values": {"loop.bias": 1.0}}]})";
   fs::create_directories(dir / "shard" / "cells" / "0-loop.bias=1.0");
-  ouro::testing::write_config(dir / "shard" / "cells" / "0-loop.bias=1.0", "{}", "run.json");
-  ouro::testing::write_config(dir / "shard" / "cells" / "0-loop.bias=1.0", "replicate,generation,metric,value\n",
-                              "metrics.csv");
+  const fs::path cell = dir / "shard" / "cells" / "0-loop.bias=1.0";
+  ouro::testing::write_config(cell, "replicate,generation,metric,value\n", "metrics.csv");
+  ouro::write_json_file(cell / "run.json", {{"files", {{"metrics.csv", ouro::stamp_of_file(cell / "metrics.csv").to_json()}}}},
+                        ouro::kRunFileFormat);
   const auto damaged = [&](const std::string& from, const std::string& to) {
     std::string plan = good;
     const std::size_t at = plan.find(from);
@@ -385,7 +388,7 @@ TEST(SweepBadInput, MergeRefusesADamagedPlanNamingIt) {
                                   damaged(R"("label": "loop.bias=1.0")", R"("label": 1)"),
                                   damaged(R"("labels": ["1.0"])", R"("labels": [])"),
                                   damaged(R"("cells/0-loop.bias=1.0")", R"("../../elsewhere")")}) {
-    ouro::testing::write_config(dir / "shard", plan, "sweep.json");
+    ouro::write_json_file(dir / "shard" / "sweep.json", nlohmann::json::parse(plan), ouro::kSweepFileFormat);
     try {
       ouro::merge_sweeps(dir / "merged", {dir / "shard"});
       ADD_FAILURE() << "merged " << plan;
@@ -394,7 +397,7 @@ TEST(SweepBadInput, MergeRefusesADamagedPlanNamingIt) {
     }
     EXPECT_FALSE(fs::exists(dir / "merged"));
   }
-  ouro::testing::write_config(dir / "shard", good, "sweep.json");
+  ouro::write_json_file(dir / "shard" / "sweep.json", nlohmann::json::parse(good), ouro::kSweepFileFormat);
   EXPECT_EQ(ouro::merge_sweeps(dir / "merged", {dir / "shard"})["cells_here"], nlohmann::json::parse("[0]"));
 }
 
