@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages ouroboros needs to build, test and benchmark, and the npm bundles the
+# Installs the Debian packages ouroboros needs to build, test, benchmark and fuzz (clang and its
+# libFuzzer/sanitizer runtimes, libclang-rt-14-dev, for scripts/fuzz.sh), and the npm bundles the
 # report draws its charts with.
 #
 # Safe to run repeatedly: it asks dpkg which packages are missing and installs only those, so a
@@ -16,6 +17,7 @@ packages=(
   libopenblas-dev libopenblas0-pthread
   python3 python3-numpy python3-scipy python3-sklearn
   chromium
+  clang libclang-rt-14-dev
 )
 
 missing=()

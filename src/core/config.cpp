@@ -552,8 +552,21 @@ void Config::set(std::string_view assignment) {
     bare.insert("v", literal);
     parsed = std::move(bare);
   }
-  assign(key, ConfigParser(*option, "--set", key).convert(*parsed.get("v")), "--set");
-  if (element) check_table(section, element->index, assignment);
+  Value value = ConfigParser(*option, "--set", key).convert(*parsed.get("v"));
+  if (!element) {
+    assign(key, std::move(value), "--set");
+    return;
+  }
+  // The element's rules are checked with the new value in place; a refused one is taken out again,
+  // so that a config whose --set failed is still the consistent config it was (to_json relies on it).
+  const Entry previous = entry(key);
+  assign(key, std::move(value), "--set");
+  try {
+    check_table(section, element->index, assignment);
+  } catch (const ConfigError&) {
+    assign(key, previous.value, previous.origin);
+    throw;
+  }
 }
 
 void Config::assign(std::string key, Value value, std::string origin) {

@@ -46,6 +46,9 @@ nlohmann::json read_json_file(const std::filesystem::path& path, std::string_vie
     }
     throw DataError(fmt::format("{}: damaged: not valid JSON at byte {} of {}; {}", path.string(), e.byte, size,
                                 remedy));
+  } catch (const nlohmann::json::exception& e) {
+    // The parser's other refusal: a number beyond a double (out_of_range.406).
+    throw DataError(fmt::format("{}: damaged: not valid JSON ({}); {}", path.string(), e.what(), remedy));
   }
   OURO_CHECK(value.is_object(), DataError, "{}: damaged: a JSON {}, not an object; {}", path.string(),
              value.type_name(), remedy);

@@ -99,6 +99,10 @@ class HeaderParser {
     }
     if (c == '(' || c == '[') {
       const char close = c == '(' ? ')' : ']';
+      // Real headers nest two deep (a structured dtype's list of tuples); the limit keeps a hostile
+      // header from recursing until the stack overflows.
+      if (depth_ == kMaxDepth) fail("sequences nested too deeply");
+      ++depth_;
       ++pos_;
       v.kind = Literal::Kind::kSequence;
       while (true) {
@@ -113,6 +117,7 @@ class HeaderParser {
         }
       }
       ++pos_;
+      --depth_;
     } else if (c >= '0' && c <= '9') {
       v.kind = Literal::Kind::kInteger;
       while (peek() >= '0' && peek() <= '9') {
@@ -138,9 +143,12 @@ class HeaderParser {
     return v;
   }
 
+  static constexpr std::size_t kMaxDepth = 16;
+
   std::string_view text_;
   const std::filesystem::path& path_;
   std::size_t pos_ = 0;
+  std::size_t depth_ = 0;
 };
 
 enum class ElementKind { kFloat, kSigned, kUnsigned };

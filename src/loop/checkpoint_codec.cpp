@@ -68,6 +68,17 @@ void get_results(Reader& r, ReplicateResult& result) {
 
 namespace {
 
+// Builds a value whose constructor checks it (Samples, Dataset): its DataError cannot know the
+// file, so the file is named here.
+template <typename Build>
+auto naming_file(const Reader& r, Build&& build) {
+  try {
+    return build();
+  } catch (const DataError& e) {
+    throw DataError(fmt::format("{}: checkpoint file is corrupt: {}", r.path().string(), e.what()));
+  }
+}
+
 // Samples at their natural width: a kind byte, then real rows as doubles, images as 8-bit levels
 // with their shape and range, or token sequences as int32 ids with their lengths.
 void put_samples(Writer& w, const Samples& samples) {
@@ -108,7 +119,8 @@ Samples get_samples(Reader& r) {
       const std::size_t rows = r.count(0);
       const std::size_t cols = r.count(0);
       OURO_CHECK(cols == 0 || rows <= r.left() / sizeof(double) / cols, DataError,
-                 "checkpoint: a data set of {} x {} runs past the end", rows, cols);
+                 "{}: checkpoint file is corrupt: a data set of {} x {} runs past the end", r.path().string(), rows,
+                 cols);
       Matrix x(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
       r.get_bytes(x.data(), rows * cols * sizeof(double));
       return Samples(std::move(x));
@@ -122,17 +134,17 @@ Samples get_samples(Reader& r) {
       shape.high = r.get<float>();
       std::vector<std::uint8_t> levels(r.count(1));
       r.get_bytes(levels.data(), levels.size());
-      return Samples(shape, std::move(levels));
+      return naming_file(r, [&] { return Samples(shape, std::move(levels)); });
     }
     case SampleStorage::kTokens: {
       std::vector<std::size_t> offsets(r.count(sizeof(std::uint64_t)) + 1, 0);
       for (std::size_t i = 1; i < offsets.size(); ++i) offsets[i] = offsets[i - 1] + r.count(0);
       std::vector<std::int32_t> ids(r.count(sizeof(std::int32_t)));
       r.get_bytes(ids.data(), ids.size() * sizeof(std::int32_t));
-      return Samples(std::move(ids), std::move(offsets));
+      return naming_file(r, [&] { return Samples(std::move(ids), std::move(offsets)); });
     }
   }
-  throw DataError(fmt::format("checkpoint: unknown kind of samples {}", storage));
+  throw DataError(fmt::format("{}: checkpoint file is corrupt: unknown kind of samples {}", r.path().string(), storage));
 }
 
 }  // namespace
@@ -163,7 +175,7 @@ Dataset get_dataset(Reader& r) {
     p.candidate = r.get<std::uint32_t>();
     run.rows = r.get<std::uint32_t>();
   }
-  return Dataset(std::move(samples), std::move(runs));
+  return naming_file(r, [&] { return Dataset(std::move(samples), std::move(runs)); });
 }
 
 }  // namespace ouro::checkpoint_codec

@@ -75,6 +75,7 @@ class Reader {
     return static_cast<std::size_t>(n);
   }
   std::size_t position() const { return at_; }
+  const std::filesystem::path& path() const { return path_; }
   std::size_t left() const { return bytes_.size() - at_; }
   bool at_end() const { return at_ == bytes_.size(); }
 

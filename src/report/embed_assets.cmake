@@ -1,6 +1,9 @@
 # Writes OUTPUT, a C++ source defining ouro::report::detail::asset(name): the bytes of each file in
 # ASSETS ("name|path|name|path..."), as raw string literals split below the 65536-byte length that
 # ISO C++ compilers must support (so -Wpedantic stays quiet). Run by src/report/CMakeLists.txt.
+# The tables are `const`, not `constexpr`: measuring a megabyte of literals at compile time exceeds
+# clang's constant-evaluation step limit (the fuzz build, docs/fuzzing.md), and nothing needs them
+# before main.
 set(_chunk 60000)
 set(_delimiter "ouro_asset")
 string(REPLACE "|" ";" _assets "${ASSETS}")
@@ -21,7 +24,7 @@ if(_count GREATER 0)
       message(FATAL_ERROR "${_path} contains the raw-string delimiter ${_delimiter}")
     endif()
     string(LENGTH "${_content}" _length)
-    string(APPEND _out "constexpr std::string_view k_${_name}[] = {\n")
+    string(APPEND _out "const std::string_view k_${_name}[] = {\n")
     set(_offset 0)
     while(_offset LESS _length)
       string(SUBSTRING "${_content}" ${_offset} ${_chunk} _piece)
@@ -33,7 +36,7 @@ if(_count GREATER 0)
   endforeach()
 endif()
 string(APPEND _out "struct Entry {\n  std::string_view name;\n  const std::string_view* pieces;\n  std::size_t count;\n};\n\n")
-string(APPEND _out "constexpr Entry kEntries[] = {\n${_table}    {\"\", nullptr, 0},\n};\n\n}  // namespace\n\n")
+string(APPEND _out "const Entry kEntries[] = {\n${_table}    {\"\", nullptr, 0},\n};\n\n}  // namespace\n\n")
 string(APPEND _out "std::string asset(std::string_view name) {\n  for (const Entry& e : kEntries) {\n")
 string(APPEND _out "    if (e.name != name || e.pieces == nullptr) continue;\n    std::string out;\n")
 string(APPEND _out "    for (std::size_t i = 0; i < e.count; ++i) out += e.pieces[i];\n    return out;\n  }\n  return {};\n}\n\n")

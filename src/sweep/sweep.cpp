@@ -121,6 +121,42 @@ void remove_all_or_throw(const fs::path& path) {
   OURO_CHECK(!ec, IoError, "cannot remove '{}': {}", path.string(), ec.message());
 }
 
+// What merge and write_sweep_csv read from a stored plan, checked once (after the fields are known
+// to be there), so that a damaged or foreign sweep.json is refused naming the file instead of
+// failing inside the JSON library, and a cell folder cannot point outside its shard.
+void check_plan_shape(const json& plan, const fs::path& file) {
+  const auto check = [&](bool ok, std::string_view what) {
+    OURO_CHECK(ok, DataError, "{}: not a sweep.json written by ouro ({})", file.string(), what);
+  };
+  check(plan.at("version").is_string() && plan.at("base_config").is_object(), "version or base_config");
+  const json& grid = plan.at("grid");
+  check(grid.is_array(), "grid is not a list");
+  for (const json& axis : grid) {
+    check(axis.is_object() && axis.contains("key") && axis["key"].is_string() && axis.contains("values") &&
+              axis["values"].is_array() && axis.contains("labels") && axis["labels"].is_array() &&
+              axis["labels"].size() == axis["values"].size(),
+          "a grid axis without key, values and labels");
+    for (const json& label : axis["labels"]) check(label.is_string(), "a grid label is not a string");
+  }
+  const json& cells = plan.at("cells");
+  check(cells.is_array(), "cells is not a list");
+  for (const json& cell : cells) {
+    check(cell.is_object() && cell.contains("folder") && cell["folder"].is_string() && cell.contains("label") &&
+              cell["label"].is_string() && cell.contains("values") && cell["values"].is_object(),
+          "a cell without folder, label and values");
+    const fs::path folder = cell["folder"].get<std::string>();
+    bool inside = folder.is_relative() && folder.has_filename();
+    for (const fs::path& part : folder) inside = inside && part != "..";
+    check(inside, fmt::format("cell folder {} is not a folder inside the sweep", cell["folder"].dump()));
+    for (const json& axis : grid) check(cell["values"].contains(axis["key"].get<std::string>()), "a cell lacks a grid value");
+  }
+  const json& here = plan.at("cells_here");
+  check(here.is_array(), "cells_here is not a list");
+  for (const json& c : here) {
+    check(c.is_number_unsigned() && c.get<std::size_t>() < cells.size(), "cells_here names a cell that is not there");
+  }
+}
+
 }  // namespace
 
 json load_sweep_plan(const fs::path& dir) {
@@ -140,6 +176,7 @@ json load_sweep_plan(const fs::path& dir) {
     OURO_CHECK(plan.contains(field), DataError, "{}: not a sweep.json written by ouro (no \"{}\")",
                (dir / "sweep.json").string(), field);
   }
+  check_plan_shape(plan, dir / "sweep.json");
   return plan;
 }
 

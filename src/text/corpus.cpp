@@ -75,7 +75,7 @@ std::vector<std::string> read_jsonl(const std::filesystem::path& path, std::stri
     nlohmann::json record;
     try {
       record = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for a number beyond a double
       throw DataError(fmt::format("{}:{}: malformed JSON: {}", path.string(), number, e.what()));
     }
     OURO_CHECK(record.is_object(), DataError, "{}:{}: expected a JSON object per line", path.string(), number);

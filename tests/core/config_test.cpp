@@ -323,6 +323,19 @@ TEST(ConfigTables, SetChangesAnExistingTableOnly) {
   EXPECT_THAT(error_of([&] { config.set("filter.candidats=3"); }), HasSubstr("did you mean 'filter.0.candidates'"));
 }
 
+// Found by fuzz_config_set (fuzz/corpus/fuzz_config_set/refused_set_then_echo.txt): a --set that
+// check_table refused stayed in the config, so the next to_json() met a list row and its sub-table
+// at once and threw nlohmann's type_error instead of writing the resolved config.
+TEST(ConfigTables, RefusedSetLeavesTheConfigAsItWas) {
+  Config config = Config::from_string(kFilters, "f.toml");
+  const nlohmann::json before = config.to_json();
+  EXPECT_THAT(error_of([&] { config.set("filter.0.reward.linear=[1.0, 2.0]"); }),
+              HasSubstr("sets both filter.0.reward and filter.0.reward.linear"));
+  EXPECT_FALSE(config.user_set("filter.0.reward.linear"));
+  EXPECT_THAT(config.where("filter.0.reward"), HasSubstr("f.toml:7"));
+  EXPECT_EQ(config.to_json(), before);
+}
+
 TEST(ConfigTables, ResolvedJsonHasOneObjectPerTable) {
   const nlohmann::json json = Config::from_string(kFilters).to_json();
   ASSERT_TRUE(json["filter"].is_array());

@@ -239,6 +239,19 @@ TEST(Npy, TruncatedHeaderAndBadMagicAndVersion) {
   EXPECT_THAT(error_of<IoError>(dir / "v4.npy"), HasSubstr("version 4.0"));
 }
 
+// Found by hand beside fuzz_npy (fuzz/corpus/fuzz_npy/deeply_nested_header.npy is a small one; a
+// header of a million '[' overflowed the stack through the recursive literal parser).
+TEST(Npy, DeeplyNestedHeaderIsRefusedNotRecursedInto) {
+  TempDir dir;
+  write_text(dir / "deep.npy", npy_bytes(2, "{'descr': " + std::string(1'000'000, '['), ""));
+  EXPECT_THAT(error_of<IoError>(dir / "deep.npy"), HasSubstr("deep.npy: malformed .npy header at character 26: "
+                                                             "sequences nested too deeply"));
+  // Nesting as deep as real headers go (a structured dtype's list of tuples) is still read.
+  write_text(dir / "nested.npy", npy_bytes(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), "
+                                              "'extra': [('a', ('b', [1])), ()], }", raw<double>({1})));
+  EXPECT_EQ(read_array(dir / "nested.npy").rows(), 1);
+}
+
 TEST(Npy, TrailingBytesAreRejected) {
   TempDir dir;
   write_text(dir / "x.npy", npy_bytes(1, "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }",

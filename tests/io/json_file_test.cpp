@@ -58,6 +58,20 @@ TEST(JsonFile, EverySingleByteChangeIsRefusedOrChangesNothing) {
   RecordProperty("whitespace_changes_read_unchanged", static_cast<int>(harmless));
 }
 
+// Found by fuzz_corpus's JSONL reader and checked here for the run's own JSON: a number beyond a
+// double is nlohmann's out_of_range, not a parse_error, and escaped read_json_file.
+TEST(JsonFile, ANumberBeyondADoubleIsDamageNamingTheFile) {
+  TempDir dir;
+  write_text(dir / "run.json", "{\"format\": \"ouro.run/1\", \"seed\": 1e999}\n");
+  try {
+    read_json_file(dir / "run.json", kRunFileFormat);
+    FAIL() << "read";
+  } catch (const DataError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("run.json: damaged: not valid JSON"));
+    EXPECT_THAT(e.what(), HasSubstr(std::string(kStartOverRemedy)));
+  }
+}
+
 TEST(JsonFile, OtherKindsVersionsAndUnsealedFilesAreRefusedByName) {
   TempDir dir;
   const auto path = dir / "sweep.json";

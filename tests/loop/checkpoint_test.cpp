@@ -10,6 +10,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "checkpoint_codec.hpp"
 #include "ouro/core/error.hpp"
 #include "ouro/loop/checkpoint.hpp"
 #include "ouro/loop/experiment.hpp"
@@ -247,6 +248,46 @@ TEST(CheckpointStore, EveryCorruptionOfAFileIsRefusedNamingIt) {
   EXPECT_GT(tried, 3 * good.size());
   RecordProperty("file_bytes", static_cast<int>(good.size()));
   RecordProperty("corruptions_refused", static_cast<int>(refused));
+}
+
+// Found by fuzz_checkpoint (fuzz/corpus/fuzz_checkpoint/sealed_empty_provenance_run): behind a
+// correct check word, a data set that its own constructor refuses (here a provenance run of no
+// samples) was reported as "dataset: ..." without naming the checkpoint file.
+TEST(CheckpointStore, AnInconsistentDataSetBehindAGoodCheckWordNamesTheFile) {
+  const fs::path dir = scratch("inconsistent");
+  const CheckpointStore store(dir, 1, 2);
+  checkpoint_codec::Writer w;
+  w.put_text("OUROCKP4");
+  for (const std::uint64_t word : {1u, 2u, 0u, 1u}) w.put<std::uint64_t>(word);  // metrics, generations, replicate, next
+  ReplicateResult results;
+  results.values = {0.5};
+  checkpoint_codec::put_results(w, results);
+  w.put<std::uint64_t>(1);  // one data set in the loop state
+  w.put<std::uint64_t>(0);  // released
+  w.put<std::uint8_t>(1);
+  w.put<std::uint8_t>(0);  // real rows: 1 x 1
+  w.put<std::uint64_t>(1);
+  w.put<std::uint64_t>(1);
+  w.put<double>(0.25);
+  w.put<std::uint64_t>(1);  // one provenance run ...
+  w.put<std::int32_t>(0);
+  w.put<std::uint8_t>(0);
+  w.put<std::uint8_t>(0);
+  w.put<std::uint32_t>(0);
+  w.put<std::uint32_t>(0);
+  w.put<std::uint32_t>(0);  // ... of no samples
+  w.put<std::uint64_t>(0);  // no filter states
+  checkpoint_codec::put_string(w, "");
+  w.put<std::uint64_t>(check_word(w.bytes()));
+  w.put_text(checkpoint_codec::kTrailer);
+  std::ofstream(store.path(0), std::ios::binary) << w.bytes();
+  try {
+    store.load(0);
+    FAIL() << "an inconsistent data set was read";
+  } catch (const DataError& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("replicate-0.ckpt: checkpoint file is corrupt: dataset: a provenance "
+                                               "run of no samples"));
+  }
 }
 
 }  // namespace

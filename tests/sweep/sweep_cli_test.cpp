@@ -3,7 +3,7 @@
 // hook, or from outside at whatever moment) and resumed equals the uninterrupted sweep byte for
 // byte; so does a killed and resumed run; shards merged equal the whole; a grid over a key of a
 // [[filter]] table names the table by its index; bad input ends with a message naming the key,
-// value or folder and a non-zero exit.
+// value or folder and a non-zero exit, and merge refuses a damaged sweep.json naming it.
 
 #include <cstdlib>
 #include <filesystem>
@@ -14,6 +14,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "ouro/core/error.hpp"
+#include "ouro/io/check_word.hpp"
+#include "ouro/io/json_file.hpp"
+#include "ouro/sweep/sweep.hpp"
 #include "support/cli_runner.hpp"
 #include "support/files.hpp"
 
@@ -357,6 +361,44 @@ TEST(SweepBadInput, RunRefusesASweepTableAndResumeRefusesAnotherGrid) {
   outcome = run_cli(args + " --resume --shard 0/2");
   EXPECT_NE(outcome.exit_code, 0);
   EXPECT_THAT(outcome.output, HasSubstr("shard"));
+}
+
+// Found by fuzz_json_state (fuzz/corpus/fuzz_json_state/cell_without_values): merge trusted every
+// field of a shard's sweep.json once the five top-level keys were there, so a cell without
+// "values" (or a cells_here beyond the cells, a label that is not a string) escaped as nlohmann's
+// out_of_range or type_error, and a cell folder such as "../x" reached outside the shard.
+TEST(SweepBadInput, MergeRefusesADamagedPlanNamingIt) {
+  const fs::path dir = scratch("bad_plan");
+  const std::string good = R"({"version": "0.1.0", "base_config": {}, "shard": null,
+    "grid": [{"key": "loop.bias", "values": [1.0], "labels": ["1.0"]}], "cells_here": [0],
+    "cells": [{"index": 0, "folder": "cells/0-loop.bias=1.0", "label": "loop.bias=1.0", "values": {"loop.bias": 1.0}}]})";
+  fs::create_directories(dir / "shard" / "cells" / "0-loop.bias=1.0");
+  const fs::path cell = dir / "shard" / "cells" / "0-loop.bias=1.0";
+  ouro::testing::write_config(cell, "replicate,generation,metric,value\n", "metrics.csv");
+  ouro::write_json_file(cell / "run.json", {{"files", {{"metrics.csv", ouro::stamp_of_file(cell / "metrics.csv").to_json()}}}},
+                        ouro::kRunFileFormat);
+  const auto damaged = [&](const std::string& from, const std::string& to) {
+    std::string plan = good;
+    const std::size_t at = plan.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    return plan.replace(at, from.size(), to);
+  };
+  for (const std::string& plan : {damaged(R"("values": {"loop.bias": 1.0})", R"("valeus": {"loop.bias": 1.0})"),
+                                  damaged(R"("cells_here": [0])", R"("cells_here": [3])"),
+                                  damaged(R"("label": "loop.bias=1.0")", R"("label": 1)"),
+                                  damaged(R"("labels": ["1.0"])", R"("labels": [])"),
+                                  damaged(R"("cells/0-loop.bias=1.0")", R"("../../elsewhere")")}) {
+    ouro::write_json_file(dir / "shard" / "sweep.json", nlohmann::json::parse(plan), ouro::kSweepFileFormat);
+    try {
+      ouro::merge_sweeps(dir / "merged", {dir / "shard"});
+      ADD_FAILURE() << "merged " << plan;
+    } catch (const ouro::DataError& e) {
+      EXPECT_THAT(e.what(), HasSubstr((dir / "shard" / "sweep.json").string() + ": not a sweep.json written by ouro"));
+    }
+    EXPECT_FALSE(fs::exists(dir / "merged"));
+  }
+  ouro::write_json_file(dir / "shard" / "sweep.json", nlohmann::json::parse(good), ouro::kSweepFileFormat);
+  EXPECT_EQ(ouro::merge_sweeps(dir / "merged", {dir / "shard"})["cells_here"], nlohmann::json::parse("[0]"));
 }
 
 }  // namespace

@@ -86,6 +86,14 @@ TEST(ReadJsonl, FieldAndErrors) {
   EXPECT_THAT(error_of([&] { read_jsonl(blank, "text"); }), HasSubstr("the corpus is empty"));
 }
 
+// Found by fuzz_corpus (fuzz/corpus/fuzz_corpus/number_beyond_double.jsonl): nlohmann refuses a
+// number beyond a double with out_of_range, not parse_error, and it escaped the reader.
+TEST(ReadJsonl, ANumberBeyondADoubleIsMalformedJsonNamingTheLine) {
+  ouro::testing::TextDir dir;
+  const auto huge = dir.write("h.jsonl", "{\"text\": \"a\"}\n{\"text\": \"b\", \"score\": 5e900}\n");
+  EXPECT_THAT(error_of([&] { read_jsonl(huge, "text"); }), HasSubstr("h.jsonl:2: malformed JSON"));
+}
+
 TEST(Wikitext2, PublishedSizesAndChecksums) {
   const std::filesystem::path folder = std::filesystem::path(OURO_SHARED_DATA) / "wikitext-2";
   if (!std::filesystem::exists(folder)) GTEST_SKIP() << "no " << folder;
