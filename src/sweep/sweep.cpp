@@ -157,6 +157,18 @@ void check_plan_shape(const json& plan, const fs::path& file) {
   }
 }
 
+// A sweep plan as written by write_json_file, its seal and its shape checked, so that merge and
+// --resume can index it without meeting a missing or mistyped field.
+json read_sweep_plan(const fs::path& file) {
+  json plan = read_json_file(file, kSweepFileFormat);
+  for (const char* field : {"version", "base_config", "grid", "cells", "cells_here"}) {
+    OURO_CHECK(plan.contains(field), DataError, "{}: not a sweep.json written by ouro (no \"{}\")", file.string(),
+               field);
+  }
+  check_plan_shape(plan, file);
+  return plan;
+}
+
 }  // namespace
 
 json load_sweep_plan(const fs::path& dir) {
@@ -171,13 +183,7 @@ json load_sweep_plan(const fs::path& dir) {
     }
     throw IoError(fmt::format("'{}' is not a sweep folder: it has no sweep.json", dir.string()));
   }
-  json plan = read_json_file(dir / "sweep.json", kSweepFileFormat);
-  for (const char* field : {"version", "base_config", "grid", "cells", "cells_here"}) {
-    OURO_CHECK(plan.contains(field), DataError, "{}: not a sweep.json written by ouro (no \"{}\")",
-               (dir / "sweep.json").string(), field);
-  }
-  check_plan_shape(plan, dir / "sweep.json");
-  return plan;
+  return read_sweep_plan(dir / "sweep.json");
 }
 
 // A finished cell's run.json, after checking every result file it stamps: a damaged cell must not
@@ -256,7 +262,7 @@ SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOpt
                                 "overwrite it", out.string()));
     }
     if (options.existing == ExistingRun::kResume) {
-      const json stored = read_json_file(out / "sweep.json", kSweepFileFormat);
+      const json stored = read_sweep_plan(out / "sweep.json");
       const std::string why = plan_difference(stored, plan, (out / "sweep.json").string(), "this sweep");
       OURO_CHECK(why.empty(), ConfigError, "--resume: {}; resume with the config it was started with, or start over "
                  "with --force", why);
@@ -271,7 +277,7 @@ SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOpt
                                 "--force", out.string(), (partial / "sweep.json").string()));
     }
     if (options.existing == ExistingRun::kResume) {
-      const json stored = read_json_file(partial / "sweep.json", kSweepFileFormat);
+      const json stored = read_sweep_plan(partial / "sweep.json");
       std::string why = plan_difference(stored, plan, (partial / "sweep.json").string(), "this sweep");
       if (why.empty() && stored.at("shard") != plan.at("shard")) {
         why = fmt::format("it was started as shard {}, this is shard {}", stored.at("shard").dump(), plan.at("shard").dump());
