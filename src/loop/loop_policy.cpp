@@ -53,7 +53,9 @@ std::size_t LoopPolicy::training_size(std::size_t generation) const {
 
 Dataset LoopPolicy::real_part(std::size_t generation, const LoopState& state, const Truth& truth,
                               const Streams& streams) const {
-  const Dataset& initial = *state.history.front();
+  // D0 is read only by the fixed and resampled real parts: with fresh real data record() has
+  // released it, and binding a reference to it there would be undefined even though it is unused.
+  const Dataset* initial = state.history.front().get();
   const std::size_t n = settings_.real_samples;
   switch (settings_.real) {
     case RealPolicy::kNone:
@@ -61,11 +63,11 @@ Dataset LoopPolicy::real_part(std::size_t generation, const LoopState& state, co
     case RealPolicy::kFixed: {
       std::vector<std::size_t> first(n);
       std::iota(first.begin(), first.end(), std::size_t{0});
-      return initial.select(first);
+      return initial->select(first);
     }
     case RealPolicy::kResample: {
       Rng rng = streams(Purpose::kRealData, generation);
-      return initial.select(sample_without_replacement(static_cast<std::size_t>(initial.size()), n, rng));
+      return initial->select(sample_without_replacement(static_cast<std::size_t>(initial->size()), n, rng));
     }
     case RealPolicy::kFresh: {
       Rng rng = streams(Purpose::kRealData, generation);

@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <string>
 
+#include <gtest/gtest.h>
+
 namespace ouro::testing {
 
 struct Outcome {
@@ -23,6 +25,17 @@ inline Outcome run_cli(const std::string& arguments, const std::string& environm
   char buffer[4096];
   while (std::fgets(buffer, sizeof buffer, pipe)) output += buffer;
   const int status = pclose(pipe);
+#ifdef OURO_SANITIZED
+  // Many CLI tests expect `ouro` to fail, so a sanitizer report (which ends the process with a
+  // non-zero status) would pass unseen there; any report fails the test that ran the command.
+  for (const char* marker : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:",
+                             "WARNING: ThreadSanitizer", "ERROR: ThreadSanitizer"}) {
+    if (output.find(marker) != std::string::npos) {
+      ADD_FAILURE() << OURO_SANITIZED << " sanitizer report from `ouro " << arguments << "`:\n" << output;
+      break;
+    }
+  }
+#endif
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
 }
 

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Builds ouroboros under a sanitizer and runs the default test suite (every test not labelled
+# `slow`) with it, so that a memory error, undefined behaviour, a leak or a data race fails the run.
+#
+#   scripts/sanitize.sh            # address: AddressSanitizer + UndefinedBehaviorSanitizer, build-asan/
+#   scripts/sanitize.sh thread     # thread: ThreadSanitizer, build-tsan/
+#
+# Installs the Debian packages first, like build.sh; the CMake option is OURO_SANITIZE, the build
+# type RelWithDebInfo (see the sanitizer block of CMakeLists.txt). Benchmarks are not built (nothing
+# runs them here). Every report is fatal: halt_on_error for each sanitizer, and
+# -fno-sanitize-recover=undefined for UBSan. A report from an `ouro` run inside a CLI test fails
+# that test too, even where the test expects `ouro` to fail (tests/support/cli_runner.hpp looks for
+# one in the output).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# ThreadSanitizer slows code 5-15x and only finds races where threads run, so thread mode builds and
+# runs just the suites labelled `parallel` (tests/CMakeLists.txt): parallel_for, RunJob and the
+# finished log's concurrent appends (test_core, test_loop), `ouro run`/`sweep`/`threshold`/`phase`
+# with --threads 2 and their kills and resumes (test_cli, test_sweep, test_threshold, test_phase),
+# filtered runs at several thread counts (test_filters) and the distribution metrics' parallel
+# kernels (test_distribution, test_distribution_cli). The other suites run on one thread.
+parallel_suites=(test_core test_loop test_cli test_sweep test_threshold test_phase test_filters test_distribution
+  test_distribution_cli)
+
+mode="${1:-address}"
+case "$mode" in
+  address) dir=build-asan; targets=(all); labels=() ;;
+  thread) dir=build-tsan; targets=("${parallel_suites[@]}"); labels=(-L parallel) ;;
+  *) echo "sanitize.sh: unknown sanitizer '$mode'; expected address or thread" >&2; exit 2 ;;
+esac
+
+bash scripts/install-deps.sh
+cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOURO_SANITIZE="$mode" \
+  -DOURO_BUILD_BENCHMARKS=OFF
+cmake --build "$dir" -j "$(nproc)" --target "${targets[@]}"
+
+# The options reach every process a test starts too (the CLI tests run $dir/apps/ouro/ouro).
+export ASAN_OPTIONS="halt_on_error=1:detect_leaks=1:check_initialization_order=1:strict_init_order=1"
+export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1"
+export TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1"
+
+ctest --test-dir "$dir" "${labels[@]}" -LE slow --output-on-failure -j "$(nproc)" --timeout 900
