@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <exception>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -93,6 +94,7 @@ struct CellSlot {
   std::unique_ptr<Config> config;         // until the job is built
   std::unique_ptr<RunJob> job;
   std::once_flag opened;
+  std::exception_ptr open_failure;        // why building or opening the job failed, for every task
   std::vector<bool> pending;              // pending[r]: the job still runs r (read-only once opened)
   std::atomic<std::size_t> remaining{0};  // tasks not yet counted down
 };
@@ -113,6 +115,27 @@ void with_cell_errors(const CellSlot& slot, Action action) {
   } catch (const DataError& e) {
     throw DataError(cell_error(e));
   }
+}
+
+// Builds and opens a cell's RunJob from its config (which moves into the job) and marks the
+// replicates it still runs. Errors name the cell.
+void open_cell(CellSlot& slot, const SweepOptions& options, const json& plan) {
+  with_cell_errors(slot, [&] {
+    RunJobOptions job_options;
+    job_options.out_dir = slot.dir;
+    job_options.config_file = options.config_file;
+    job_options.threads = options.threads;
+    job_options.existing = options.existing == ExistingRun::kForce ? ExistingRun::kForce : ExistingRun::kResume;
+    job_options.checkpoint = options.checkpoint;
+    const json& cell = plan["cells"][slot.index];
+    job_options.extra_info = {{"sweep_cell", {{"index", slot.index}, {"label", cell["label"]}, {"values", cell["values"]}}}};
+    job_options.on_checkpoint = options.on_checkpoint;
+    slot.job = std::make_unique<RunJob>(std::move(*slot.config), std::move(job_options));
+    slot.config.reset();
+    slot.job->open();
+    slot.pending.assign(slot.replicates, false);
+    for (const std::size_t r : slot.job->pending()) slot.pending[r] = true;
+  });
 }
 
 void remove_all_or_throw(const fs::path& path) {
@@ -350,24 +373,16 @@ SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOpt
   if (options.on_start) options.on_start(total, done);
   parallel_for(tasks.size(), options.threads, [&](std::size_t t) {
     CellSlot& slot = slots[tasks[t].slot];
+    // A failure is kept and rethrown to every task of the cell: call_once would let the next task
+    // try again, from a config the first attempt had already moved into its job.
     std::call_once(slot.opened, [&] {
-      with_cell_errors(slot, [&] {
-        RunJobOptions job_options;
-        job_options.out_dir = slot.dir;
-        job_options.config_file = options.config_file;
-        job_options.threads = options.threads;
-        job_options.existing = options.existing == ExistingRun::kForce ? ExistingRun::kForce : ExistingRun::kResume;
-        job_options.checkpoint = options.checkpoint;
-        const json& cell = plan["cells"][slot.index];
-        job_options.extra_info = {{"sweep_cell", {{"index", slot.index}, {"label", cell["label"]}, {"values", cell["values"]}}}};
-        job_options.on_checkpoint = options.on_checkpoint;
-        slot.job = std::make_unique<RunJob>(std::move(*slot.config), std::move(job_options));
-        slot.config.reset();
-        slot.job->open();
-        slot.pending.assign(slot.replicates, false);
-        for (const std::size_t r : slot.job->pending()) slot.pending[r] = true;
-      });
+      try {
+        open_cell(slot, options, plan);
+      } catch (...) {
+        slot.open_failure = std::current_exception();
+      }
     });
+    if (slot.open_failure) std::rethrow_exception(slot.open_failure);
     const std::size_t r = tasks[t].replicate;
     if (slot.pending[r]) slot.job->run_replicate(r);
     if (options.on_replicate_done) options.on_replicate_done();
