@@ -192,6 +192,16 @@ json read_sweep_plan(const fs::path& file) {
   return plan;
 }
 
+// A finished cell's run.json, after checking every result file it stamps. Cells that reach a sweep
+// from disk -- skipped on --resume, or merged from a shard -- pass through here, so a damaged cell
+// never reaches sweep.csv or a merged sweep; cells this process just wrote need no second reading.
+json checked_cell_info(const fs::path& cell_dir) {
+  constexpr std::string_view kRemedy = "rerun the sweep with --force, or remove the cell's folder and --resume";
+  json info = read_json_file(cell_dir / "run.json", kRunFileFormat, kRemedy);
+  check_stamped_files(cell_dir, info.value("files", json()), kRemedy);
+  return info;
+}
+
 }  // namespace
 
 json load_sweep_plan(const fs::path& dir) {
@@ -207,15 +217,6 @@ json load_sweep_plan(const fs::path& dir) {
     throw IoError(fmt::format("'{}' is not a sweep folder: it has no sweep.json", dir.string()));
   }
   return read_sweep_plan(dir / "sweep.json");
-}
-
-// A finished cell's run.json, after checking every result file it stamps: a damaged cell must not
-// reach sweep.csv or a merged sweep.
-json checked_cell_info(const fs::path& cell_dir) {
-  constexpr std::string_view kRemedy = "rerun the sweep with --force, or remove the cell's folder and --resume";
-  json info = read_json_file(cell_dir / "run.json", kRunFileFormat, kRemedy);
-  check_stamped_files(cell_dir, info.value("files", json()), kRemedy);
-  return info;
 }
 
 FileStamp write_sweep_csv(const fs::path& out_dir, const json& plan, const std::vector<std::size_t>& cells) {
@@ -240,9 +241,7 @@ FileStamp write_sweep_csv(const fs::path& out_dir, const json& plan, const std::
       prefix += ',' + csv_field(label);
     }
     prefix += ',';
-    const fs::path cell_dir = out_dir / cell.at("folder").get<std::string>();
-    checked_cell_info(cell_dir);
-    const fs::path metrics = cell_dir / "metrics.csv";
+    const fs::path metrics = out_dir / cell.at("folder").get<std::string>() / "metrics.csv";
     std::ifstream in(metrics, std::ios::binary);
     OURO_CHECK(in.is_open(), IoError, "sweep.csv: cannot read '{}'", metrics.string());
     std::getline(in, line);
@@ -333,7 +332,7 @@ SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOpt
       if (options.existing != ExistingRun::kForce && fs::exists(slot.dir / "run.json")) {
         // Finished before: skipped, once its config is seen to be this cell's.
         std::string was, now;
-        const std::string key = first_config_difference(read_json_file(slot.dir / "run.json", kRunFileFormat).value("config", json()),
+        const std::string key = first_config_difference(checked_cell_info(slot.dir).value("config", json()),
                                                         slot.config->to_json(), &was, &now);
         OURO_CHECK(key.empty(), ConfigError, "'{}' holds a run with {} = {}, the cell has {} = {}; start over with --force",
                    slot.dir.string(), key, was, key, now);

@@ -270,6 +270,22 @@ TEST(DamagedState, ReportAndMergeRefuseResultFilesChangedSinceTheRun) {
   EXPECT_FALSE(fs::exists(dir / "m/sweep.json"));
 }
 
+TEST(DamagedState, AResumedSweepRefusesAFinishedCellChangedSinceItRan) {
+  const fs::path dir = scratch("damaged_cell");
+  const fs::path config = write_config(dir, std::string(kConfig) + kGrid);
+  const std::string args = "sweep " + config.string() + " --quiet --no-report --threads 1 --checkpoint-every 0 --out " +
+                           (dir / "k").string();
+  // Cell 0's three replicates and one of cell 1's: cell 0 is finished.
+  ASSERT_NE(run_cli(args, "OURO_TEST_KILL_AFTER_CHECKPOINTS=4").exit_code, 0);
+  const fs::path cell = dir / "k/cells" / "0-loop.bias=1.0";
+  ASSERT_TRUE(fs::exists(cell / "run.json"));
+  std::ofstream(cell / "theory.csv", std::ios::app) << "9,variance,1\n";
+  const Outcome refused = run_cli(args + " --resume");
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_THAT(refused.output, HasSubstr((cell / "theory.csv").string() + ": damaged or changed since the run wrote it"));
+  EXPECT_FALSE(fs::exists(dir / "k/sweep.json"));
+}
+
 TEST(DamagedState, ADamagedSweepPlanIsRefusedNamingIt) {
   const fs::path dir = scratch("damaged_sweep");
   const fs::path config = write_config(dir, std::string(kConfig) + kGrid);

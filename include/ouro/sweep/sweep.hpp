@@ -65,8 +65,9 @@ nlohmann::json merge_sweeps(const std::filesystem::path& out_dir, const std::vec
 // Reads a finished sweep's sweep.json; throws IoError/DataError naming the folder when it is not one.
 nlohmann::json load_sweep_plan(const std::filesystem::path& dir);
 
-// Writes OUT/sweep.csv from the folders of `cells` (ascending) under OUT/cells, atomically, after
-// checking each cell's result files against its run.json; returns the stamp sweep.json records.
+// Writes OUT/sweep.csv from the folders of `cells` (ascending) under OUT/cells, atomically; returns
+// the stamp sweep.json records. The cells' files are checked where they enter the sweep (a resumed
+// sweep's finished cells, a merge's shards), not here.
 FileStamp write_sweep_csv(const std::filesystem::path& out_dir, const nlohmann::json& plan, const std::vector<std::size_t>& cells);
 
 }  // namespace ouro
