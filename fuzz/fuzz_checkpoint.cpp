@@ -17,7 +17,6 @@
 // format change means changing them and regenerating the sealed seeds.
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -40,12 +39,6 @@ std::string seal(std::string_view contents) {
   return w.bytes();
 }
 
-std::uint64_t word(std::string_view file, std::size_t at) {
-  std::uint64_t value = 0;
-  if (file.size() >= at + sizeof value) std::memcpy(&value, file.data() + at, sizeof value);
-  return value;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -54,9 +47,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view input = ouro::fuzz::as_text(data + 1, size - 1);
   const std::string file = (data[0] & 1) ? seal(input) : std::string(input);
   // The header after the magic: metrics, generations, replicate.
-  const std::uint64_t metrics = word(file, kMagic.size());
-  const std::uint64_t generations = word(file, kMagic.size() + 8);
-  const std::size_t replicate = word(file, kMagic.size() + 16) % 1000;
+  const std::uint64_t metrics = ouro::fuzz::u64_at(file, kMagic.size());
+  const std::uint64_t generations = ouro::fuzz::u64_at(file, kMagic.size() + 8);
+  const std::size_t replicate = ouro::fuzz::u64_at(file, kMagic.size() + 16) % 1000;
   const ouro::CheckpointStore store(dir, metrics, generations);
   ouro::fuzz::write_file(store.path(replicate), file);
   ouro::fuzz::expect_clean_refusal(store.path(replicate).string(), [&] {

@@ -19,7 +19,6 @@
 // seeds hold only the shape and payloads, so they survive framing changes.
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -58,12 +57,6 @@ std::string seal(std::string_view input) {
   return w.bytes();
 }
 
-std::uint64_t word(std::string_view file, std::size_t at) {
-  std::uint64_t value = 0;
-  if (file.size() >= at + sizeof value) std::memcpy(&value, file.data() + at, sizeof value);
-  return value;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -72,7 +65,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view input = ouro::fuzz::as_text(data + 1, size - 1);
   const std::string file = (data[0] & 1) ? seal(input) : std::string(input);
   ouro::fuzz::write_file(path, file);
-  const ouro::FinishedLog log(path, word(file, kMagic.size()), word(file, kMagic.size() + 8));
+  const ouro::FinishedLog log(path, ouro::fuzz::u64_at(file, kMagic.size()),
+                              ouro::fuzz::u64_at(file, kMagic.size() + 8));
   ouro::fuzz::expect_clean_refusal(path.string(), [&] {
     const auto numbers = log.replicates();
     const auto results = log.read();

@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <exception>
 #include <filesystem>
 #include <initializer_list>
@@ -50,6 +51,13 @@ inline void write_file(const std::filesystem::path& path, std::string_view bytes
     std::fprintf(stderr, "ouro fuzz: cannot write %s\n", path.c_str());
     std::abort();
   }
+}
+
+// The 64-bit word at byte `at` of a file (the layouts' counts and shapes), 0 past its end.
+inline std::uint64_t u64_at(std::string_view file, std::size_t at) {
+  std::uint64_t value = 0;
+  if (file.size() >= at + sizeof value) std::memcpy(&value, file.data() + at, sizeof value);
+  return value;
 }
 
 inline std::string_view as_text(const std::uint8_t* data, std::size_t size) {
