@@ -12,7 +12,10 @@
 namespace {
 
 using ouro::quantile_sorted;
+using ouro::report::BandStat;
 using ouro::report::summarize;
+using ouro::report::theory_gap;
+using ouro::report::TheoryGap;
 
 TEST(Quantile, LinearBetweenOrderStatistics) {
   const std::vector<double> v = {1, 2, 3, 4, 5};
@@ -68,3 +71,56 @@ TEST(Summarize, TinySpreadAroundLargeMeanKeepsPrecision) {
 }
 
 }  // namespace
+
+// The standard normal quantile by bisection on the CDF (to 1e-15; the test needs no speed).
+double normal_quantile(double p) {
+  double low = -40.0, high = 40.0;
+  for (int i = 0; i < 200; ++i) {
+    const double mid = 0.5 * (low + high);
+    (0.5 * std::erfc(-mid / std::sqrt(2.0)) < p ? low : high) = mid;
+  }
+  return 0.5 * (low + high);
+}
+
+TEST(TheoryGap, FlagsAMeanBeyondThreeStandardErrors) {
+  // 1..9 and 1000: mean 104.5, median 5.5.
+  const std::vector<double> values = {1, 2, 3, 4, 5, 6, 7, 8, 9, 1000};
+  const BandStat s = summarize(values);
+  EXPECT_DOUBLE_EQ(s.median, 5.5);
+  double squares = 0.0;
+  for (const double v : values) squares += (v - 104.5) * (v - 104.5);
+  const double se = std::sqrt(squares / 9.0 / 10.0);
+  const TheoryGap far = theory_gap(s, 104.5 - 3.5 * se);
+  EXPECT_NEAR(far.standard_errors, 3.5, 1e-12);
+  EXPECT_TRUE(far.disagrees);
+  EXPECT_FALSE(far.heavy_tailed);  // too few values to say
+  EXPECT_FALSE(theory_gap(s, 104.5 + 2.5 * se).disagrees);
+  EXPECT_TRUE(std::isnan(theory_gap(s, std::numeric_limits<double>::quiet_NaN()).standard_errors));
+  // Tail share: the farthest value (|1000 - 5.5| = 994.5) of sum |v - 5.5| = 20.5 + 994.5.
+  EXPECT_NEAR(s.tail_share, 994.5 / 1015.0, 1e-14);
+}
+
+TEST(TheoryGap, CallsALognormalSampleLikeTheDemosVarianceHeavyTailed) {
+  // exp(-20 + 4.5 z) at 200 normal quantiles: the law of the demo's variance after 1000
+  // generations. Mean 4.5e-6 ± 3.2e-6 against E = 5.1e-5, median 2.1e-9: NumPy/SciPy give these
+  // figures for the same points.
+  std::vector<double> values;
+  for (int i = 0; i < 200; ++i) {
+    const double z = normal_quantile((i + 0.5) / 200.0);
+    values.push_back(std::exp(-20.0 + 4.5 * z));
+  }
+  const BandStat s = summarize(values);
+  EXPECT_NEAR(s.mean, 4.4917e-6, 1e-9);
+  EXPECT_NEAR(s.standard_error, 3.2153e-6, 1e-9);
+  const TheoryGap gap = theory_gap(s, std::exp(-20.0 + 4.5 * 4.5 / 2.0));
+  EXPECT_TRUE(gap.disagrees);
+  EXPECT_TRUE(gap.heavy_tailed);
+  EXPECT_GT(s.tail_share, 0.9);
+  // A symmetric sample of the same size is neither.
+  std::vector<double> symmetric;
+  for (int i = 0; i < 200; ++i) symmetric.push_back(normal_quantile((i + 0.5) / 200.0));
+  const BandStat n = summarize(symmetric);
+  EXPECT_LT(n.tail_share, 0.2);
+  EXPECT_FALSE(theory_gap(n, 0.0).heavy_tailed);
+  EXPECT_FALSE(theory_gap(n, 0.0).disagrees);
+}
