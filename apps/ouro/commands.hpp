@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <functional>
 
 #include <CLI/CLI.hpp>
@@ -27,6 +28,7 @@ Subcommand add_phase_command(CLI::App& app);
 
 // Writes run_dir/report.html at the end of `ouro run`; a failure is a warning on stderr, never an
 // error, because the run's results are already complete.
-void write_run_report(const std::filesystem::path& run_dir, bool quiet);
+// `band` is --band's value, already checked (report::parse_band).
+void write_run_report(const std::filesystem::path& run_dir, bool quiet, const std::string& band = "se");
 
 }  // namespace ouro::cli

@@ -61,12 +61,14 @@ int run_phase(const PhaseCommandOptions& options) {
   if (!options.shard.empty()) sweep.shard = Shard::parse(options.shard);
   apply_run_folder_flags(sweep, options, base, existing);
   const auto start = std::chrono::steady_clock::now();
-  const SweepOutcome outcome = run_sweep_with_report(base, grid, sweep, options);
-  const std::filesystem::path& out = sweep.out_dir;
   // phase.csv is rebuilt from the cells every time (so --resume on a finished diagram, or another
-  // --last, rewrites it without rerunning anything).
-  const std::vector<PhaseRow> rows = phase_table(out, base, grid, options.metrics, last, sweep.shard);
-  write_phase_csv(out / "phase.csv", rows);
+  // --last, rewrites it without rerunning anything), before the report, which shows its limits.
+  std::vector<PhaseRow> rows;
+  run_sweep_with_report(base, grid, sweep, options, [&] {
+    rows = phase_table(sweep.out_dir, base, grid, options.metrics, last, sweep.shard);
+    write_phase_csv(sweep.out_dir / "phase.csv", rows);
+  });
+  const std::filesystem::path& out = sweep.out_dir;
   for (const PhaseRow& row : rows) {
     // The limit column is the g -> infinity value; the measured one averages generations that the
     // loop may not have reached it by (it converges at a rate of about (synthetic / (real + synthetic))^2).
@@ -93,7 +95,7 @@ int run_phase(const PhaseCommandOptions& options) {
   }
   fmt::print("limit: mean over generations {}..{}; wrote {}/{{cells/, sweep.csv, sweep.json, phase.csv{}}} in {:.2f}s\n",
              generations + 1 - static_cast<std::int64_t>(last), generations, out.string(),
-             options.no_report || outcome.already_finished ? "" : ", report.html",
+             options.no_report ? "" : ", report.html",
              std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   return 0;
 }

@@ -49,9 +49,9 @@ int run_report(const ReportCommandOptions& options) {
 
 }  // namespace
 
-void write_run_report(const std::filesystem::path& run_dir, bool quiet) {
+void write_run_report(const std::filesystem::path& run_dir, bool quiet, const std::string& band) {
   try {
-    report::write_report({report::load_run(run_dir)}, run_dir / "report.html", {});
+    report::write_report({report::load_run(run_dir)}, run_dir / "report.html", {report::parse_band(band), "", {}});
     if (!quiet) fmt::print("wrote {}\n", (run_dir / "report.html").string());
   } catch (const Error& e) {
     // The run's results are complete and stay so; only the page is missing.

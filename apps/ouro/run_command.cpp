@@ -17,6 +17,7 @@
 #include "progress_bar.hpp"
 #include "run_flags.hpp"
 #include "ouro/loop/run_job.hpp"
+#include "ouro/report/html_report.hpp"
 
 namespace ouro::cli {
 namespace {
@@ -44,8 +45,13 @@ void print_summary(const Experiment& experiment, const Recorder& recorder) {
   }
 }
 
-int run(const RunFolderFlags& options) {
+struct RunCommandOptions : RunFolderFlags {
+  std::string band = "se";
+};
+
+int run(const RunCommandOptions& options) {
   configure_logging(options.log_level, options.quiet);
+  report::parse_band(options.band);  // a bad --band is refused before the run, not after it
   const ExistingRun existing = existing_run(options);
   Config config = load_config(options);
 
@@ -58,7 +64,7 @@ int run(const RunFolderFlags& options) {
   if (job.already_finished()) {
     // A run killed while its report was written: the results are complete, the page is not.
     const bool report_missing = !options.no_report && !std::filesystem::exists(out / "report.html");
-    if (report_missing) write_run_report(out, /*quiet=*/true);
+    if (report_missing) write_run_report(out, /*quiet=*/true, options.band);
     if (!options.quiet) {
       fmt::print("'{}' already holds this finished run; {}\n", out.string(),
                  report_missing ? "wrote its missing report.html" : "nothing to do");
@@ -72,7 +78,7 @@ int run(const RunFolderFlags& options) {
                          progress_wanted(options.quiet));
     info = job.run(threads, [&progress] { progress.tick(); });
   }
-  if (!options.no_report) write_run_report(out, /*quiet=*/true);
+  if (!options.no_report) write_run_report(out, /*quiet=*/true, options.band);
   if (!options.quiet) {
     print_summary(job.experiment(), job.recorder());
     fmt::print("wrote {}/{{metrics.csv, theory.csv, composition.csv, run.json{}}} in {:.2f}s\n", out.string(),
@@ -84,7 +90,7 @@ int run(const RunFolderFlags& options) {
 }  // namespace
 
 Subcommand add_run_command(CLI::App& app) {
-  auto options = std::make_shared<RunFolderFlags>();
+  auto options = std::make_shared<RunCommandOptions>();
   auto* sub = app.add_subcommand("run", "Run a self-consuming loop experiment from a TOML config");
   sub->add_option("config", options->config_path, "Experiment config (TOML)")->required();
   sub->add_option("--out", options->out_dir, "Output folder (default: out/<config name>)");
@@ -96,6 +102,9 @@ Subcommand add_run_command(CLI::App& app) {
        .quiet = "No progress bar and no summary table",
        .checkpoint_every = "Checkpoint a replicate in progress every N generations (e.g. 10) or N seconds of its "
                            "work (e.g. 30s); 0: finished replicates only"});
+  sub->add_option("--band", options->band,
+                  "Band of the report's charts: se (mean ± 1 standard error) or quantile (10%-90% of the replicates)")
+      ->capture_default_str();
   return {sub, [options] { return run(*options); }};
 }
 

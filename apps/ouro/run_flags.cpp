@@ -71,7 +71,7 @@ void apply_run_folder_flags(SweepOptions& sweep, const RunFolderFlags& flags, co
 }
 
 SweepOutcome run_sweep_with_report(const Config& base, const SweepGrid& grid, SweepOptions sweep,
-                                   const RunFolderFlags& flags) {
+                                   const RunFolderFlags& flags, const std::function<void()>& before_report) {
   std::unique_ptr<ProgressBar> progress;
   sweep.on_start = [&](std::size_t total, std::size_t done) {
     progress = std::make_unique<ProgressBar>(total, done, "replicates", progress_wanted(flags.quiet));
@@ -79,8 +79,9 @@ SweepOutcome run_sweep_with_report(const Config& base, const SweepGrid& grid, Sw
   sweep.on_replicate_done = [&] { progress->tick(); };
   const SweepOutcome outcome = run_sweep(base, grid, sweep);
   progress.reset();
+  if (before_report) before_report();
   // A finished sweep resumed writes its report only when a kill while it was written left none.
-  const bool report_wanted = !flags.no_report && (!outcome.already_finished ||
+  const bool report_wanted = !flags.no_report && (!outcome.already_finished || before_report ||
                                                   !std::filesystem::exists(sweep.out_dir / "report.html"));
   if (report_wanted) {
     try {

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -77,10 +78,12 @@ void apply_run_folder_flags(RunJobOptions& job, const RunFolderFlags& flags, con
 void apply_run_folder_flags(SweepOptions& sweep, const RunFolderFlags& flags, const Config& config,
                             ExistingRun existing);
 
-// Runs the sweep with a progress bar over all its replicates (none with --quiet), then writes
-// report.html into its folder unless --no-report or the folder already held the finished sweep;
+// Runs the sweep with a progress bar over all its replicates (none with --quiet), then calls
+// `before_report` (`ouro phase` writes phase.csv there, which the report shows), then writes
+// report.html into its folder unless --no-report or the folder already held the finished sweep and
+// its report (with a `before_report`, whose output may have changed, the report is always rewritten);
 // a failed page is a warning, never an error, since the results are complete.
 SweepOutcome run_sweep_with_report(const Config& base, const SweepGrid& grid, SweepOptions sweep,
-                                   const RunFolderFlags& flags);
+                                   const RunFolderFlags& flags, const std::function<void()>& before_report = {});
 
 }  // namespace ouro::cli

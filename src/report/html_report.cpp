@@ -12,6 +12,7 @@
 
 #include "ouro/core/error.hpp"
 #include "ouro/io/atomic_file.hpp"
+#include "ouro/metrics/metric_info.hpp"
 #include "ouro/report/summary.hpp"
 #include "report_assets.hpp"
 
@@ -19,6 +20,9 @@ namespace ouro::report {
 namespace {
 
 using nlohmann::json;
+
+// The section of the metric docs on means that rest on a few replicates (linked from a theory gap).
+constexpr const char* kHeavyTailDocs = "docs/metrics.md#heavy-tailed-metrics";
 
 // A log axis reads better once the positive values span more than this ratio (two decades).
 constexpr double kLogSpan = 100.0;
@@ -36,16 +40,26 @@ void flatten(const json& value, const std::string& prefix, std::map<std::string,
   }
 }
 
-json run_entry(const RunData& run) {
+// The configured run.generations (generations 0..G are recorded, G + 1 rows per replicate); a run
+// folder without it (never written by this version) falls back to the highest generation recorded.
+json configured_generations(const RunData& run) {
+  const json& config = run.info["config"];
+  if (config.contains("run") && config["run"].contains("generations") && config["run"]["generations"].is_number_integer()) {
+    return config["run"]["generations"];
+  }
+  return run.generations == 0 ? 0 : run.generations - 1;
+}
+
+json run_entry(const RunData& run, const std::string& name) {
   const json& info = run.info;
   std::map<std::string, json> timings;
   if (info.contains("timings_seconds")) flatten(info["timings_seconds"], "", timings);
   json flat_timings = json::object();
   for (const auto& [key, value] : timings) flat_timings[key] = value.is_number() ? rounded(value.get<double>()) : value;
-  return {{"name", run.name},
+  return {{"name", name},
           {"dir", run.dir.string()},
           {"replicates", run.replicates},
-          {"generations", run.generations},
+          {"generations", configured_generations(run)},
           {"seed", info.value("seed", json())},
           {"threads", info.value("threads", json())},
           {"version", info.value("version", json())},
@@ -59,12 +73,14 @@ json metric_entry(const std::string& name, const std::vector<RunData>& runs, Ban
   json theory = json::array();
   double min_positive = std::numeric_limits<double>::infinity();
   double max_value = -std::numeric_limits<double>::infinity();
+  double min_drawn = std::numeric_limits<double>::infinity();
   bool all_positive = true;
   auto see = [&](double v) {
     if (!std::isfinite(v)) return;
     if (v <= 0.0) all_positive = false;
     else min_positive = std::min(min_positive, v);
     max_value = std::max(max_value, v);
+    min_drawn = std::min(min_drawn, v);
   };
   struct Row {
     std::size_t run, generation;
@@ -96,9 +112,40 @@ json metric_entry(const std::string& name, const std::vector<RunData>& runs, Ban
     // A log axis cannot show a band reaching zero or below; it is cut at the chart's smallest value.
     if (log_scale && std::isfinite(low) && low <= 0.0) low = min_positive;
     if (log_scale && std::isfinite(high) && high <= 0.0) high = min_positive;
-    rows.push_back({row.run, row.generation, rounded(s.mean), rounded(low), rounded(high), s.count});
+    rows.push_back({row.run, row.generation, rounded(s.mean), rounded(low), rounded(high), s.count, rounded(s.median),
+                    rounded(s.standard_error)});
   }
-  return {{"name", name}, {"log", log_scale}, {"rows", rows}, {"theory", theory}};
+  json entry = {{"name", name}, {"log", log_scale}, {"rows", rows}, {"theory", theory}};
+  if (const MetricInfo* info = metric_info(name)) {
+    entry["description"] = info->description;
+    entry["unit"] = info->unit;
+    entry["better"] = better_text(*info);
+  }
+  // Every mean and theory value equal (oov_rate is fixed by the vocabulary): the page gives the
+  // axis a span around the value, since a zero-height domain has no readable ticks.
+  if (!stats.empty() && max_value == min_drawn) entry["constant"] = rounded(max_value);
+  // Theory gaps at each run's last generation with both a mean and a closed form: the state the
+  // run ends in, and one test per run rather than one per generation (of 1000 generations a few
+  // would pass 3 s.e. by chance).
+  json gaps = json::array();
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    const auto curve = runs[r].theory.find(name);
+    if (curve == runs[r].theory.end()) continue;
+    const Row* last = nullptr;
+    for (const Row& row : stats) {
+      if (row.run == r && row.generation < curve->second.size() && std::isfinite(curve->second[row.generation])) last = &row;
+    }
+    if (last == nullptr) continue;
+    const double expected = curve->second[last->generation];
+    const TheoryGap gap = theory_gap(last->stat, expected);
+    if (!gap.disagrees) continue;
+    gaps.push_back({{"run", r}, {"generation", last->generation}, {"mean", rounded(last->stat.mean)},
+                    {"expected", rounded(expected)}, {"standard_errors", rounded(gap.standard_errors)},
+                    {"heavy_tailed", gap.heavy_tailed}, {"tail_share", rounded(last->stat.tail_share)},
+                    {"replicates", last->stat.count}});
+  }
+  entry["theory_gaps"] = gaps;
+  return entry;
 }
 
 json config_differences(const std::vector<RunData>& runs) {
@@ -123,6 +170,33 @@ json config_differences(const std::vector<RunData>& runs) {
     if (differ) out.push_back({{"key", key}, {"values", values}});
   }
   return out;
+}
+
+// Legend and table names that tell the runs apart: the folder names, or where two share one, the
+// folder name with the config values that differ between the runs.
+std::vector<std::string> distinct_names(const std::vector<RunData>& runs, const json& differences) {
+  std::vector<std::string> names;
+  for (const RunData& run : runs) names.push_back(run.name);
+  const auto unique = [&] {
+    std::vector<std::string> sorted = names;
+    std::sort(sorted.begin(), sorted.end());
+    return std::adjacent_find(sorted.begin(), sorted.end()) == sorted.end();
+  };
+  if (unique()) return names;
+  std::vector<std::string> keys;
+  for (const json& d : differences) keys.push_back(d["key"].get<std::string>());
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    std::string suffix;
+    for (const json& d : differences) {
+      const json& v = d["values"][r];
+      suffix += fmt::format("{}{}={}", suffix.empty() ? "" : ", ", short_key(d["key"], keys),
+                            v.is_string() ? v.get<std::string>() : v.dump());
+    }
+    if (!suffix.empty()) names[r] += " (" + suffix + ")";
+  }
+  if (unique()) return names;
+  for (std::size_t r = 0; r < runs.size(); ++r) names[r] += fmt::format(" #{}", r + 1);
+  return names;
 }
 
 std::string escape_html(std::string_view text) {
@@ -185,6 +259,13 @@ json histogram_entry(std::size_t run_index, const PplHistogram& histogram) {
 
 }  // namespace
 
+std::string short_key(const std::string& key, const std::vector<std::string>& keys) {
+  const auto tail = [](const std::string& k) { return k.substr(k.rfind('.') + 1); };
+  const std::string mine = tail(key);
+  const auto same = std::count_if(keys.begin(), keys.end(), [&](const std::string& k) { return tail(k) == mine; });
+  return same == 1 ? mine : key;
+}
+
 Band parse_band(const std::string& name) {
   if (name == "se") return Band::kStandardError;
   if (name == "quantile") return Band::kQuantile;
@@ -202,8 +283,11 @@ json report_data(const std::vector<RunData>& runs, const ReportOptions& options)
   data["band"] = options.band == Band::kQuantile ? "quantile" : "se";
   data["band_label"] = options.band == Band::kQuantile ? "10% to 90% quantiles over replicates"
                                                        : "mean ± 1 standard error";
+  const json differences = config_differences(runs);
+  const std::vector<std::string> names_shown = distinct_names(runs, differences);
   data["runs"] = json::array();
-  for (const RunData& run : runs) data["runs"].push_back(run_entry(run));
+  for (std::size_t r = 0; r < runs.size(); ++r) data["runs"].push_back(run_entry(runs[r], names_shown[r]));
+  data["heavy_tail_docs"] = kHeavyTailDocs;
 
   std::vector<std::string> metric_names;
   for (const RunData& run : runs) {
@@ -225,7 +309,7 @@ json report_data(const std::vector<RunData>& runs, const ReportOptions& options)
     }
     data["composition"].push_back({{"run", r}, {"rows", rows}});
   }
-  data["config_differences"] = config_differences(runs);
+  data["config_differences"] = differences;
   data["texts"] = json::array();
   data["histograms"] = json::array();
   for (std::size_t r = 0; r < runs.size(); ++r) {

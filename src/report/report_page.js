@@ -42,61 +42,148 @@
 
   const runNames = data.runs.map((r) => r.name);
   const colorScale = { domain: runNames };
+  // Legends show each run's whole name: the names are made distinct (html_report.cpp, sweep
+  // cells by the keys that vary), and Vega-Lite's default cut at 160 px can make them identical.
+  const legend = multi ? { title: 'run', labelLimit: 1000, orient: 'bottom', columns: 2 } : null;
+
+  // The y axis title: the metric and its unit.
+  function yTitle(metric) { return metric.unit ? metric.name + ' (' + metric.unit + ')' : metric.name; }
+  // One metric's chart: band, mean line, median (one run), dashed theory. `width` is a number for
+  // `ouro plot`, 'container' on the page.
+  function metricSpec(metric, width) {
+    const rows = metric.rows.map((r) => ({ run: runNames[r[0]], generation: r[1], mean: r[2], low: r[3], high: r[4],
+      n: r[5], median: r[6], se: r[7] }));
+    const theory = metric.theory.map((r) => ({ run: runNames[r[0]], generation: r[1], theory: r[2] }));
+    let yScale = metric.log ? { type: 'log' } : { zero: false };
+    if (metric.constant !== undefined) {
+      // A zero-height domain has no readable ticks: span 5% of the value (or 1 around 0) each side.
+      const half = Math.abs(metric.constant) * 0.05 || 1;
+      yScale = { domain: [metric.constant - half, metric.constant + half] };
+    }
+    const y = (field) => ({ field, type: 'quantitative', scale: yScale, title: yTitle(metric) });
+    // Generations are whole numbers: no 0.1 steps on the axis of a short run.
+    const x = { field: 'generation', type: 'quantitative', title: 'generation', axis: { tickMinStep: 1, format: 'd' } };
+    const color = { field: 'run', type: 'nominal', scale: colorScale, legend };
+    const layer = [
+      { data: { values: rows.filter((r) => r.low !== null && r.high !== null) },
+        mark: { type: 'area', opacity: 0.22 },
+        encoding: { x, y: y('low'), y2: { field: 'high' }, color } },
+      { data: { values: rows.filter((r) => r.mean !== null) },
+        mark: { type: 'line', strokeWidth: 1.8, tooltip: true },
+        encoding: { x, y: y('mean'), color,
+          tooltip: [{ field: 'run' }, { field: 'generation' }, { field: 'mean', format: '.4g' },
+            { field: 'se', title: 's.e.', format: '.3g' }, { field: 'median', format: '.4g' },
+            { field: 'low', format: '.4g' }, { field: 'high', format: '.4g' }, { field: 'n', title: 'replicates' }] } },
+    ];
+    if (!multi) {
+      layer.push({ data: { values: rows.filter((r) => r.median !== null) },
+        mark: { type: 'line', strokeDash: [1, 3], strokeWidth: 1.5, color: '#555' },
+        encoding: { x, y: y('median') } });
+    }
+    if (theory.length > 0) {
+      layer.push({ data: { values: theory },
+        mark: { type: 'line', strokeDash: [6, 4], strokeWidth: 1.5, opacity: 0.9 },
+        encoding: { x, y: y('theory'), detail: { field: 'run' }, color: multi ? color : { value: 'black' } } });
+    }
+    const subtitle = [metric.description, metric.better].filter((t) => t).join('; ');
+    return { width, height: 240, title: { text: metric.name + (metric.constant !== undefined ? ' (constant)' : ''),
+      subtitle: subtitle || undefined, anchor: 'start' }, layer, resolve: { scale: { y: 'shared' } } };
+  }
+
+  // `ouro plot`: only the chosen metrics' charts, each exported by Vega (SVG text or a PNG data
+  // URL) into the DOM, which headless Chromium hands back.
+  if (data.plot) {
+    const out = add(main, 'div', { id: 'plot-output' });
+    data.plot.metrics.forEach((name) => {
+      const metric = data.metrics.find((m) => m.name === name);
+      const spec = metricSpec(metric, 640);
+      spec.$schema = 'https://vega.github.io/schema/vega-lite/v5.json';
+      spec.config = { background: 'white' };
+      const div = add(main, 'div', { class: 'plot-chart' });
+      pending.push(vegaEmbed(div, spec, { renderer: 'svg', actions: false }).then((result) => {
+        const image = data.plot.format === 'png' ? result.view.toImageURL('png', 2) : result.view.toSVG();
+        return image.then((text) => {
+          const encoded = data.plot.format === 'png' ? text.slice(text.indexOf(',') + 1)
+            : btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+          add(out, 'pre', { class: 'plot-image', 'data-metric': name }, encoded);
+        });
+      }));
+    });
+    Promise.all(pending).then(() => { document.body.dataset.render = 'done'; })
+      .catch((error) => { document.body.dataset.render = 'failed'; add(main, 'p', { class: 'error' }, String(error)); });
+    return;
+  }
 
   // Metrics: band, mean line, dashed theory.
   add(main, 'h2', {}, 'Metrics');
   add(main, 'p', { class: 'note' },
-    'Solid line: mean over replicates; band: ' + data.band_label +
-    '; dashed line: closed-form theory (where the run has one). Menu (…) of each chart: export SVG or PNG.');
+    'Solid line: mean over replicates; band: ' + data.band_label + (multi ? '' : '; dotted line: median') +
+    '; dashed line: closed-form theory (where the run has one). The tooltip gives mean, s.e. and median. ' +
+    'Menu (…) of each chart: export SVG or PNG; `ouro plot` writes the same charts as SVG, PNG or PDF.');
   data.metrics.forEach((metric) => {
     add(main, 'h3', {}, metric.name + (metric.log ? ' (log scale)' : ''));
-    const div = add(main, 'div', { class: 'chart metric-chart', 'data-metric': metric.name });
-    const rows = metric.rows.map((r) => ({ run: runNames[r[0]], generation: r[1], mean: r[2], low: r[3], high: r[4], n: r[5] }));
-    const theory = metric.theory.map((r) => ({ run: runNames[r[0]], generation: r[1], theory: r[2] }));
-    const yScale = metric.log ? { type: 'log' } : { zero: false };
-    // Generations are whole numbers: no 0.1 steps on the axis of a short run.
-    const x = { field: 'generation', type: 'quantitative', title: 'generation', axis: { tickMinStep: 1, format: 'd' } };
-    const color = { field: 'run', type: 'nominal', scale: colorScale, legend: multi ? { title: 'run' } : null };
-    const layer = [
-      { data: { values: rows.filter((r) => r.low !== null && r.high !== null) },
-        mark: { type: 'area', opacity: 0.22 },
-        encoding: { x, y: { field: 'low', type: 'quantitative', scale: yScale, title: metric.name }, y2: { field: 'high' }, color } },
-      { data: { values: rows.filter((r) => r.mean !== null) },
-        mark: { type: 'line', strokeWidth: 1.8, tooltip: true },
-        encoding: { x, y: { field: 'mean', type: 'quantitative', scale: yScale, title: metric.name }, color,
-          tooltip: [{ field: 'run' }, { field: 'generation' }, { field: 'mean', format: '.4g' },
-            { field: 'low', format: '.4g' }, { field: 'high', format: '.4g' }, { field: 'n', title: 'replicates' }] } },
-    ];
-    if (theory.length > 0) {
-      layer.push({ data: { values: theory },
-        mark: { type: 'line', strokeDash: [6, 4], strokeWidth: 1.5, opacity: 0.9 },
-        encoding: { x, y: { field: 'theory', type: 'quantitative', scale: yScale, title: metric.name },
-          detail: { field: 'run' }, color: multi ? color : { value: 'black' } } });
+    if (metric.constant !== undefined) {
+      add(main, 'p', { class: 'note metric-constant', 'data-metric': metric.name },
+        'Constant: the mean is ' + metric.constant + ' at every generation' + (multi ? ' of every run' : '') + '.');
     }
-    embed(div, { height: 240, layer, resolve: { scale: { y: 'shared' } } });
+    const div = add(main, 'div', { class: 'chart metric-chart', 'data-metric': metric.name });
+    embed(div, metricSpec(metric, 'container'));
+    metric.theory_gaps.forEach((g) => {
+      const p = add(main, 'p', { class: 'theory-gap', 'data-metric': metric.name },
+        'Theory gap' + (multi ? ' (' + runNames[g.run] + ')' : '') + ': at generation ' + g.generation + ' the mean ' +
+        fmt(g.mean) + ' is ' + (g.standard_errors === null ? 'infinitely many (every replicate equal)' : fmt(g.standard_errors)) + ' standard errors from the closed form ' + fmt(g.expected) + '. ' +
+        (g.heavy_tailed
+          ? 'The values are heavy-tailed (the farthest 5% of the ' + g.replicates + ' replicates carry ' +
+            Math.round(100 * g.tail_share) + '% of the spread): the mean rests on a few replicates, and the standard ' +
+            'error understates its error. '
+          : 'The spread does not look heavy-tailed (the farthest 5% of the ' + g.replicates + ' replicates carry ' +
+            Math.round(100 * g.tail_share) + '% of it), so sampling error alone hardly explains the gap. ') + 'See ');
+      add(p, 'a', { href: data.heavy_tail_docs }, data.heavy_tail_docs);
+      p.appendChild(document.createTextNode('.'));
+    });
   });
 
   // Sweep over two or more keys: per metric (and values of the leading keys), a heatmap of the mean
-  // at each cell's last generation over the last two keys.
+  // at each cell's last generation (a phase diagram: phase.csv's limit) over the last two keys.
   if (data.sweep && data.sweep.heatmaps.length > 0) {
-    add(main, 'h2', {}, 'Heatmaps at the last generation');
-    add(main, 'p', { class: 'note' }, 'Each cell: the mean over replicates at the cell\'s last generation, over the last two swept keys.');
+    add(main, 'h2', {}, data.sweep.phase ? 'Heatmaps of the limit (phase.csv)' : 'Heatmaps at the last generation');
+    add(main, 'p', { class: 'note' }, 'Each cell: ' + (data.sweep.phase ? 'phase.csv\'s limit_mean ± limit_se'
+      : 'the mean over replicates ± its standard error at the cell\'s last generation') + ', over the last two swept keys. ' +
+      'Where the highest and lowest cells differ by less than 2 standard errors of their difference, every cell is drawn ' +
+      'in one colour: the differences are noise.');
     const order = (key) => (data.sweep.keys.find((k) => k.key === key) || { labels: [] }).labels;
     data.sweep.heatmaps.forEach((h) => {
       add(main, 'h3', {}, h.metric);
+      if (h.within_noise) {
+        add(main, 'p', { class: 'note heatmap-noise', 'data-metric': h.metric },
+          'No cell differs beyond noise: the highest and lowest differ by ' + fmt(h.spread) + ', within 2 × ' + fmt(h.noise) +
+          ' (the standard error of their difference); the cells are drawn alike.');
+      }
       const div = add(main, 'div', { class: 'chart heatmap-chart', 'data-metric': h.metric });
-      const values = h.rows.map((r) => ({ x: r[0], y: r[1], mean: r[2], generation: r[3], cell: r[4] }));
+      const values = h.rows.map((r) => ({ x: r[0], y: r[1], mean: r[2], generation: r[3], cell: r[4], se: r[5], label: r[6] }));
+      const means = values.map((v) => v.mean).filter((v) => v !== null);
+      const middle = (Math.min(...means) + Math.max(...means)) / 2;
       const x = { field: 'x', type: 'ordinal', sort: order(h.x), title: h.x };
       const y = { field: 'y', type: 'ordinal', sort: order(h.y), title: h.y };
+      // Light cells (low values of the blues scheme) carry black text, dark ones white.
+      const color = h.within_noise ? { value: '#c6dbef' }
+        : { field: 'mean', type: 'quantitative', title: h.metric, scale: { scheme: 'blues' } };
+      const textColor = h.within_noise ? { value: 'black' }
+        : { condition: { test: 'datum.mean > ' + middle, value: 'white' }, value: 'black' };
       embed(div, { height: Math.max(120, 40 * order(h.y).length), data: { values },
         layer: [
           { mark: { type: 'rect', tooltip: true },
-            encoding: { x, y, color: { field: 'mean', type: 'quantitative', title: h.metric },
-              tooltip: [{ field: 'cell' }, { field: 'generation' }, { field: 'mean', format: '.4g' }] } },
+            encoding: { x, y, color,
+              tooltip: [{ field: 'cell' }, { field: 'generation' }, { field: 'mean', format: '.4g' }, { field: 'se', title: 's.e.', format: '.3g' }] } },
           { mark: { type: 'text', baseline: 'middle' },
-            encoding: { x, y, text: { field: 'mean', type: 'quantitative', format: '.3g' } } },
+            encoding: { x, y, text: { field: 'label' }, color: textColor } },
         ] });
     });
+  }
+  if (data.sweep && data.sweep.phase) {
+    add(main, 'h2', {}, 'Phase diagram (phase.csv)');
+    table(main, ['real', 'synthetic', 'bias', 'metric', 'limit_mean', 'limit_se', 'theory_limit', 'effective_real_samples'],
+      data.sweep.phase).classList.add('phase-table');
   }
 
   // Composition: one stacked-area chart per run.

@@ -7,6 +7,7 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "io/temp_dir.hpp"
@@ -82,7 +83,8 @@ TEST(ReportData, StandardErrorBands) {
   const json& var = metric(data, "var");
   EXPECT_TRUE(var["log"].get<bool>());  // all positive, 3 decades
   // Generation 0: values 1, 3 -> mean 2, SE = sqrt(2)/sqrt(2) = 1 -> band [1, 3].
-  EXPECT_EQ(var["rows"][0], json::parse("[0, 0, 2.0, 1.0, 3.0, 2]"));
+  // Row: run, generation, mean, band low, band high, count, median, standard error.
+  EXPECT_EQ(var["rows"][0], json::parse("[0, 0, 2.0, 1.0, 3.0, 2, 2.0, 1.0]"));
   // Generation 1: 0.1, 0.3 -> mean 0.2, SE 0.1.
   EXPECT_NEAR(var["rows"][1][2].get<double>(), 0.2, 1e-12);
   EXPECT_NEAR(var["rows"][1][3].get<double>(), 0.1, 1e-12);
@@ -98,8 +100,14 @@ TEST(ReportData, StandardErrorBands) {
   EXPECT_FALSE(mean["log"].get<bool>());
   EXPECT_TRUE(mean["theory"].empty());
   // Generation 0: -1, 1 -> mean 0, SE 1.
-  EXPECT_EQ(mean["rows"][0], json::parse("[0, 0, 0.0, -1.0, 1.0, 2]"));
+  EXPECT_EQ(mean["rows"][0], json::parse("[0, 0, 0.0, -1.0, 1.0, 2, 0.0, 1.0]"));
   EXPECT_EQ(data["runs"][0]["timings"]["worker_stages.fit"], 0.25);
+  // The configured run.generations (2), not the number of recorded generations 0..2 (3).
+  EXPECT_EQ(data["runs"][0]["generations"], 2);
+  // Names the engine does not record carry no description; neither metric is constant.
+  EXPECT_FALSE(var.contains("description"));
+  EXPECT_FALSE(var.contains("constant"));
+  EXPECT_FALSE(mean.contains("constant"));
   EXPECT_EQ(data["runs"][0]["seed"], 7);
 }
 
@@ -113,6 +121,68 @@ TEST(ReportData, QuantileBands) {
   EXPECT_NEAR(mean["rows"][1][3].get<double>(), 0.6, 1e-12);
   EXPECT_NEAR(mean["rows"][1][4].get<double>(), 1.4, 1e-12);
   EXPECT_NEAR(mean["rows"][1][2].get<double>(), 1.0, 1e-12);
+}
+
+// A registered metric carries its description, unit and direction; one equal in every row is
+// marked constant with its value.
+TEST(ReportData, DescribesMetricsAndMarksAConstantOne) {
+  ouro::testing::TempDir tmp;
+  write_run(tmp / "r1");
+  write(tmp / "r1" / "metrics.csv",
+        "replicate,generation,metric,value\n0,0,oov_rate,0.238056\n1,0,oov_rate,0.238056\n0,1,oov_rate,0.238056\n"
+        "1,1,oov_rate,0.238056\n0,0,nll_real,1.5\n1,0,nll_real,2.5\n0,1,nll_real,3\n1,1,nll_real,4\n");
+  ouro::testing::reseal_run_folder(tmp / "r1");
+  const json data = report_data({load_run(tmp / "r1")}, {});
+  const json& oov = metric(data, "oov_rate");
+  EXPECT_EQ(oov["constant"], 0.238056);
+  EXPECT_EQ(oov["unit"], "share");
+  EXPECT_EQ(oov["better"], "lower is better");
+  EXPECT_THAT(oov["description"].get<std::string>(), HasSubstr("outside the vocabulary"));
+  const json& nll = metric(data, "nll_real");
+  EXPECT_FALSE(nll.contains("constant"));
+  EXPECT_EQ(nll["unit"], "nats per sample");
+}
+
+// A theory gap is flagged at the last generation with theory, and says whether the replicates
+// are heavy-tailed: 40 replicates, 38 at 1 and two at 20 and 30 (mean 2.2, s.e. 0.857); theory 1
+// is 1.4 s.e. away: no gap; theory 6 is 4.4 s.e. away: a gap, and the two far replicates (the
+// farthest 5%) carry all of the total distance from the median 1 (19 + 29): heavy-tailed.
+TEST(ReportData, FlagsATheoryGapAndSaysWhenTheValuesAreHeavyTailed) {
+  ouro::testing::TempDir tmp;
+  const auto run_with_theory = [&](const std::string& name, double expected) {
+    write_run(tmp / name);
+    std::string metrics = "replicate,generation,metric,value\n";
+    for (int r = 0; r < 40; ++r) metrics += fmt::format("{},0,x,1\n{},1,x,{}\n", r, r, r == 0 ? 20 : r == 1 ? 30 : 1);
+    write(tmp / name / "metrics.csv", metrics);
+    write(tmp / name / "theory.csv", fmt::format("generation,metric,expected\n0,x,1\n1,x,{}\n", expected));
+    ouro::testing::reseal_run_folder(tmp / name);
+    return metric(report_data({load_run(tmp / name)}, {}), "x");
+  };
+  const json near = run_with_theory("near", 1.0);
+  EXPECT_TRUE(near["theory_gaps"].empty()) << near["theory_gaps"];
+  const json far = run_with_theory("far", 6.0);
+  ASSERT_EQ(far["theory_gaps"].size(), 1u);
+  const json& gap = far["theory_gaps"][0];
+  EXPECT_EQ(gap["generation"], 1);
+  EXPECT_NEAR(gap["mean"].get<double>(), 88.0 / 40.0, 1e-9);
+  // s.e. = sqrt(sum (v - 2.2)^2 / 39 / 40)
+  double squares = 38 * 1.2 * 1.2 + 17.8 * 17.8 + 27.8 * 27.8;
+  EXPECT_NEAR(gap["standard_errors"].get<double>(), (6.0 - 2.2) / std::sqrt(squares / 39 / 40), 1e-4);
+  EXPECT_TRUE(gap["heavy_tailed"].get<bool>());
+  EXPECT_NEAR(gap["tail_share"].get<double>(), 1.0, 1e-9);
+  EXPECT_EQ(report_data({load_run(tmp / "far")}, {})["heavy_tail_docs"], "docs/metrics.md#heavy-tailed-metrics");
+}
+
+// Runs that share a folder name are told apart by the config values that differ.
+TEST(ReportData, RunsWithOneFolderNameGetDistinctNames) {
+  ouro::testing::TempDir tmp;
+  write_run(tmp / "a" / "run");
+  write_run(tmp / "b" / "run", "accumulate");
+  const json data = report_data({load_run(tmp / "a" / "run"), load_run(tmp / "b" / "run")}, {});
+  EXPECT_EQ(data["runs"][0]["name"], "run (keep=replace)");
+  EXPECT_EQ(data["runs"][1]["name"], "run (keep=accumulate)");
+  EXPECT_EQ(short_key("loop.bias", {"loop.bias", "loop.real_samples"}), "bias");
+  EXPECT_EQ(short_key("a.size", {"a.size", "b.size"}), "a.size");
 }
 
 TEST(ReportData, LogBandClippedAtSmallestValue) {

@@ -27,11 +27,17 @@ enum class Band { kStandardError, kQuantile };
 // "se" or "quantile"; throws ConfigError naming `--band` otherwise.
 Band parse_band(const std::string& name);
 
+// A config key as a legend shows it: its last dotted part ("bias" for "loop.bias") when no other
+// key of `keys` ends the same, else the whole key.
+std::string short_key(const std::string& key, const std::vector<std::string>& keys);
+
 struct ReportOptions {
   Band band = Band::kStandardError;
   std::string title;  // default: "ouroboros report: <run names>"
   // A sweep's page data (sweep_report.hpp): {"keys": [{key, labels}], "heatmaps": [{metric, x, y,
-  // rows: [x label, y label, mean at the last generation, that generation, cell]}]}; null: none.
+  // value ("mean at the last generation" or phase.csv's limit), rows: [x label, y label, mean, that
+  // generation, cell, standard error, "mean ± s.e." text], within_noise, spread, noise}], "phase":
+  // phase.csv's rows when the folder has one}; null: none.
   nlohmann::json sweep = nullptr;
 };
 
