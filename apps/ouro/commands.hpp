@@ -21,6 +21,7 @@ Subcommand add_run_command(CLI::App& app);
 Subcommand add_options_command(CLI::App& app);
 Subcommand add_metric_command(CLI::App& app);
 Subcommand add_report_command(CLI::App& app);
+Subcommand add_plot_command(CLI::App& app);
 Subcommand add_sweep_command(CLI::App& app);
 Subcommand add_merge_command(CLI::App& app);
 Subcommand add_threshold_command(CLI::App& app);

@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
       ouro::cli::add_options_command(app),
       ouro::cli::add_metric_command(app),
       ouro::cli::add_report_command(app),
+      ouro::cli::add_plot_command(app),
   };
 
   try {

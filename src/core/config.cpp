@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
+#include "ouro/core/edit_distance.hpp"
 #include "ouro/core/error.hpp"
 
 namespace ouro {
@@ -35,22 +36,6 @@ std::string node_text(const toml::node& node) {
     node.visit([&](auto&& v) { out << v; });
   }
   return out.str();
-}
-
-// Levenshtein distance, for "did you mean" suggestions on unknown keys.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
 }
 
 std::string_view section_of(std::string_view key) { return key.substr(0, key.find('.')); }

@@ -319,6 +319,7 @@ json report_data(const std::vector<RunData>& runs, const ReportOptions& options)
     }
   }
   if (!options.sweep.is_null()) data["sweep"] = options.sweep;
+  if (!options.plot.is_null()) data["plot"] = options.plot;
   return data;
 }
 

@@ -103,8 +103,14 @@
       pending.push(vegaEmbed(div, spec, { renderer: 'svg', actions: false }).then((result) => {
         const image = data.plot.format === 'png' ? result.view.toImageURL('png', 2) : result.view.toSVG();
         return image.then((text) => {
-          const encoded = data.plot.format === 'png' ? text.slice(text.indexOf(',') + 1)
-            : btoa(String.fromCharCode(...new TextEncoder().encode(text)));
+          let encoded = text.slice(text.indexOf(',') + 1);
+          if (data.plot.format !== 'png') {
+            // UTF-8 bytes to base64 in chunks (a spread of the whole SVG could pass the argument limit).
+            const bytes = new TextEncoder().encode(text);
+            let binary = '';
+            for (let i = 0; i < bytes.length; i += 8192) binary += String.fromCharCode(...bytes.subarray(i, i + 8192));
+            encoded = btoa(binary);
+          }
           add(out, 'pre', { class: 'plot-image', 'data-metric': name }, encoded);
         });
       }));

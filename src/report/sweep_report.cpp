@@ -91,7 +91,7 @@ std::string mean_text(double mean, double se) {
 
 bool is_sweep_folder(const fs::path& dir) { return fs::exists(dir / "sweep.json"); }
 
-void write_sweep_report(const fs::path& sweep_dir, const fs::path& path, const ReportOptions& options) {
+SweepPage read_sweep_page(const fs::path& sweep_dir, const ReportOptions& options) {
   const json plan = read_plan(sweep_dir);
   const json& grid = plan.at("grid");
   std::vector<RunData> runs;
@@ -194,7 +194,12 @@ void write_sweep_report(const fs::path& sweep_dir, const fs::path& path, const R
     with_sweep.title = fmt::format("ouroboros sweep: {} ({} cells)", sweep_dir.filename().string(), runs.size());
   }
   with_sweep.sweep = std::move(sweep);
-  write_report(runs, path, with_sweep);
+  return {std::move(runs), std::move(with_sweep)};
+}
+
+void write_sweep_report(const fs::path& sweep_dir, const fs::path& path, const ReportOptions& options) {
+  const SweepPage page = read_sweep_page(sweep_dir, options);
+  write_report(page.runs, path, page.options);
 }
 
 }  // namespace ouro::report

@@ -39,6 +39,9 @@ struct ReportOptions {
   // generation, cell, standard error, "mean ± s.e." text], within_noise, spread, noise}], "phase":
   // phase.csv's rows when the folder has one}; null: none.
   nlohmann::json sweep = nullptr;
+  // `ouro plot` (figures.hpp): {"metrics": [names], "format": "svg"|"png"|"pdf"}; the page then
+  // draws only those metrics' charts and puts each exported image into the DOM. null: the report.
+  nlohmann::json plot = nullptr;
 };
 
 // The data the page draws from (also what the tests inspect): runs (name, info, config, timings),

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <filesystem>
+#include <vector>
 
 #include "ouro/report/html_report.hpp"
 
@@ -13,6 +14,14 @@ namespace ouro::report {
 
 // True when `dir` holds a finished sweep (sweep.json).
 bool is_sweep_folder(const std::filesystem::path& dir);
+
+// A sweep's cells as the runs of a report (named by the keys that vary) and the options that add
+// its heatmaps and, for a phase diagram, phase.csv's table. Throws as write_sweep_report.
+struct SweepPage {
+  std::vector<RunData> runs;
+  ReportOptions options;
+};
+SweepPage read_sweep_page(const std::filesystem::path& sweep_dir, const ReportOptions& options);
 
 // Writes the sweep report of `sweep_dir` to `path` atomically. Throws IoError/DataError naming the
 // folder or file when the sweep or a cell cannot be read.
