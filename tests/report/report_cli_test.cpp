@@ -14,6 +14,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "ouro/core/error.hpp"
+#include "ouro/report/figures.hpp"
 #include "support/cli_runner.hpp"
 #include "support/run_folder.hpp"
 
@@ -79,6 +81,93 @@ TEST_F(ReportCli, RunWritesReportUnlessToldNot) {
   const fs::path b = run("b", "--no-report");
   EXPECT_TRUE(fs::exists(b / "metrics.csv"));
   EXPECT_FALSE(fs::exists(b / "report.html"));
+}
+
+// The page's embedded data (the JSON the charts are drawn from).
+nlohmann::json page_data(const fs::path& page) {
+  const std::string html = read_file(page);
+  const std::string open = "<script type=\"application/json\" id=\"ouro-data\">";
+  const auto start = html.find(open) + open.size();
+  return nlohmann::json::parse(html.substr(start, html.find("</script>", start) - start));
+}
+
+TEST_F(ReportCli, RunPassesItsBandToTheReportAndRefusesABadOneBeforeRunning) {
+  const fs::path a = run("a", "--band quantile");
+  EXPECT_EQ(page_data(a / "report.html")["band"], "quantile");
+  const auto bad = run_cli("run " + (dir_ / "config.toml").string() + " --quiet --band median --out " + (dir_ / "b").string());
+  EXPECT_NE(bad.exit_code, 0);
+  EXPECT_THAT(bad.output, HasSubstr("--band: 'median' is not a band"));
+  EXPECT_FALSE(fs::exists(dir_ / "b"));
+}
+
+// `ouro phase` writes phase.csv before its report, whose heatmaps and table show phase.csv's values
+// (not the last generation's mean) and whose cells are named by the keys that vary.
+TEST_F(ReportCli, PhaseReportShowsPhaseCsvLimits) {
+  const auto outcome = run_cli("phase " + (dir_ / "config.toml").string() + " --quiet --real 10,40 --synthetic 20 "
+                               "--metric variance --set loop.real=fresh --out " + (dir_ / "phase").string());
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.output;
+  const nlohmann::json data = page_data(dir_ / "phase" / "report.html");
+  std::istringstream csv(read_file(dir_ / "phase" / "phase.csv"));
+  std::string line;
+  std::getline(csv, line);
+  std::vector<std::vector<std::string>> rows;
+  while (std::getline(csv, line)) {
+    std::vector<std::string> fields;
+    std::stringstream s(line);
+    for (std::string f; std::getline(s, f, ',');) fields.push_back(f);
+    if (line.back() == ',') fields.push_back("");
+    rows.push_back(fields);
+  }
+  ASSERT_EQ(rows.size(), 2u);
+  ASSERT_EQ(data["sweep"]["phase"].size(), 2u);
+  for (std::size_t r = 0; r < rows.size(); ++r) EXPECT_EQ(data["sweep"]["phase"][r].get<std::vector<std::string>>(), rows[r]);
+  EXPECT_EQ(data["runs"][0]["name"], "real_samples=10");
+  EXPECT_EQ(data["runs"][1]["name"], "real_samples=40");
+  // One swept key per axis is not two: the grid real x synthetic has one synthetic value, so the
+  // heatmap is over real_samples x synthetic with the limit in each cell.
+  for (const auto& heatmap : data["sweep"]["heatmaps"]) {
+    if (heatmap["metric"] != "variance") continue;
+    EXPECT_EQ(heatmap["value"], "phase.csv limit_mean");
+    ASSERT_EQ(heatmap["rows"].size(), 2u);
+    for (std::size_t r = 0; r < 2; ++r) {
+      EXPECT_NEAR(heatmap["rows"][r][2].get<double>(), std::stod(rows[r][4]), 1e-5 * std::abs(std::stod(rows[r][4])));
+      EXPECT_NEAR(heatmap["rows"][r][5].get<double>(), std::stod(rows[r][5]), 1e-5 * std::abs(std::stod(rows[r][5])));
+    }
+  }
+}
+
+TEST_F(ReportCli, PlotRefusesBadInputWithNoFigureWritten) {
+  const fs::path a = run("a");
+  auto outcome = run_cli("plot " + a.string() + " --metric varianse");
+  EXPECT_NE(outcome.exit_code, 0);
+  EXPECT_THAT(outcome.output, HasSubstr("--metric: 'varianse' is not a metric of"));
+  EXPECT_THAT(outcome.output, HasSubstr("(did you mean 'variance'?)"));
+  outcome = run_cli("plot " + a.string() + " --format gif");
+  EXPECT_NE(outcome.exit_code, 0);
+  EXPECT_THAT(outcome.output, HasSubstr("--format: 'gif' is not a figure format; expected svg, png or pdf"));
+  outcome = run_cli("plot " + dir_.string());
+  EXPECT_NE(outcome.exit_code, 0);
+  EXPECT_THAT(outcome.output, HasSubstr("is not a finished run: it has no run.json"));
+  EXPECT_FALSE(fs::exists(a / "figures"));
+  EXPECT_FALSE(fs::exists(dir_ / "figures"));
+}
+
+TEST(FindChromium, NoneFoundSaysHowToInstallIt) {
+  const std::string path = std::getenv("PATH") ? std::getenv("PATH") : "";
+  const char* configured = std::getenv("OURO_CHROMIUM");
+  const std::string saved = configured ? configured : "";
+  ::setenv("PATH", "/nonexistent", 1);
+  ::unsetenv("OURO_CHROMIUM");
+  try {
+    ouro::report::find_chromium("");
+    ADD_FAILURE() << "no error";
+  } catch (const ouro::IoError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("none was found (chromium, chromium-browser or google-chrome on PATH, or $OURO_CHROMIUM)"));
+    EXPECT_THAT(e.what(), HasSubstr("install Debian's `chromium`"));
+  }
+  ::setenv("PATH", path.c_str(), 1);
+  if (configured) ::setenv("OURO_CHROMIUM", saved.c_str(), 1);
+  EXPECT_EQ(ouro::report::find_chromium("/opt/my-chrome"), "/opt/my-chrome");
 }
 
 TEST_F(ReportCli, RebuildsWithQuantileBandAndCompares) {
