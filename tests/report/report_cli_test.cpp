@@ -5,7 +5,9 @@
 // real `ouro run` of an n-gram model on a tiny corpus.
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
+#include <tuple>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -134,6 +136,58 @@ TEST_F(ReportCli, PhaseReportShowsPhaseCsvLimits) {
       EXPECT_NEAR(heatmap["rows"][r][5].get<double>(), std::stod(rows[r][5]), 1e-5 * std::abs(std::stod(rows[r][5])));
     }
   }
+}
+
+// A 2 x 2 sweep's heatmaps: each cell's mean and standard error recomputed here from the cell's
+// metrics.csv, and "within noise" exactly when the highest and lowest cells differ by at most 2
+// standard errors of their difference.
+TEST_F(ReportCli, SweepHeatmapsCarryMeanAndStandardErrorAndSayWhenWithinNoise) {
+  const auto outcome = run_cli("sweep " + (dir_ / "config.toml").string() + " --quiet --grid loop.bias=1.0,0.8 "
+                               "--grid loop.synthetic=20,40 --out " + (dir_ / "sweep").string());
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.output;
+  const nlohmann::json data = page_data(dir_ / "sweep" / "report.html");
+  std::vector<std::string> names;
+  for (const auto& run : data["runs"]) names.push_back(run["name"]);
+  EXPECT_EQ(names, (std::vector<std::string>{"bias=1.0, synthetic=20", "bias=1.0, synthetic=40",
+                                             "bias=0.8, synthetic=20", "bias=0.8, synthetic=40"}));
+  const nlohmann::json plan = nlohmann::json::parse(read_file(dir_ / "sweep" / "sweep.json"));
+  std::size_t checked = 0, noisy = 0;
+  for (const auto& heatmap : data["sweep"]["heatmaps"]) {
+    const std::string metric = heatmap["metric"];
+    ASSERT_EQ(heatmap["rows"].size(), 4u);
+    double high = -1e300, low = 1e300, se_high = 0, se_low = 0;
+    for (std::size_t c = 0; c < 4; ++c) {
+      // The cell's values at generation 8 (the last), read straight from its metrics.csv.
+      std::istringstream csv(read_file(dir_ / "sweep" / plan["cells"][c]["folder"].get<std::string>() / "metrics.csv"));
+      std::vector<double> values;
+      for (std::string line; std::getline(csv, line);) {
+        std::vector<std::string> f;
+        std::stringstream fields(line);
+        for (std::string x; std::getline(fields, x, ',');) f.push_back(x);
+        if (f.size() == 4 && f[1] == "8" && f[2] == metric) values.push_back(std::stod(f[3]));
+      }
+      ASSERT_EQ(values.size(), 6u) << metric;
+      double mean = 0, squares = 0;
+      for (const double v : values) mean += v / 6;
+      for (const double v : values) squares += (v - mean) * (v - mean);
+      const double se = std::sqrt(squares / 5 / 6);
+      const auto& row = heatmap["rows"][c];
+      EXPECT_NEAR(row[2].get<double>(), mean, 1e-5 * std::abs(mean) + 1e-12) << metric;
+      EXPECT_NEAR(row[5].get<double>(), se, 1e-5 * se + 1e-12) << metric;
+      char text[64];
+      std::snprintf(text, sizeof text, "%.3g ± %.2g", row[2].get<double>(), row[5].get<double>());
+      EXPECT_EQ(row[6], text);
+      if (mean > high) std::tie(high, se_high) = std::pair(mean, se);
+      if (mean < low) std::tie(low, se_low) = std::pair(mean, se);
+    }
+    const bool within = high - low <= 2 * std::hypot(se_high, se_low);
+    EXPECT_EQ(heatmap["within_noise"].get<bool>(), within) << metric << ": " << high << " ± " << se_high << " vs " << low
+                                                           << " ± " << se_low;
+    noisy += within;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 8u);
+  std::printf("[ report ] %zu of %zu heatmaps within noise\n", noisy, checked);
 }
 
 TEST_F(ReportCli, PlotRefusesBadInputWithNoFigureWritten) {
