@@ -140,7 +140,8 @@ json metric_entry(const std::string& name, const std::vector<RunData>& runs, Ban
     const TheoryGap gap = theory_gap(last->stat, expected);
     if (!gap.disagrees) continue;
     gaps.push_back({{"run", r}, {"generation", last->generation}, {"mean", rounded(last->stat.mean)},
-                    {"expected", rounded(expected)}, {"standard_errors", rounded(gap.standard_errors)},
+                    {"median", rounded(last->stat.median)}, {"expected", rounded(expected)},
+                    {"standard_errors", rounded(gap.standard_errors)},
                     {"heavy_tailed", gap.heavy_tailed}, {"tail_share", rounded(last->stat.tail_share)},
                     {"replicates", last->stat.count}});
   }

@@ -137,7 +137,7 @@
     metric.theory_gaps.forEach((g) => {
       const p = add(main, 'p', { class: 'theory-gap', 'data-metric': metric.name },
         'Theory gap' + (multi ? ' (' + runNames[g.run] + ')' : '') + ': at generation ' + g.generation + ' the mean ' +
-        fmt(g.mean) + ' is ' + (g.standard_errors === null ? 'infinitely many (every replicate equal)' : fmt(g.standard_errors)) + ' standard errors from the closed form ' + fmt(g.expected) + '. ' +
+        fmt(g.mean) + ' (median ' + fmt(g.median) + ') is ' + (g.standard_errors === null ? 'infinitely many (every replicate equal)' : fmt(g.standard_errors)) + ' standard errors from the closed form ' + fmt(g.expected) + '. ' +
         (g.heavy_tailed
           ? 'The values are heavy-tailed (the farthest 5% of the ' + g.replicates + ' replicates carry ' +
             Math.round(100 * g.tail_share) + '% of the spread): the mean rests on a few replicates, and the standard ' +

@@ -165,6 +165,7 @@ TEST(ReportData, FlagsATheoryGapAndSaysWhenTheValuesAreHeavyTailed) {
   const json& gap = far["theory_gaps"][0];
   EXPECT_EQ(gap["generation"], 1);
   EXPECT_NEAR(gap["mean"].get<double>(), 88.0 / 40.0, 1e-9);
+  EXPECT_EQ(gap["median"], 1.0);
   // s.e. = sqrt(sum (v - 2.2)^2 / 39 / 40)
   double squares = 38 * 1.2 * 1.2 + 17.8 * 17.8 + 27.8 * 27.8;
   EXPECT_NEAR(gap["standard_errors"].get<double>(), (6.0 - 2.2) / std::sqrt(squares / 39 / 40), 1e-4);
