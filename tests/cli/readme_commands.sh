@@ -59,4 +59,14 @@ done
 for file in metrics.csv theory.csv composition.csv run.json report.html; do
   [ -s "$scratch/demo/$file" ] || { echo "readme_commands: the demo left no $file in $scratch/demo" >&2; exit 1; }
 done
+# The README plots the demo's charts: the figures must be there and be PDFs (or SVG/PNG, by name).
+if grep -q '^build/apps/ouro/ouro plot out/demo' "$readme"; then
+  figures=("$scratch"/demo/figures/*)
+  [ -s "${figures[0]}" ] || { echo "readme_commands: ouro plot left no figure in $scratch/demo/figures" >&2; exit 1; }
+  for figure in "${figures[@]}"; do
+    case "$figure" in
+      *.pdf) [ "$(head -c 5 "$figure")" = "%PDF-" ] || { echo "readme_commands: $figure is not a PDF" >&2; exit 1; } ;;
+    esac
+  done
+fi
 echo "readme_commands: $ran README commands ran"

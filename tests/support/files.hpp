@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 
@@ -17,9 +18,13 @@ inline std::string read_file(const std::filesystem::path& path) {
   return s.str();
 }
 
-// temp/<name>, emptied and created: a test's own folder, named so that no two tests share one.
+// temp/ouro-<checkout>/<name>, emptied and created: a test's own folder, named so that no two tests
+// share one. The checkout's part (a hash of its source folder) keeps two checkouts' suites, run at
+// the same time on one machine, out of each other's folders.
 inline std::filesystem::path scratch_dir(const std::string& name) {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() / name;
+  const std::size_t checkout = std::hash<std::string>{}(OURO_SOURCE_DIR);
+  const std::filesystem::path dir =
+      std::filesystem::temp_directory_path() / ("ouro-" + std::to_string(checkout % 1000000007)) / name;
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   return dir;
