@@ -745,7 +745,7 @@ std::string options_markdown() {
       "Every key can be set in the TOML file (`[section] key = value`; nested keys such as "
       "`truth.zipf.outcomes` may also be written as inline tables, `zipf = { outcomes = 5 }`) or on "
       "the command line with `--set section.key=value`.\n\n"
-      "A key of type *path* names a file or folder: a relative path in a config file is relative to "
+      "A key whose type is *a path* names a file or folder: a relative path in a config file is relative to "
       "the folder of that config file, and one given with `--set` is relative to the working "
       "directory. Either way the config holds, and run.json echoes, the absolute path opened.\n";
   std::string_view section;
@@ -769,7 +769,7 @@ std::string options_markdown() {
     // A bar inside a cell would end it ("||x - c||^2").
     std::string help;
     for (const char c : option.help) help += c == '|' ? std::string("\\|") : std::string(1, c);
-    out += fmt::format("| `{}` | {} | {} | {} | {} |\n", option.key, option.path ? "path" : type_name(option.type),
+    out += fmt::format("| `{}` | {} | {} | {} | {} |\n", option.key, option.path ? "a path" : type_name(option.type),
                        option.default_value.empty() ? "(none)" : fmt::format("`{}`", option.default_value),
                        allowed.empty() ? "" : fmt::format("`{}`", allowed), help);
   }

@@ -34,7 +34,7 @@ constexpr Option kOptions[] = {
     {"truth.weights", T::kRealList, "", "gmm truth: component weights (normalised if they do not sum to 1).", {}, "[0, inf)"},
     {"truth.means", T::kRealMatrix, "", "gmm truth: component means, one row per component."},
     {"truth.covs", T::kRealMatrixList, "", "gmm truth: one d x d covariance per component."},
-    {"truth.dim", T::kInteger, "10", "regression truth: input dimension d (x ~ N(0, I_d), w* ~ N(0, I_d)). gaussian truth: set alone, the truth is N(0, I_d).", {}, "[1, inf)"},
+    {"truth.dim", T::kInteger, "10", "regression truth: input dimension d (x ~ N(0, I_d), w* ~ N(0, I_d)). gaussian truth: set alone, the truth is N(0, I_d). A file truth's dimension is its data columns (truth.columns).", {}, "[1, inf)"},
     {"truth.noise", T::kReal, "1.0", "regression truth: label noise variance sigma^2.", {}, "(0, inf)"},
     {"truth.path", T::kString, "", "file truth: a .npy (float32/float64 or integer, C order) or .csv file, one sample per row (docs/data.md). corpus truth: the wikitext-2 folder, or the text/JSONL file.", {}, {}, false, kPath},
     {"truth.columns", T::kStringList, "", "file truth: the columns that are data, by header name or index counting from 0 ([\"eruptions\", \"waiting\"] or [1, 2]); unset reads every column."},

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <mutex>
+#include <set>
 
 #include <spdlog/spdlog.h>
 
@@ -46,6 +48,15 @@ void remove_stale_temporaries(const fs::path& dir) {
       fs::remove(it->path(), ec);
     }
   }
+}
+
+// A sweep builds one job per cell and `ouro threshold` one per probe, all from the same data file:
+// its warning is said once per process.
+void warn_once(const std::string& message) {
+  static std::mutex mutex;
+  static std::set<std::string> said;
+  const std::lock_guard lock(mutex);
+  if (said.insert(message).second) spdlog::warn("{}", message);
 }
 
 void remove_all_or_throw(const fs::path& path) {
@@ -120,7 +131,7 @@ RunJob::RunJob(Config config, RunJobOptions options) : options_(std::move(option
   experiment_ = std::make_unique<Experiment>(std::move(config));
   setup_seconds_ = seconds_since(wall_start_);
   if (const DataColumns* data = experiment_->truth().data_columns(); data && !data->warning.empty()) {
-    spdlog::warn("{}", data->warning);
+    warn_once(data->warning);
   }
   const std::size_t metrics = experiment_->metric_names().size();
   store_ = std::make_unique<CheckpointStore>(options_.out_dir / kPartial, metrics, experiment_->generations());

@@ -22,11 +22,7 @@ namespace {
 
 using ::testing::HasSubstr;
 using testing::TempDir;
-
-void write_text(const std::filesystem::path& path, std::string_view text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
+using testing::write_text;
 
 std::string read_bytes(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);

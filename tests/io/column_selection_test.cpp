@@ -17,11 +17,7 @@ namespace {
 
 using ::testing::HasSubstr;
 using testing::TempDir;
-
-void write_text(const std::filesystem::path& path, std::string_view text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
+using testing::write_text;
 
 template <typename F>
 std::string config_error(F&& f) {
