@@ -68,6 +68,26 @@ TEST(CliInputs, ColumnsByNameAreTheDataAndRunJsonSaysWhatWasRead) {
   EXPECT_EQ(resumed.exit_code, 0) << resumed.output;
 }
 
+TEST(CliInputs, AnInterruptedRunResumesFromAnotherFolderWithTheSameConfig) {
+  const fs::path dir = scratch("resume");
+  faithful_copy(dir / "data");
+  fs::create_directories(dir / "configs");
+  write_config(dir / "configs", faithful_config("columns = [\"eruptions\", \"waiting\"]\n"));
+  const std::string out = " --quiet --threads 1 --out " + (dir / "o").string();
+  // Started from dir as configs/config.toml and killed after its first replicate...
+  const Outcome killed =
+      run_cli("run configs/config.toml" + out, "cd " + dir.string() + " && OURO_TEST_KILL_AFTER_CHECKPOINTS=1");
+  ASSERT_NE(killed.exit_code, 0);
+  ASSERT_TRUE(fs::exists(dir / "o/.partial")) << killed.output;
+  // ... it resumes from the config's own folder: truth.path resolves to the same file.
+  const Outcome resumed = run_cli("run config.toml --resume" + out, "cd " + (dir / "configs").string() + " &&");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  ASSERT_EQ(run_cli("run " + (dir / "configs/config.toml").string() + " --quiet --out " + (dir / "whole").string())
+                .exit_code,
+            0);
+  EXPECT_EQ(read_file(dir / "o/metrics.csv"), read_file(dir / "whole/metrics.csv"));
+}
+
 TEST(CliInputs, AFileReadWholeWarnsAboutItsRowNameColumn) {
   const fs::path dir = scratch("warn");
   faithful_copy(dir / "data");
