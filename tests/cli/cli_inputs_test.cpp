@@ -2,9 +2,12 @@
 // columns (run.json's "data" record, the id-like column warning, `ouro metric --columns`), paths
 // relative to the config file that names them, and a run or sweep that fails during set-up
 // leaving nothing that refuses the corrected config.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 #include <gmock/gmock.h>
@@ -86,6 +89,32 @@ TEST(CliInputs, AnInterruptedRunResumesFromAnotherFolderWithTheSameConfig) {
                 .exit_code,
             0);
   EXPECT_EQ(read_file(dir / "o/metrics.csv"), read_file(dir / "whole/metrics.csv"));
+}
+
+TEST(CliInputs, SweptPathsInTheFileAreRelativeToItToo) {
+  const fs::path dir = scratch("sweep_paths");
+  faithful_copy(dir / "data");
+  {
+    std::ifstream in(dir / "data" / "faithful.csv");
+    std::ofstream head(dir / "data" / "head.csv");
+    std::string line;
+    for (int i = 0; i < 201 && std::getline(in, line); ++i) head << line << "\n";  // header + 200 rows
+  }
+  fs::create_directories(dir / "configs");
+  const fs::path config = write_config(
+      dir / "configs", faithful_config("columns = [\"eruptions\", \"waiting\"]\n") +
+                           "[sweep]\n\"truth.path\" = [\"../data/faithful.csv\", \"../data/head.csv\"]\n");
+  const Outcome outcome = run_cli("sweep " + config.string() + " --quiet --out " + (dir / "s").string());
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.output;
+  std::vector<std::pair<std::string, int>> read;
+  for (const auto& cell : fs::directory_iterator(dir / "s" / "cells")) {
+    const auto run = nlohmann::json::parse(read_file(cell.path() / "run.json"));
+    read.emplace_back(run["data"]["file"].get<std::string>(), run["data"]["rows"].get<int>());
+  }
+  std::sort(read.begin(), read.end());
+  const fs::path data = fs::canonical(dir / "data");
+  EXPECT_EQ(read, (std::vector<std::pair<std::string, int>>{{(data / "faithful.csv").string(), 272},
+                                                            {(data / "head.csv").string(), 200}}));
 }
 
 TEST(CliInputs, AFileReadWholeWarnsAboutItsRowNameColumn) {
