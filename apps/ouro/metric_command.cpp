@@ -135,7 +135,8 @@ Subcommand add_metric_command(CLI::App& app) {
   sub->add_option("name", options->name, "Metric: " + fmt::format("{}", fmt::join(choices, ", ")))
       ->required()
       ->check(CLI::IsMember(choices));
-  sub->add_option("real", options->real_path, "Real (reference) samples: .npy (float32/float64, C order) or .csv")
+  sub->add_option("real", options->real_path,
+                  "Real (reference) samples: .npy (float32/float64 or integer, C order) or .csv (docs/data.md)")
       ->required();
   sub->add_option("generated", options->generated_path, "Generated samples, same dimension as the real ones")
       ->required();
