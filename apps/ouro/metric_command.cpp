@@ -1,7 +1,10 @@
 // `ouro metric NAME REAL GENERATED`: distribution metrics between two sample files (.npy float32/
-// float64 in C order, or .csv; rows are samples), as text or JSON. `ouro metric all ...` prints
-// every metric that applies to the files' dimension. The first file is the real (reference) set:
-// precision is the share of the second file's rows inside the first file's k-NN manifold.
+// float64 or integer in C order, or .csv; rows are samples), as text or JSON. `ouro metric all ...`
+// prints every metric that applies to the files' dimension. The first file is the real (reference)
+// set: precision is the share of the second file's rows inside the first file's k-NN manifold.
+// `--columns` chooses the same data columns of both files, by header name or index counting from 0
+// (column_selection.hpp); without it every column is read, and a column that looks like row numbers
+// is warned about.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -12,10 +15,13 @@
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "commands.hpp"
+#include "logging.hpp"
 #include "ouro/core/parallel.hpp"
 #include "ouro/io/array_file.hpp"
+#include "ouro/io/column_selection.hpp"
 #include "ouro/metrics/distribution/distribution_metrics.hpp"
 
 namespace ouro::cli {
@@ -25,6 +31,7 @@ struct MetricOptions {
   std::string name;
   std::string real_path;
   std::string generated_path;
+  std::vector<std::string> columns;  // empty: every column
   std::string format = "text";
   int k = 5;
   int kid_subsets = 100;
@@ -37,8 +44,22 @@ struct MetricOptions {
 nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
 
 int run_metric(const MetricOptions& options) {
-  const Matrix real = read_array(options.real_path);
-  const Matrix generated = read_array(options.generated_path);
+  configure_logging("", false);  // warnings as every command prints them ("ouro: warning: ...")
+  std::string warned;  // the same file given twice is warned about once
+  const auto read = [&](const std::string& path) {
+    const ArrayTable table = read_array_table(path);
+    DataColumns data = select_columns(table, options.columns, path, "--columns");
+    if (const auto id = id_like_column(table); id && options.columns.empty()) {
+      const std::string warning = id_column_warning(table, *id, path, "--columns");
+      if (warning != warned) spdlog::warn("{}", warning);
+      warned = warning;
+    }
+    return data;
+  };
+  const DataColumns real_data = read(options.real_path);
+  const DataColumns generated_data = read(options.generated_path);
+  const Matrix& real = real_data.values;
+  const Matrix& generated = generated_data.values;
 
   DistributionSettings settings;
   settings.k = options.k;
@@ -59,8 +80,13 @@ int run_metric(const MetricOptions& options) {
 
   if (options.format == "json") {
     nlohmann::json out;
-    out["real"] = {{"path", options.real_path}, {"rows", real.rows()}};
-    out["generated"] = {{"path", options.generated_path}, {"rows", generated.rows()}};
+    const auto file_record = [](const std::string& path, const DataColumns& data) {
+      // The path as given, the rows, and the columns used (by index and, with a header, name).
+      const nlohmann::json record = columns_record(data);
+      return nlohmann::json{{"path", path}, {"rows", record["rows"]}, {"columns", record["columns"]}};
+    };
+    out["real"] = file_record(options.real_path, real_data);
+    out["generated"] = file_record(options.generated_path, generated_data);
     out["dim"] = real.cols();
     out["settings"] = {{"k", settings.k},
                        {"kid_subsets", settings.kid_subsets},
@@ -86,6 +112,14 @@ int run_metric(const MetricOptions& options) {
     else
       fmt::print("{:<13} {:.10g}\n", v.name, v.value);
   }
+  // The columns read, when a header names them or --columns chose some.
+  if (!real_data.names.empty() || !options.columns.empty()) {
+    std::vector<std::string> used;
+    for (std::size_t j = 0; j < real_data.indices.size(); ++j)
+      used.push_back(real_data.names.empty() ? std::to_string(real_data.indices[j])
+                                             : fmt::format("{} ({})", real_data.names[j], real_data.indices[j]));
+    fmt::print("# columns of {} (counting from 0): {}\n", options.real_path, fmt::join(used, ", "));
+  }
   fmt::print("# real: {} ({} rows), generated: {} ({} rows), dimension {}, k = {}\n", options.real_path, real.rows(),
              options.generated_path, generated.rows(), real.cols(), settings.k);
   return 0;
@@ -101,10 +135,15 @@ Subcommand add_metric_command(CLI::App& app) {
   sub->add_option("name", options->name, "Metric: " + fmt::format("{}", fmt::join(choices, ", ")))
       ->required()
       ->check(CLI::IsMember(choices));
-  sub->add_option("real", options->real_path, "Real (reference) samples: .npy (float32/float64, C order) or .csv")
+  sub->add_option("real", options->real_path,
+                  "Real (reference) samples: .npy (float32/float64 or integer, C order) or .csv (docs/data.md)")
       ->required();
   sub->add_option("generated", options->generated_path, "Generated samples, same dimension as the real ones")
       ->required();
+  sub->add_option("--columns", options->columns,
+                  "Data columns of both files, by header name or index counting from 0 (e.g. eruptions,waiting "
+                  "or 1,2); default: every column")
+      ->delimiter(',');
   sub->add_option("--k", options->k, "k of the k-NN radii (precision, recall, density, coverage)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1 << 20));

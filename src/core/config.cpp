@@ -211,6 +211,11 @@ class ConfigParser {
         if (!a) fail_type(node);
         std::vector<std::string> out;
         for (const toml::node& element : *a) {
+          // A column may be given by index (truth.columns = [1, 2]): an integer is kept as its text.
+          if (const auto* i = element.as_integer(); i && option_.key == "truth.columns") {
+            out.push_back(std::to_string(i->get()));
+            continue;
+          }
           const auto* s = element.as_string();
           if (!s) fail_type(node);
           if (!option_.choices.empty()) check_choice(s->get(), node);
@@ -495,7 +500,11 @@ Config Config::from_file(const std::filesystem::path& path, SweepTable sweep) {
   OURO_CHECK(in.good(), IoError, "cannot open config file '{}'", path.string());
   std::ostringstream text;
   text << in.rdbuf();
-  return from_string(text.str(), path.string(), sweep);
+  Config config = from_string(text.str(), path.string(), sweep);
+  // Paths in the file are written from where the file is, so that a config runs from any folder.
+  const std::filesystem::path folder = std::filesystem::absolute(path).parent_path();
+  for (auto& [key, entry] : config.entries_) entry.value = resolved_path(key, std::move(entry.value), folder);
+  return config;
 }
 
 void Config::set(std::string_view assignment) {
@@ -537,7 +546,8 @@ void Config::set(std::string_view assignment) {
     bare.insert("v", literal);
     parsed = std::move(bare);
   }
-  Value value = ConfigParser(*option, "--set", key).convert(*parsed.get("v"));
+  Value value = resolved_path(key, ConfigParser(*option, "--set", key).convert(*parsed.get("v")),
+                              std::filesystem::current_path());
   if (!element) {
     assign(key, std::move(value), "--set");
     return;
@@ -552,6 +562,19 @@ void Config::set(std::string_view assignment) {
     assign(key, previous.value, previous.origin);
     throw;
   }
+}
+
+Value Config::resolved_path(std::string_view key, Value value, const std::filesystem::path& folder) {
+  const Option* option = find_option(key);
+  if (!option) {
+    const auto element = split_table_key(key);
+    option = element ? element->option : nullptr;
+  }
+  auto* text = std::get_if<std::string>(&value);
+  if (!option || !option->path || !text || text->empty()) return value;
+  const std::filesystem::path path(*text);
+  if (path.is_relative()) *text = (folder / path).lexically_normal().string();
+  return value;
 }
 
 void Config::assign(std::string key, Value value, std::string origin) {
@@ -665,6 +688,12 @@ nlohmann::json Config::to_json() const {
     if (option.repeated) continue;
     const Value& v = value(option.key);
     if (std::holds_alternative<std::monostate>(v)) continue;
+    // truth.dim's default serves the law truths; a data truth's dimension is its data's (run.json's
+    // "data" record), so an echoed default would state a dimension that was never used.
+    if (option.key == "truth.dim" && !user_set(option.key) &&
+        (text("truth.kind") == "file" || text("truth.kind") == "corpus")) {
+      continue;
+    }
     put(root, option.key, value_json(v));
   }
   for (const auto& [section, origins] : tables_) {
@@ -700,7 +729,10 @@ std::string options_markdown() {
       "do not edit by hand.\n\n"
       "Every key can be set in the TOML file (`[section] key = value`; nested keys such as "
       "`truth.zipf.outcomes` may also be written as inline tables, `zipf = { outcomes = 5 }`) or on "
-      "the command line with `--set section.key=value`.\n";
+      "the command line with `--set section.key=value`.\n\n"
+      "A key whose type is *a path* names a file or folder: a relative path in a config file is relative to "
+      "the folder of that config file, and one given with `--set` is relative to the working "
+      "directory. Either way the config holds, and run.json echoes, the absolute path opened.\n";
   std::string_view section;
   for (const Option& option : option_table()) {
     const std::string_view this_section = section_of(option.key);
@@ -722,7 +754,7 @@ std::string options_markdown() {
     // A bar inside a cell would end it ("||x - c||^2").
     std::string help;
     for (const char c : option.help) help += c == '|' ? std::string("\\|") : std::string(1, c);
-    out += fmt::format("| `{}` | {} | {} | {} | {} |\n", option.key, type_name(option.type),
+    out += fmt::format("| `{}` | {} | {} | {} | {} |\n", option.key, option.path ? "a path" : type_name(option.type),
                        option.default_value.empty() ? "(none)" : fmt::format("`{}`", option.default_value),
                        allowed.empty() ? "" : fmt::format("`{}`", allowed), help);
   }

@@ -15,6 +15,7 @@ namespace {
 
 using T = OptionType;
 constexpr bool kRepeated = true;
+constexpr bool kPath = true;  // a file or folder, relative to the config file (see Option::path)
 
 constexpr Option kOptions[] = {
     // [run]
@@ -33,15 +34,16 @@ constexpr Option kOptions[] = {
     {"truth.weights", T::kRealList, "", "gmm truth: component weights (normalised if they do not sum to 1).", {}, "[0, inf)"},
     {"truth.means", T::kRealMatrix, "", "gmm truth: component means, one row per component."},
     {"truth.covs", T::kRealMatrixList, "", "gmm truth: one d x d covariance per component."},
-    {"truth.dim", T::kInteger, "10", "regression truth: input dimension d (x ~ N(0, I_d), w* ~ N(0, I_d)). gaussian truth: set alone, the truth is N(0, I_d).", {}, "[1, inf)"},
+    {"truth.dim", T::kInteger, "10", "regression truth: input dimension d (x ~ N(0, I_d), w* ~ N(0, I_d)). gaussian truth: set alone, the truth is N(0, I_d). A file truth's dimension is its data columns (truth.columns).", {}, "[1, inf)"},
     {"truth.noise", T::kReal, "1.0", "regression truth: label noise variance sigma^2.", {}, "(0, inf)"},
-    {"truth.path", T::kString, "", "file truth: a .npy (float32/float64, C order) or .csv file, one sample per row. corpus truth: the wikitext-2 folder, or the text/JSONL file."},
+    {"truth.path", T::kString, "", "file truth: a .npy (float32/float64 or integer, C order) or .csv file, one sample per row (docs/data.md). corpus truth: the wikitext-2 folder, or the text/JSONL file.", {}, {}, false, kPath},
+    {"truth.columns", T::kStringList, "", "file truth: the columns that are data, by header name or index counting from 0 ([\"eruptions\", \"waiting\"] or [1, 2]); unset reads every column."},
     {"truth.corpus", T::kString, "\"wikitext-2\"", "corpus truth: the layout of truth.path: wikitext-2 (train/valid/test.txt, sha256-verified), a UTF-8 text file or JSONL (last 10% of documents held out as test).", "wikitext-2|text|jsonl"},
     {"truth.field", T::kString, "\"text\"", "corpus truth, jsonl: the string field holding each document."},
     {"truth.documents", T::kString, "\"line\"", "corpus truth, text: one document per line or per blank-line separated paragraph.", "line|paragraph"},
     {"truth.tokenizer", T::kString, "\"word\"", "corpus truth: word (whitespace; keeps wikitext's <unk>), char (Unicode code points), bpe or unigram (a sentencepiece model of truth.vocab_size pieces trained on the training documents), or sentencepiece (the model file truth.tokenizer_model).", "word|char|bpe|unigram|sentencepiece"},
     {"truth.vocab_size", T::kInteger, "8000", "corpus truth, bpe/unigram: pieces in the sentencepiece model (every distinct training character is one; two are reserved).", {}, "[4, inf)"},
-    {"truth.tokenizer_model", T::kString, "", "corpus truth, tokenizer = sentencepiece: a trained sentencepiece .model file (its own normalisation applies)."},
+    {"truth.tokenizer_model", T::kString, "", "corpus truth, tokenizer = sentencepiece: a trained sentencepiece .model file (its own normalisation applies).", {}, {}, false, kPath},
     {"truth.block_tokens", T::kInteger, "64", "corpus truth: tokens per sample; the training split is cut into consecutive blocks of this length (documents end with </s>).", {}, "[1, inf)"},
     {"truth.max_tokens", T::kInteger, "0", "corpus truth: use only the first this many training tokens (0: all); the vocabulary is built from them.", {}, "[0, inf)"},
     {"truth.verify", T::kBoolean, "true", "corpus truth: check the sha256 of the named corpus files."},

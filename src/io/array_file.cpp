@@ -24,7 +24,9 @@ void check_finite_array(const Matrix& x, const std::filesystem::path& path) {
 
 }  // namespace detail
 
-Matrix read_array(const std::filesystem::path& path) {
+Matrix read_array(const std::filesystem::path& path) { return read_array_table(path).values; }
+
+ArrayTable read_array_table(const std::filesystem::path& path) {
   std::error_code error;
   const auto status = std::filesystem::status(path, error);
   OURO_CHECK(std::filesystem::exists(status), IoError, "{}: no such file", path.string());
@@ -33,8 +35,11 @@ Matrix read_array(const std::filesystem::path& path) {
   std::string extension = path.extension().string();
   std::transform(extension.begin(), extension.end(), extension.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (extension == ".npy") return detail::read_npy(path);
-  if (extension == ".csv") return detail::read_csv(path);
+  if (extension == ".npy") return {detail::read_npy(path), {}};
+  if (extension == ".csv") {
+    detail::CsvTable table = detail::read_csv(path);
+    return {std::move(table.values), std::move(table.header)};
+  }
   throw IoError(fmt::format("{}: unsupported file type '{}'; expected .npy or .csv", path.string(), extension));
 }
 

@@ -2,13 +2,20 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "ouro/core/matrix.hpp"
 
 namespace ouro::detail {
 
 Matrix read_npy(const std::filesystem::path& path);
-Matrix read_csv(const std::filesystem::path& path);
+// A CSV file's numbers and, when its first line is a header, the column names (else empty).
+struct CsvTable {
+  Matrix values;
+  std::vector<std::string> header;
+};
+CsvTable read_csv(const std::filesystem::path& path);
 
 // Throws DataError naming the file, row and column of the first NaN/Inf (rows and columns count
 // from 0, as in the array).

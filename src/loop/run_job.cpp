@@ -5,12 +5,15 @@
 #include <charconv>
 #include <cmath>
 #include <map>
+#include <mutex>
+#include <set>
 
 #include <spdlog/spdlog.h>
 
 #include "ouro/core/error.hpp"
 #include "ouro/core/parallel.hpp"
 #include "ouro/io/check_word.hpp"
+#include "ouro/io/column_selection.hpp"
 #include "ouro/io/json_file.hpp"
 
 namespace ouro {
@@ -45,6 +48,15 @@ void remove_stale_temporaries(const fs::path& dir) {
       fs::remove(it->path(), ec);
     }
   }
+}
+
+// A sweep builds one job per cell and `ouro threshold` one per probe, all from the same data file:
+// its warning is said once per process.
+void warn_once(const std::string& message) {
+  static std::mutex mutex;
+  static std::set<std::string> said;
+  const std::lock_guard lock(mutex);
+  if (said.insert(message).second) spdlog::warn("{}", message);
 }
 
 void remove_all_or_throw(const fs::path& path) {
@@ -118,6 +130,9 @@ std::string first_config_difference(const nlohmann::json& a, const nlohmann::jso
 RunJob::RunJob(Config config, RunJobOptions options) : options_(std::move(options)), wall_start_(Clock::now()) {
   experiment_ = std::make_unique<Experiment>(std::move(config));
   setup_seconds_ = seconds_since(wall_start_);
+  if (const DataColumns* data = experiment_->truth().data_columns(); data && !data->warning.empty()) {
+    warn_once(data->warning);
+  }
   const std::size_t metrics = experiment_->metric_names().size();
   store_ = std::make_unique<CheckpointStore>(options_.out_dir / kPartial, metrics, experiment_->generations());
   finished_log_ = std::make_unique<FinishedLog>(options_.out_dir / kPartial / kFinishedLog, metrics,
@@ -136,7 +151,14 @@ void RunJob::open() {
   opened_ = true;
 }
 
-RunJob::~RunJob() = default;
+RunJob::~RunJob() {
+  if (!abandoned_ || !created_out_) return;
+  // The recorder's temporaries are removed as it closes; then the folder this job made is empty.
+  recorder_.reset();
+  finished_log_.reset();
+  std::error_code ec;
+  fs::remove(options_.out_dir, ec);  // only when empty
+}
 
 void RunJob::prepare_folder(const nlohmann::json& resolved) {
   const fs::path& out = options_.out_dir;
@@ -201,6 +223,8 @@ void RunJob::prepare_folder(const nlohmann::json& resolved) {
     }
   }
 
+  resumed_ = resuming;
+  created_out_ = !fs::exists(out);
   std::error_code ec;
   fs::create_directories(out, ec);
   OURO_CHECK(!ec, IoError, "cannot create output folder '{}': {}", out.string(), ec.message());
@@ -259,8 +283,27 @@ void RunJob::load_finished_replicates() {
   finished_log_->open();
 }
 
+void RunJob::abandon() {
+  if (in_memory() || !opened_ || already_finished_ || holds_results()) return;
+  const std::lock_guard lock(abandon_mutex_);
+  std::error_code ec;
+  fs::remove_all(options_.out_dir / kPartial, ec);
+  abandoned_ = true;  // the folder itself goes with the job, once the recorder's files are closed
+}
+
 void RunJob::run_replicate(std::size_t replicate) {
   OURO_CHECK(opened_ && !already_finished_, Error, "internal: run_replicate on a run not opened or finished");
+  try {
+    run_opened_replicate(replicate);
+  } catch (...) {
+    // A failure in set-up (a truth's test split too small, a recorder that cannot open its files)
+    // comes before anything is kept; the folder must not then refuse the corrected config.
+    abandon();
+    throw;
+  }
+}
+
+void RunJob::run_opened_replicate(std::size_t replicate) {
   std::call_once(loop_started_, [this] { load_finished_replicates(); });
 
   std::optional<ReplicateCheckpoint> resume;
@@ -281,6 +324,7 @@ void RunJob::run_replicate(std::size_t replicate) {
     hooks.save = [&](const ReplicateCheckpoint& checkpoint) {
       store_->save(checkpoint);
       has_progress_file = true;
+      kept_ = true;
       spdlog::debug("{}: replicate {} checkpointed after generation {}", options_.out_dir.string(), replicate,
                     checkpoint.next_generation - 1);
       if (options_.on_checkpoint) options_.on_checkpoint(replicate, false);
@@ -295,6 +339,7 @@ void RunJob::run_replicate(std::size_t replicate) {
   }
 
   finished_log_->append(result);
+  kept_ = true;
   // Its part-way checkpoint has served (a kill before this removal leaves both; the log wins).
   if (has_progress_file) store_->remove(replicate);
   recorder_->add(std::move(result));
@@ -315,6 +360,12 @@ nlohmann::json RunJob::finish() {
   info["seed"] = static_cast<std::uint64_t>(config.integer("run.seed"));
   info["threads"] = options_.threads;
   info["metrics"] = experiment_->metric_names();
+  // What was read, so that the results can be traced to the file and columns they came from.
+  if (const DataColumns* data = experiment_->truth().data_columns()) {
+    info["data"] = columns_record(*data);
+    // The rows held out as the test set; the others are the real pool.
+    info["data"]["test_rows"] = config.integer("metrics.test_samples");
+  }
   if (!options_.extra_info.is_null()) info.update(options_.extra_info);
   info["timings_seconds"] = {{"wall", seconds_since(wall_start_)},
                              {"experiment_setup", setup_seconds_},

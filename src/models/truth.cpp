@@ -29,6 +29,8 @@ constexpr TruthKind kTruthKinds[] = {
 
 std::unique_ptr<Truth> make_truth(const Config& config, std::uint64_t seed) {
   const std::string& kind = config.text("truth.kind");
+  if (config.has("truth.columns") && kind != "file")
+    config.fail("truth.columns", fmt::format("columns are chosen for a file truth only; truth.kind is \"{}\"", kind));
   for (const TruthKind& entry : kTruthKinds) {
     if (entry.name == kind) return entry.make(config, seed);
   }

@@ -1,7 +1,10 @@
 // File truth: the rows of a .npy or .csv file (truth.path) are the real data.
 //
-// A relative truth.path is resolved against the current working directory of the process (not the
-// config file's folder), like any other path given on the command line.
+// truth.path is absolute by the time it gets here: the config resolves a relative one against the
+// folder of the config file that names it (config.hpp). truth.columns chooses the data columns by
+// header name or index counting from 0 (column_selection.hpp); with none chosen every column is
+// data, and a column that looks like row numbers is warned about (data_columns().warning) rather
+// than refused, since a file may hold a counting column that is data.
 //
 // The test set is held out once per run, identically for every replicate: the row indices are
 // shuffled by Fisher-Yates with Rng(seed, {kTestData, 0, 0, 0}); the first metrics.test_samples of
@@ -18,6 +21,7 @@
 #include "ouro/core/config.hpp"
 #include "ouro/core/error.hpp"
 #include "ouro/io/array_file.hpp"
+#include "ouro/io/column_selection.hpp"
 #include "truth_kinds.hpp"
 
 namespace ouro::detail {
@@ -31,8 +35,9 @@ Matrix select_rows(const Matrix& x, const std::vector<std::size_t>& indices, std
 
 class FileTruth final : public Truth {
  public:
-  FileTruth(std::string path, Matrix holdout, Matrix pool)
-      : path_(std::move(path)), holdout_(std::move(holdout)), pool_(std::move(pool)) {
+  FileTruth(std::string path, Matrix holdout, Matrix pool, DataColumns columns)
+      : path_(std::move(path)), holdout_(std::move(holdout)), pool_(std::move(pool)), columns_(std::move(columns)) {
+    columns_.values = Matrix();  // the rows live in holdout_ and pool_
     moments_.mean = pool_.colwise().mean().transpose();
     const Matrix centered = pool_.rowwise() - moments_.mean.transpose();
     moments_.cov = (centered.transpose() * centered) / static_cast<double>(pool_.rows());
@@ -61,11 +66,13 @@ class FileTruth final : public Truth {
   }
 
   std::optional<Moments> moments() const override { return moments_; }
+  const DataColumns* data_columns() const override { return &columns_; }
 
  private:
   std::string path_;
   Matrix holdout_;
   Matrix pool_;
+  DataColumns columns_;
   Moments moments_;
 };
 
@@ -74,15 +81,27 @@ class FileTruth final : public Truth {
 std::unique_ptr<Truth> make_file_truth(const Config& config, std::uint64_t seed) {
   const std::string& path = config.text("truth.path");
   if (path.empty()) config.fail("truth.path", "a file truth needs the path of a .npy or .csv file");
-  Matrix rows;
+  // A file truth's dimension is its columns; a truth.dim set beside it would be silently ignored.
+  if (config.user_set("truth.dim"))
+    config.fail("truth.dim", "a file truth's dimension is the number of its data columns; choose them with truth.columns");
+  DataColumns data;
   // The reader's message names the file; the prefix says which setting pointed at it.
   try {
-    rows = read_array(path);
+    const ArrayTable table = read_array_table(path);
+    const std::vector<std::string> wanted =
+        config.has("truth.columns") ? config.texts("truth.columns") : std::vector<std::string>();
+    data = select_columns(table, wanted, path, "truth.columns");
+    if (wanted.empty()) {
+      if (const auto id = id_like_column(table)) data.warning = id_column_warning(table, *id, path, "truth.columns");
+    }
   } catch (const IoError& e) {
     throw IoError(fmt::format("{}: truth.path: {}", config.where("truth.path"), e.what()));
   } catch (const DataError& e) {
     throw DataError(fmt::format("{}: truth.path: {}", config.where("truth.path"), e.what()));
+  } catch (const ConfigError& e) {
+    throw ConfigError(fmt::format("{}: {}", config.has("truth.columns") ? config.where("truth.columns") : "default", e.what()));
   }
+  const Matrix& rows = data.values;
   const auto n = static_cast<std::size_t>(rows.rows());
   const auto test = static_cast<std::size_t>(config.integer("metrics.test_samples"));
   if (test >= n) {
@@ -95,7 +114,9 @@ std::unique_ptr<Truth> make_file_truth(const Config& config, std::uint64_t seed)
   std::iota(order.begin(), order.end(), std::size_t{0});
   Rng rng(seed, {Purpose::kTestData, 0, 0, 0});
   for (std::size_t i = n - 1; i > 0; --i) std::swap(order[i], order[rng.below(i + 1)]);
-  return std::make_unique<FileTruth>(path, select_rows(rows, order, 0, test), select_rows(rows, order, test, n));
+  Matrix holdout = select_rows(rows, order, 0, test);
+  Matrix pool = select_rows(rows, order, test, n);
+  return std::make_unique<FileTruth>(path, std::move(holdout), std::move(pool), std::move(data));
 }
 
 }  // namespace ouro::detail

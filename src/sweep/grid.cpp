@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -139,7 +140,18 @@ SweepGrid SweepGrid::from_file(const std::filesystem::path& config_file) {
     OURO_CHECK(array, ConfigError, "{}: sweep grid: {} = {}: expected a list of values, e.g. [1.0, 0.8]", where, name,
                literal_of(*value));
     GridAxis axis{name, where, {}, {}, {}};
-    for (const toml::node& element : *array) axis.literals.push_back(literal_of(element));
+    // A path in the file is relative to the file's folder, as in the rest of the config
+    // (config.hpp); the axis then carries it absolute, as --set would take it.
+    const Option* option = find_option(name);
+    const std::filesystem::path folder = std::filesystem::absolute(config_file).parent_path();
+    for (const toml::node& element : *array) {
+      const auto* text = element.as_string();
+      if (option && option->path && text && !text->get().empty() && std::filesystem::path(text->get()).is_relative()) {
+        axis.literals.push_back(literal_of(toml::value<std::string>((folder / text->get()).lexically_normal().string())));
+      } else {
+        axis.literals.push_back(literal_of(element));
+      }
+    }
     grid.axes_.push_back(std::move(axis));
   }
   return grid;

@@ -349,6 +349,7 @@ SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOpt
   }
 
   std::error_code ec;
+  const bool created_out = !fs::exists(out);
   fs::create_directories(partial, ec);
   OURO_CHECK(!ec, IoError, "cannot create sweep folder '{}': {}", partial.string(), ec.message());
   if (options.existing == ExistingRun::kForce) {
@@ -370,27 +371,48 @@ SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOpt
     for (std::size_t r = 0; r < slots[i].remaining; ++r) tasks.push_back({i, r});
   }
   if (options.on_start) options.on_start(total, done);
-  parallel_for(tasks.size(), options.threads, [&](std::size_t t) {
-    CellSlot& slot = slots[tasks[t].slot];
-    // A failure is kept and rethrown to every task of the cell: call_once would let the next task
-    // try again, from a config the first attempt had already moved into its job.
-    std::call_once(slot.opened, [&] {
-      try {
-        open_cell(slot, options, plan);
-      } catch (...) {
-        slot.open_failure = std::current_exception();
+  std::atomic<std::size_t> cells_finished{0};
+  try {
+    parallel_for(tasks.size(), options.threads, [&](std::size_t t) {
+      CellSlot& slot = slots[tasks[t].slot];
+      // A failure is kept and rethrown to every task of the cell: call_once would let the next task
+      // try again, from a config the first attempt had already moved into its job.
+      std::call_once(slot.opened, [&] {
+        try {
+          open_cell(slot, options, plan);
+        } catch (...) {
+          slot.open_failure = std::current_exception();
+        }
+      });
+      if (slot.open_failure) std::rethrow_exception(slot.open_failure);
+      const std::size_t r = tasks[t].replicate;
+      if (slot.pending[r]) slot.job->run_replicate(r);
+      if (options.on_replicate_done) options.on_replicate_done();
+      if (--slot.remaining == 0) {
+        slot.job->finish();
+        ++cells_finished;
+        spdlog::debug("sweep cell {} finished: {}", slot.index, slot.job->out_dir().string());
+        slot.job.reset();  // its experiment and recorder are no longer needed
       }
     });
-    if (slot.open_failure) std::rethrow_exception(slot.open_failure);
-    const std::size_t r = tasks[t].replicate;
-    if (slot.pending[r]) slot.job->run_replicate(r);
-    if (options.on_replicate_done) options.on_replicate_done();
-    if (--slot.remaining == 0) {
-      slot.job->finish();
-      spdlog::debug("sweep cell {} finished: {}", slot.index, slot.job->out_dir().string());
-      slot.job.reset();  // its experiment and recorder are no longer needed
+  } catch (...) {
+    // A sweep that failed before any cell kept a result (a cell's set-up failed, say) leaves nothing
+    // that would refuse the corrected config: the cells' checkpoint folders, the plan, and the
+    // folders it made go. Anything kept stays, for --resume.
+    const bool kept = resuming || cells_finished > 0 ||
+                      std::any_of(slots.begin(), slots.end(),
+                                  [](const CellSlot& slot) { return slot.job && slot.job->holds_results(); });
+    if (!kept) {
+      for (CellSlot& slot : slots) {
+        if (slot.job) slot.job->abandon();
+        slot.job.reset();  // removes the cell folder it made, now empty
+      }
+      fs::remove_all(partial, ec);
+      fs::remove(out / "cells", ec);  // only when empty
+      if (created_out) fs::remove(out, ec);
     }
-  });
+    throw;
+  }
 
   plan["files"] = {{"sweep.csv", write_sweep_csv(out, plan, cells).to_json()}};
   plan["timings_seconds"] = {{"wall", std::chrono::duration<double>(Clock::now() - start).count()}};

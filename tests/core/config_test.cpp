@@ -3,6 +3,7 @@
 // tables ([[filter]]): each table's keys under its index with every default filled in, their
 // errors naming the indexed key and line, --set on an index, and a resolved JSON that is unchanged
 // for configs without them.
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -147,6 +148,64 @@ TEST(Config, FailNamesOriginKeyAndValue) {
 
 TEST(Config, MissingFileIsAnIoError) {
   EXPECT_THROW(Config::from_file("/nonexistent/config.toml"), IoError);
+}
+
+// A folder under the system's temporary folder, removed afterwards.
+struct ScratchFolder {
+  std::filesystem::path path = std::filesystem::temp_directory_path() /
+                               ("ouro_config_test_" + std::to_string(::testing::UnitTest::GetInstance()->random_seed()) +
+                                "_" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  ScratchFolder() { std::filesystem::create_directories(path / "configs"); }
+  ~ScratchFolder() { std::filesystem::remove_all(path); }
+};
+
+TEST(Config, PathsInAFileAreRelativeToItsFolder) {
+  ScratchFolder dir;
+  std::ofstream(dir.path / "configs" / "c.toml")
+      << "[truth]\nkind = \"corpus\"\npath = \"../data/corpus.txt\"\ntokenizer_model = \"m.model\"\n"
+         "field = \"../not/a/path\"\n";
+  // Read through a relative name, as `ouro run configs/c.toml` does from dir.
+  const auto cwd = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path);
+  const Config config = Config::from_file("configs/c.toml");
+  std::filesystem::current_path(cwd);
+  const auto root = std::filesystem::canonical(dir.path);
+  EXPECT_EQ(std::filesystem::path(config.text("truth.path")), (root / "data" / "corpus.txt"));
+  EXPECT_EQ(std::filesystem::path(config.text("truth.tokenizer_model")), (root / "configs" / "m.model"));
+  EXPECT_EQ(config.text("truth.field"), "../not/a/path");  // not a path key: kept as written
+  // The echo holds the path opened.
+  EXPECT_EQ(config.to_json()["truth"]["path"], (root / "data" / "corpus.txt").string());
+  // An absolute path stays as it is.
+  std::ofstream(dir.path / "configs" / "abs.toml") << "[truth]\npath = \"/data/x.csv\"\n";
+  EXPECT_EQ(Config::from_file(dir.path / "configs" / "abs.toml").text("truth.path"), "/data/x.csv");
+}
+
+TEST(Config, SetPathsAreRelativeToTheWorkingDirectory) {
+  ScratchFolder dir;
+  std::ofstream(dir.path / "configs" / "c.toml") << "[truth]\npath = \"a.csv\"\n";
+  Config config = Config::from_file(dir.path / "configs" / "c.toml");
+  const auto cwd = std::filesystem::current_path();
+  std::filesystem::current_path(dir.path);
+  config.set("truth.path=data/b.csv");
+  std::filesystem::current_path(cwd);
+  EXPECT_EQ(std::filesystem::path(config.text("truth.path")), std::filesystem::canonical(dir.path) / "data" / "b.csv");
+  EXPECT_EQ(config.where("truth.path"), "--set");
+}
+
+TEST(Config, ColumnsAreNamesOrIndices) {
+  const Config config = Config::from_string("[truth]\nkind = \"file\"\ncolumns = [\"waiting\", 1]\n");
+  EXPECT_EQ(config.texts("truth.columns"), (std::vector<std::string>{"waiting", "1"}));
+  EXPECT_FALSE(Config().has("truth.columns"));
+  EXPECT_THAT(error_of([] { Config::from_string("[truth]\ncolumns = [1.5]\n"); }),
+              HasSubstr("truth.columns = [1.5]: expected a list of strings"));
+}
+
+TEST(Config, ADataTruthEchoesNoDefaultDimension) {
+  EXPECT_EQ(Config().to_json()["truth"]["dim"], 10);
+  EXPECT_FALSE(Config::from_string("[truth]\nkind = \"file\"\n").to_json()["truth"].contains("dim"));
+  EXPECT_FALSE(Config::from_string("[truth]\nkind = \"corpus\"\n").to_json()["truth"].contains("dim"));
+  // Set by the user, it is echoed (and a file truth then refuses it, naming it).
+  EXPECT_EQ(Config::from_string("[truth]\nkind = \"file\"\ndim = 3\n").to_json()["truth"]["dim"], 3);
 }
 
 TEST(Config, ResolvedJsonHoldsEveryDefault) {

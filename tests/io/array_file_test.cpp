@@ -22,11 +22,7 @@ namespace {
 
 using ::testing::HasSubstr;
 using testing::TempDir;
-
-void write_text(const std::filesystem::path& path, std::string_view text) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-}
+using testing::write_text;
 
 std::string read_bytes(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -313,7 +309,7 @@ TEST(Csv, RaggedRowsNameFileLineAndCounts) {
 TEST(Csv, BadTokenNamesLineColumnAndText) {
   TempDir dir;
   write_text(dir / "b.csv", "1,2\n3, 4x\n");
-  EXPECT_THAT(error_of<DataError>(dir / "b.csv"), HasSubstr("b.csv:2:4: '4x' is not a number (column 2 of 2)"));
+  EXPECT_THAT(error_of<DataError>(dir / "b.csv"), HasSubstr("b.csv:2:4: '4x' is not a number (column 1 of 2, counting from 0)"));
   write_text(dir / "e.csv", "1,2\n3,\n");
   EXPECT_THAT(error_of<DataError>(dir / "e.csv"), HasSubstr("e.csv:2:3: '' is not a number"));
   write_text(dir / "quoted.csv", "1,5\n\"1.5\",2\n");  // quoted fields are not supported
@@ -323,7 +319,7 @@ TEST(Csv, BadTokenNamesLineColumnAndText) {
 TEST(Csv, NonFiniteValuesAreRejected) {
   TempDir dir;
   write_text(dir / "n.csv", "x,y\n1,2\n3,nan\n");
-  EXPECT_THAT(error_of<DataError>(dir / "n.csv"), HasSubstr("n.csv:3:3: 'nan' (column 2 of 2) is not finite"));
+  EXPECT_THAT(error_of<DataError>(dir / "n.csv"), HasSubstr("n.csv:3:3: 'nan' (column 1 'y' of 2, counting from 0) is not finite"));
   write_text(dir / "i.csv", "-inf,2\n");  // a first line of numbers is data, even when not finite
   EXPECT_THAT(error_of<DataError>(dir / "i.csv"), HasSubstr("i.csv:1:1: '-inf'"));
   write_text(dir / "o.csv", "1\n1e999\n");  // out of range for a double

@@ -17,14 +17,11 @@ namespace {
 
 using ::testing::HasSubstr;
 using testing::TempDir;
+using testing::write_text;
 
 const nlohmann::json kValue = {{"version", "0.1.0"},
                                {"config", {{"run", {{"seed", 7}, {"generations", 12}}}, {"loop", {{"bias", 0.8}}}}},
                                {"metrics", {"mean_error", "cov_trace"}}};
-
-void write_text(const std::filesystem::path& path, const std::string& text) {
-  std::ofstream(path, std::ios::binary | std::ios::trunc) << text;
-}
 
 TEST(JsonFile, ReadsBackWhatWasWritten) {
   TempDir dir;

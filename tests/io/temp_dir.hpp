@@ -1,10 +1,12 @@
-// A fresh temporary folder per test, removed afterwards.
+// A fresh temporary folder per test, removed afterwards, and a file written into it.
 #pragma once
 
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 #include <string>
+#include <string_view>
 
 #include <gtest/gtest.h>
 
@@ -33,5 +35,11 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// Writes `text` to `path` as bytes.
+inline void write_text(const std::filesystem::path& path, std::string_view text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+}
 
 }  // namespace ouro::testing

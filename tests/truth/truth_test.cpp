@@ -438,8 +438,9 @@ std::string numbered_csv(const TempFolder& dir, int rows) {
   return path.string();
 }
 
-std::string file_config(const std::string& path, int test_samples) {
-  return "[truth]\nkind = \"file\"\npath = \"" + path + "\"\n[metrics]\ntest_samples = " +
+// `truth_lines` are more [truth] keys, one per line.
+std::string file_config(const std::string& path, int test_samples, const std::string& truth_lines = "") {
+  return "[truth]\nkind = \"file\"\npath = \"" + path + "\"\n" + truth_lines + "[metrics]\ntest_samples = " +
          std::to_string(test_samples) + "\n";
 }
 
@@ -567,6 +568,47 @@ TEST(FileTruth, OldFaithfulKeepsItsRowNameColumn) {
   EXPECT_LE(pool.col(1).maxCoeff(), 5.1);
   EXPECT_GE(pool.col(2).minCoeff(), 43);
   EXPECT_LE(pool.col(2).maxCoeff(), 96);
+  // Read whole, the row-name column is reported so that the run can warn about it.
+  EXPECT_THAT(truth->data_columns()->warning,
+              HasSubstr("column 0 'rownames' (counting from 0) is named like a row number and is read as data; "
+                        "choose the data columns with truth.columns = [\"eruptions\", \"waiting\"]"));
+}
+
+TEST(FileTruth, ColumnsChosenByNameOrIndexAreTheData) {
+  const std::string path = std::string(OURO_SHARED_DATA) + "/old-faithful/faithful.csv";
+  const auto named = truth_from(file_config(path, 72, "columns = [\"eruptions\", \"waiting\"]\n"), 1);
+  const auto indexed = truth_from(file_config(path, 72, "columns = [1, 2]\n"), 1);
+  ASSERT_EQ(named->dim(), 2);
+  Rng rng(1, {});
+  const Matrix pool = named->sample(200, rng);
+  EXPECT_GE(pool.col(0).minCoeff(), 1.6);
+  EXPECT_LE(pool.col(0).maxCoeff(), 5.1);
+  EXPECT_GE(pool.col(1).minCoeff(), 43);
+  EXPECT_LE(pool.col(1).maxCoeff(), 96);
+  // The file's mean eruption is 3.487783 minutes (272 rows; R's mean(faithful$eruptions)), so the
+  // pool's and the holdout's weighted means give it back.
+  const double total = named->moments()->mean(0) * 200 + named->test_set(72, rng).col(0).sum();
+  EXPECT_NEAR(total / 272, 3.487783, 1e-6);
+  EXPECT_EQ(indexed->test_set(72, rng), named->test_set(72, rng));
+  const DataColumns* data = named->data_columns();
+  ASSERT_NE(data, nullptr);
+  EXPECT_EQ(data->indices, (std::vector<std::size_t>{1, 2}));
+  EXPECT_EQ(data->names, (std::vector<std::string>{"eruptions", "waiting"}));
+  EXPECT_EQ(data->rows, 272u);
+  EXPECT_TRUE(data->warning.empty());
+}
+
+TEST(FileTruth, ColumnErrorsNameTheSettingAndTheHeader) {
+  const std::string path = std::string(OURO_SHARED_DATA) + "/old-faithful/faithful.csv";
+  const std::string unknown = error_of(file_config(path, 72, "columns = [\"eruption\"]\n"));
+  EXPECT_THAT(unknown, HasSubstr("truth.columns: 'eruption' is not a column of"));
+  EXPECT_THAT(unknown, HasSubstr("its header names \"rownames\", \"eruptions\", \"waiting\""));
+  EXPECT_THAT(error_of(file_config(path, 72, "columns = [3]\n")),
+              HasSubstr("column 3 is past the last column"));
+  EXPECT_THAT(error_of(file_config(path, 72, "dim = 2\n")),
+              HasSubstr("truth.dim = 2: a file truth's dimension is the number of its data columns"));
+  EXPECT_THAT(error_of("[truth]\nkind = \"gaussian\"\ncolumns = [\"x\"]\n"),
+              HasSubstr("truth.columns = [\"x\"]: columns are chosen for a file truth only"));
 }
 
 }  // namespace

@@ -54,6 +54,9 @@ struct Option {
   std::string_view choices = {};   // "a|b|c" for strings
   std::string_view range = {};     // "[0, inf)", "(0, 1]" for numbers (and list elements)
   bool repeated = false;           // a row of a repeated section: one value per [[section]] table
+  // A file or folder (a string): a relative one is resolved when read, against the folder of the
+  // config file that sets it, or the working directory for --set, and held as an absolute path.
+  bool path = false;
 };
 
 // A section written as an array of tables ([[filter]]); its rows are marked `repeated`.
@@ -102,13 +105,15 @@ class Config {
     kIgnore,  // a [sweep] table is skipped; `ouro sweep` reads it itself (ouro/sweep/grid.hpp)
   };
 
-  // Parses a TOML file; throws ConfigError (syntax, unknown key, type, range) or IoError.
+  // Parses a TOML file; throws ConfigError (syntax, unknown key, type, range) or IoError. A relative
+  // path (a row marked `path`) is taken relative to the file's folder.
   static Config from_file(const std::filesystem::path& path, SweepTable sweep = SweepTable::kRefuse);
   // Parses TOML text; `source` names it in messages.
   static Config from_string(std::string_view toml_text, std::string_view source = "<string>",
                             SweepTable sweep = SweepTable::kRefuse);
 
   // Applies one `key=value` override (value is a TOML literal; a bare word is taken as a string).
+  // A relative path is taken relative to the working directory.
   // A key of a repeated section names its element (`filter.1.min_reward=0.5`); the element must
   // exist: --set changes [[filter]] tables, it does not add them.
   void set(std::string_view assignment);
@@ -156,6 +161,9 @@ class Config {
     std::string origin;  // "default", "--set" or "file:line:col"
   };
   void assign(std::string key, Value value, std::string origin);
+  // `value` with a relative path of a `path` row made absolute against `folder`; any other value
+  // as it is.
+  static Value resolved_path(std::string_view key, Value value, const std::filesystem::path& folder);
   const Entry& entry(std::string_view key) const;
   // Adds element `tables_[section].size()` with every default of the section; returns its index.
   std::size_t add_table(std::string_view section, std::string origin);

@@ -3,10 +3,13 @@
 // Used by file truths and the standalone metric tool. .npy files must hold float32 or float64 (any
 // byte order) or integer data in C order, with one or two dimensions (one dimension = one column).
 // .csv files hold numbers separated by commas; a first line that does not parse as numbers is taken
-// as a header. Every error names the file and, for CSV, the line and column.
+// as a header naming the columns. Every error names the file and, for CSV, the line and column.
+// Choosing columns by name or index is column_selection.hpp's job.
 #pragma once
 
 #include <filesystem>
+#include <string>
+#include <vector>
 
 #include "ouro/core/matrix.hpp"
 
@@ -15,6 +18,15 @@ namespace ouro {
 // Reads a .npy or .csv file (chosen by extension). Throws IoError (missing, unreadable, malformed,
 // unsupported dtype or order) or DataError (no rows, ragged rows, NaN/Inf).
 Matrix read_array(const std::filesystem::path& path);
+
+// A file's numbers with the column names its CSV header gave; `header` is empty for a .npy file
+// or a CSV file without a header.
+struct ArrayTable {
+  Matrix values;
+  std::vector<std::string> header;
+};
+// As read_array, keeping the header.
+ArrayTable read_array_table(const std::filesystem::path& path);
 
 // Writes a float64 C-order .npy file (atomically: temporary name, then rename).
 void write_npy(const std::filesystem::path& path, const Matrix& x);

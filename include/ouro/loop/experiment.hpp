@@ -71,6 +71,7 @@ class Experiment {
   ~Experiment();
 
   const Config& config() const { return config_; }
+  const Truth& truth() const { return *truth_; }
   const std::vector<std::string>& metric_names() const { return metric_names_; }
   const std::vector<TheoryCurve>& theory() const { return theory_; }
   // The files of rows beside metrics.csv that this run writes (its SideOutputs), for the Recorder.

@@ -11,6 +11,10 @@
 // writes the run's files and removes the checkpoints. With an empty out_dir nothing touches a
 // file: no checkpoints, and the results stay in the recorder's summary (and on_result).
 //
+// A run that fails before it kept anything (no replicate finished or checkpointed, nothing resumed)
+// leaves nothing that blocks the next attempt: run_replicate() abandons the folder (abandon())
+// before it rethrows, so a corrected config simply runs; a sweep abandons its cells likewise.
+//
 // Checkpoints live in OUT/.partial/: config.json (the resolved config the run was started with),
 // finished.log (the results of every finished replicate, one record appended each: finished_log.hpp)
 // and one replicate-<r>.ckpt per replicate checkpointed part-way (checkpoint.hpp), removed once it
@@ -114,6 +118,16 @@ class RunJob {
   // Thread-safe for distinct replicates.
   void run_replicate(std::size_t replicate);
 
+  // True when out_dir holds results worth resuming: the run was resumed, or a replicate of it
+  // finished or was checkpointed.
+  bool holds_results() const { return resumed_ || kept_.load(); }
+  // Unless holds_results(): removes OUT/.partial, and (when the job is destroyed) OUT itself when
+  // this job created it and it is empty again, so that the folder is as the job found it (less a
+  // finished run that --force removed).
+  // Safe to call more than once, from any thread; errors while removing are ignored (the caller is
+  // already reporting the failure that made it give up).
+  void abandon();
+
   // Writes metrics.csv, theory.csv, composition.csv, side tables and run.json (last), then removes
   // OUT/.partial. Every pending replicate must have run. Returns run.json's content.
   nlohmann::json finish();
@@ -125,6 +139,8 @@ class RunJob {
  private:
   bool in_memory() const { return options_.out_dir.empty(); }
   void prepare_folder(const nlohmann::json& resolved);
+  // run_replicate's work; run_replicate abandons the folder when it throws.
+  void run_opened_replicate(std::size_t replicate);
   void load_finished_replicates();
   // The replicates the finished log holds: each at most once and within the run (else DataError).
   std::vector<bool> finished_in_log() const;
@@ -140,6 +156,11 @@ class RunJob {
   bool already_finished_ = false;
   std::vector<std::size_t> pending_;
   std::vector<bool> has_progress_;  // a part-way checkpoint exists for replicate r
+  bool resumed_ = false;            // open() continued a folder's run
+  bool created_out_ = false;        // open() created out_dir
+  std::atomic<bool> kept_{false};   // a replicate finished or was checkpointed
+  bool abandoned_ = false;          // abandon() removed .partial
+  std::mutex abandon_mutex_;
   std::size_t resumed_in_progress_ = 0;
   std::vector<StageTimes> stage_times_;
   std::once_flag loop_started_;

@@ -15,6 +15,7 @@
 #include "ouro/core/matrix.hpp"
 #include "ouro/core/rng.hpp"
 #include "ouro/core/samples.hpp"
+#include "ouro/io/column_selection.hpp"
 #include "ouro/models/generative_model.hpp"
 
 namespace ouro {
@@ -51,6 +52,8 @@ class Truth {
   // corpus: the text truth itself (vocabulary, test sentences, rendering), for text metrics and
   // side outputs; nullptr for every other kind.
   virtual const CorpusTruth* corpus() const { return nullptr; }
+  // A file truth: the file and columns it read (values empty: the rows are the truth's); else null.
+  virtual const DataColumns* data_columns() const { return nullptr; }
   // Log density/mass of each row under the truth, where the law is known (files: nullopt).
   virtual std::optional<Vector> log_prob(const Matrix& x) const { (void)x; return std::nullopt; }
 };
