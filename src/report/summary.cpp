@@ -64,8 +64,8 @@ BandStat summarize(std::span<const double> values) {
   std::sort(finite.begin(), finite.end());
   s.q10 = quantile_sorted(finite, 0.1);
   s.median = quantile_sorted(finite, 0.5);
-  s.tail_share = tail_share(finite, s.median);
   s.q90 = quantile_sorted(finite, 0.9);
+  s.tail_share = tail_share(finite, s.median);  // last: it reorders `finite`
   return s;
 }
 
