@@ -1,8 +1,8 @@
 // `ouro sweep CONFIG.toml [--grid key=v1,v2,...]...`: runs the cartesian grid of settings from the
 // config's [sweep] table and --grid arguments, each cell a full run (the RunJob of `ouro run`) in
 // OUT/cells/, all cells' replicates sharing the threads; then writes sweep.csv, sweep.json and the
-// sweep report. --shard i/N runs a deterministic share of the cells; --resume continues a killed
-// sweep. The sweep itself is ouro/sweep/sweep.hpp; docs/sweep.md describes the folder.
+// sweep report, and prints a summary of each cell at its last generation (summary_table.hpp).
+// --shard i/N runs a deterministic share of the cells; --resume continues a killed sweep. The sweep itself is ouro/sweep/sweep.hpp; docs/sweep.md describes the folder.
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -15,6 +15,7 @@
 #include "commands.hpp"
 #include "logging.hpp"
 #include "run_flags.hpp"
+#include "summary_table.hpp"
 #include "ouro/sweep/sweep.hpp"
 
 namespace ouro::cli {
@@ -48,6 +49,7 @@ int run_sweep_command(const SweepCommandOptions& options) {
     return 0;
   }
   if (!options.quiet) {
+    print_sweep_summary(out, outcome.plan);
     fmt::print("{} cells{} ({} finished before), {} settings each: {}\n", outcome.cells,
                sweep.shard ? fmt::format(" of shard {}/{}", sweep.shard->index, sweep.shard->count) : "",
                outcome.cells_skipped, grid.axes().size(), out.string());
@@ -72,6 +74,7 @@ Subcommand add_sweep_command(CLI::App& app) {
   add_override_flags(*sub, *options,
                      {.threads = "Worker threads over all cells' replicates (0 = all cores); never changes results",
                       .set = "Override a base config key: --set section.key=value (repeatable)"});
+  add_generations_flag(*sub, *options, "Override run.generations in every cell");
   sub->add_option("--shard", options->shard, "Run only cells whose index % N == i: --shard i/N (0 <= i < N)");
   add_run_folder_flags(*sub, *options,
                        {.noun = "sweep",

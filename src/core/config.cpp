@@ -14,6 +14,7 @@
 #include <toml++/toml.h>
 
 #include "ouro/core/error.hpp"
+#include "ouro/core/suggestion.hpp"
 
 namespace ouro {
 namespace {
@@ -35,22 +36,6 @@ std::string node_text(const toml::node& node) {
     node.visit([&](auto&& v) { out << v; });
   }
   return out.str();
-}
-
-// Levenshtein distance, for "did you mean" suggestions on unknown keys.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::size_t> row(b.size() + 1);
-  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    std::size_t diagonal = row[0];
-    row[0] = i;
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-    }
-  }
-  return row[b.size()];
 }
 
 std::string_view section_of(std::string_view key) { return key.substr(0, key.find('.')); }
@@ -102,10 +87,22 @@ std::string suggestion_for(std::string_view key) {
       }
     }
   }
-  if (best_distance <= std::max<std::size_t>(2, typed.size() / 4)) {
-    return fmt::format(" (did you mean '{}'?)", best);
-  }
+  if (close_enough(best_distance, typed)) return fmt::format(" (did you mean '{}'?)", best);
   return "";
+}
+
+// " (a table; did you mean [...]?)" for an unknown table such as [loops]: matched against the tables
+// the option table has (every dotted prefix of a key: "loop", "truth.zipf"), or "".
+std::string table_suggestion_for(std::string_view key) {
+  std::vector<std::string> tables;
+  for (const Option& option : option_table()) {
+    for (auto dot = option.key.find('.'); dot != std::string_view::npos; dot = option.key.find('.', dot + 1)) {
+      std::string table(option.key.substr(0, dot));
+      if (std::find(tables.begin(), tables.end(), table) == tables.end()) tables.push_back(std::move(table));
+    }
+  }
+  const std::string best = closest_name(key, tables);
+  return best.empty() ? " (a table; no table of that name)" : fmt::format(" (a table; did you mean [{}]?)", best);
 }
 
 // True when some row lives under `prefix` + ".": a section, or a sub-table such as filter.reward.
@@ -265,6 +262,11 @@ class ConfigParser {
 
   void check_choice(std::string_view value, const toml::node& node) const {
     if (!option_.choices.empty() && !is_choice(value, option_.choices)) {
+      // A key that takes a name or a number says both, so that "0.3x" is not taken to need a name.
+      if (option_.type == OptionType::kRealOrString) {
+        fail(node, fmt::format("a number in {} or one of {}", option_.range.empty() ? "(-inf, inf)" : option_.range,
+                               option_.choices));
+      }
       fail(node, fmt::format("one of {}", option_.choices));
     }
   }
@@ -329,7 +331,7 @@ void flatten(const toml::table& table, const std::string& prefix, const std::str
     const Option* option = find_option(dotted);
     if (!option) {
       throw ConfigError(fmt::format("{}: unknown key '{}'{}", origin_of(key.source(), source), shown,
-                                    suggestion_for(shown)));
+                                    node.is_table() ? table_suggestion_for(shown) : suggestion_for(shown)));
     }
     assign(*option, node, origin_of(node.source(), source), shown);
   }
