@@ -1,8 +1,10 @@
-// `ouro sweep CONFIG.toml [--grid key=v1,v2,...]...`: runs the cartesian grid of settings from the
-// config's [sweep] table and --grid arguments, each cell a full run (the RunJob of `ouro run`) in
+// `ouro sweep CONFIG.toml [--grid key=v1,v2,...]... [--zip key=v1,v2,...]...`: runs the cartesian
+// grid of settings from the config's [sweep] table and --grid arguments (--zip axes advancing
+// together as one dimension of it), each cell a full run (the RunJob of `ouro run`) in
 // OUT/cells/, all cells' replicates sharing the threads; then writes sweep.csv, sweep.json and the
 // sweep report, and prints a summary of each cell at its last generation (summary_table.hpp).
-// --shard i/N runs a deterministic share of the cells; --resume continues a killed sweep. The sweep itself is ouro/sweep/sweep.hpp; docs/sweep.md describes the folder.
+// --shard i/N runs a deterministic share of the cells; --resume continues a killed sweep. The sweep
+// itself is ouro/sweep/sweep.hpp; docs/sweep.md describes the folder.
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -23,6 +25,7 @@ namespace {
 
 struct SweepCommandOptions : RunFolderFlags {
   std::vector<std::string> grid;
+  std::vector<std::string> zip;
   std::string shard;
 };
 
@@ -32,6 +35,7 @@ int run_sweep_command(const SweepCommandOptions& options) {
   const Config base = load_config(options, Config::SweepTable::kIgnore);
   SweepGrid grid = SweepGrid::from_file(options.config_path);
   for (const std::string& argument : options.grid) grid.add_argument(argument);
+  for (const std::string& argument : options.zip) grid.add_zip_argument(argument);
   grid.resolve(base);
 
   // --shard is read before --checkpoint-every, so that a bad one is the error named first.
@@ -70,6 +74,9 @@ Subcommand add_sweep_command(CLI::App& app) {
   sub->add_option("--grid", options->grid,
                   "A swept key and its values: --grid section.key=v1,v2,... (repeatable; replaces the key's [sweep] "
                   "entry)");
+  sub->add_option("--zip", options->zip,
+                  "A swept key whose values advance together with every other --zip key's (as many values each): "
+                  "--zip loop.initial=50,100 --zip loop.synthetic=50,100 makes 2 cells, not 4 (repeatable)");
   sub->add_option("--out", options->out_dir, "Sweep folder (default: out/<config name>)");
   add_override_flags(*sub, *options,
                      {.threads = "Worker threads over all cells' replicates (0 = all cores); never changes results",

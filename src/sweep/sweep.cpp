@@ -76,6 +76,10 @@ std::string plan_difference(const json& a, const json& b, const std::string& a_n
                          i < ga.size() ? ga[i]["key"].dump() : "absent", a_name,
                          i < gb.size() ? gb[i]["key"].dump() : "absent", b_name);
     }
+    if (ga[i].value("zipped", false) != gb[i].value("zipped", false)) {
+      return fmt::format("the grid differs: {} is zipped (--zip) in {} and not in {}", ga[i]["key"].get<std::string>(),
+                         ga[i].value("zipped", false) ? a_name : b_name, ga[i].value("zipped", false) ? b_name : a_name);
+    }
     if (ga[i].at("values") != gb[i].at("values")) {
       return fmt::format("the grid differs: {} = {} in {}, {} in {}", ga[i]["key"].get<std::string>(),
                          ga[i]["values"].dump(), a_name, gb[i]["values"].dump(), b_name);

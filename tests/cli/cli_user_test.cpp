@@ -175,6 +175,42 @@ TEST(CliSummary, SweepPrintsEachCellAtTheLastGenerationUnlessQuiet) {
   EXPECT_EQ(quiet.output, "");
 }
 
+TEST(CliSweep, ZippedAxesAdvanceTogether) {
+  const fs::path dir = scratch("zip");
+  const fs::path config = write_config(dir, kSmall);
+  const Outcome outcome = run_cli("sweep " + config.string() +
+                                  " --quiet --no-report --generations 2 --grid model.estimator=mle,unbiased "
+                                  "--zip loop.initial=20,40 --zip loop.synthetic=10,30 --out " + (dir / "s").string());
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.output;
+  // 2 estimators x 2 zipped pairs: (20, 10) and (40, 30), never (20, 30).
+  const auto plan = nlohmann::json::parse(read_file(dir / "s/sweep.json"));
+  ASSERT_EQ(plan["cells"].size(), 4u);
+  const std::vector<std::pair<int, int>> pairs = {{20, 10}, {40, 30}, {20, 10}, {40, 30}};
+  for (std::size_t c = 0; c < 4; ++c) {
+    const auto& values = plan["cells"][c]["values"];
+    EXPECT_EQ(values["model.estimator"], c < 2 ? "mle" : "unbiased");
+    EXPECT_EQ(values["loop.initial"], pairs[c].first);
+    EXPECT_EQ(values["loop.synthetic"], pairs[c].second);
+    // And the cell ran with them.
+    const auto run = nlohmann::json::parse(read_file(dir / "s" / plan["cells"][c]["folder"].get<std::string>() / "run.json"));
+    EXPECT_EQ(run["config"]["loop"]["initial"], pairs[c].first);
+    EXPECT_EQ(run["config"]["loop"]["synthetic"], pairs[c].second);
+  }
+  EXPECT_EQ(plan["grid"][1]["zipped"], true);
+
+  const Outcome uneven = run_cli("sweep " + config.string() + " --quiet --zip loop.initial=20,40 --zip loop.synthetic=10 "
+                                 "--out " + (dir / "u").string());
+  EXPECT_EQ(uneven.exit_code, 3);
+  EXPECT_THAT(uneven.output, HasSubstr("--zip loop.synthetic=10: sweep grid: loop.synthetic has 1 values and "
+                                       "loop.initial (--zip loop.initial=20,40) has 2; zipped axes advance together"));
+  // A sweep started with --zip resumes only with it.
+  const Outcome crossed = run_cli("sweep " + config.string() + " --quiet --no-report --generations 2 --grid "
+                                  "model.estimator=mle,unbiased --grid loop.initial=20,40 --grid loop.synthetic=10,30 "
+                                  "--resume --out " + (dir / "s").string());
+  EXPECT_EQ(crossed.exit_code, 3);
+  EXPECT_THAT(crossed.output, HasSubstr("loop.initial is zipped (--zip)"));
+}
+
 // Runs `ouro ARGS` on a pseudo-terminal (script(1)), where the progress bar is drawn.
 std::string run_on_terminal(const std::string& arguments, const std::string& environment = "") {
   const std::string command = "script -qec '" + environment + " " + std::string(OURO_CLI) + " " + arguments +
