@@ -12,6 +12,7 @@ enum ExitCode : int {
   kExitConfig = 3,         // ConfigError: a config key, --set, --grid or a flag's value
   kExitData = 4,           // DataError: a data file, a run folder's contents, a metric value
   kExitIo = 5,             // IoError: a file or folder that cannot be read or written
+  kExitCellsSkipped = 6,   // `ouro sweep --skip-invalid` finished, but skipped some cells as invalid
 };
 
 }  // namespace ouro::cli

@@ -15,6 +15,7 @@
 #include <fmt/core.h>
 
 #include "commands.hpp"
+#include "exit_codes.hpp"
 #include "logging.hpp"
 #include "run_flags.hpp"
 #include "summary_table.hpp"
@@ -27,6 +28,7 @@ struct SweepCommandOptions : RunFolderFlags {
   std::vector<std::string> grid;
   std::vector<std::string> zip;
   std::string shard;
+  bool skip_invalid = false;
 };
 
 int run_sweep_command(const SweepCommandOptions& options) {
@@ -44,6 +46,7 @@ int run_sweep_command(const SweepCommandOptions& options) {
   SweepOptions sweep;
   apply_run_folder_flags(sweep, options, base, existing);
   sweep.shard = shard;
+  sweep.skip_invalid = options.skip_invalid;
 
   const auto start = std::chrono::steady_clock::now();
   const SweepOutcome outcome = run_sweep_with_report(base, grid, sweep, options);
@@ -54,12 +57,21 @@ int run_sweep_command(const SweepCommandOptions& options) {
   }
   if (!options.quiet) {
     print_sweep_summary(out, outcome.plan);
-    fmt::print("{} cells{} ({} finished before), {} settings each: {}\n", outcome.cells,
+    fmt::print("{} cells{} ({} finished before{}), {} settings each: {}\n", outcome.cells,
                sweep.shard ? fmt::format(" of shard {}/{}", sweep.shard->index, sweep.shard->count) : "",
-               outcome.cells_skipped, grid.axes().size(), out.string());
+               outcome.cells_skipped,
+               outcome.invalid.empty() ? "" : fmt::format(", {} skipped as invalid", outcome.invalid.size()),
+               grid.axes().size(), out.string());
     fmt::print("wrote {}/{{cells/, sweep.csv, sweep.json{}}} in {:.2f}s\n", out.string(),
                options.no_report ? "" : ", report.html",
                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  }
+  if (!outcome.invalid.empty()) {
+    // Said even with --quiet: the exit status alone does not say which cells.
+    fmt::print(stderr, "ouro: {} of {} cells skipped as invalid (sweep.json lists them under \"cells_invalid\"):\n",
+               outcome.invalid.size(), outcome.cells);
+    for (const InvalidCell& cell : outcome.invalid) fmt::print(stderr, "  {}\n", cell.error);
+    return kExitCellsSkipped;
   }
   return 0;
 }
@@ -82,6 +94,9 @@ Subcommand add_sweep_command(CLI::App& app) {
                      {.threads = "Worker threads over all cells' replicates (0 = all cores); never changes results",
                       .set = "Override a base config key: --set section.key=value (repeatable)"});
   add_generations_flag(*sub, *options, "Override run.generations in every cell");
+  sub->add_flag("--skip-invalid", options->skip_invalid,
+                "Skip cells whose combination of settings is invalid (naming each and its error; exit status 6) "
+                "instead of stopping the sweep at the first");
   sub->add_option("--shard", options->shard, "Run only cells whose index % N == i: --shard i/N (0 <= i < N)");
   add_run_folder_flags(*sub, *options,
                        {.noun = "sweep",

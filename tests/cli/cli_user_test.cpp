@@ -211,6 +211,36 @@ TEST(CliSweep, ZippedAxesAdvanceTogether) {
   EXPECT_THAT(crossed.output, HasSubstr("loop.initial is zipped (--zip)"));
 }
 
+TEST(CliSweep, SkipInvalidRunsTheValidCellsAndNamesTheOthers) {
+  const fs::path dir = scratch("skip");
+  const fs::path config = write_config(dir, kSmall);
+  // Cell 0 (loop.initial = 1) cannot fit a Gaussian (found when its experiment is built); cells 1
+  // and 3 ask for real samples in a loop without real data (found when its values are applied).
+  const std::string grid = " --grid loop.initial=1,20 --grid loop.real_samples=0,5 --no-report --out ";
+  const Outcome stopped = run_cli("sweep " + config.string() + " --quiet" + grid + (dir / "a").string());
+  EXPECT_EQ(stopped.exit_code, 3) << stopped.output;  // without --skip-invalid the first stops the sweep
+
+  const Outcome outcome = run_cli("sweep " + config.string() + " --skip-invalid" + grid + (dir / "s").string());
+  EXPECT_EQ(outcome.exit_code, 6) << outcome.output;
+  EXPECT_THAT(outcome.output, HasSubstr("3 of 4 cells skipped as invalid"));
+  EXPECT_THAT(outcome.output, HasSubstr("sweep cell 0 (loop.initial=1,loop.real_samples=0): loop.initial = 1: a "
+                                        "gaussian model in 1 columns needs at least 2 training samples"));
+  EXPECT_THAT(outcome.output, HasSubstr("sweep cell 3 (loop.initial=20,loop.real_samples=5): loop.real_samples = 5"));
+  const auto plan = nlohmann::json::parse(read_file(dir / "s/sweep.json"));
+  EXPECT_EQ(plan["cells_here"], nlohmann::json::array({2}));
+  ASSERT_EQ(plan["cells_invalid"].size(), 3u);
+  EXPECT_EQ(plan["cells_invalid"][1]["index"], 1);
+  EXPECT_THAT(plan["cells_invalid"][1]["error"].get<std::string>(), HasSubstr("loop.real_samples = 5"));
+  // sweep.csv holds the valid cell's rows only: 2 replicates x 11 generations x 8 metrics.
+  const std::string csv = read_file(dir / "s/sweep.csv");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 2 * 11 * 8 + 1);
+  EXPECT_EQ(csv.find("\n0,"), std::string::npos);
+  EXPECT_NE(csv.find("\n2,20,0,"), std::string::npos);
+  // The report counts the skipped cells.
+  ASSERT_EQ(run_cli("report " + (dir / "s").string() + " --quiet").exit_code, 0);
+  EXPECT_THAT(read_file(dir / "s/report.html"), HasSubstr("1 cells, 3 skipped as invalid"));
+}
+
 // Runs `ouro ARGS` on a pseudo-terminal (script(1)), where the progress bar is drawn.
 std::string run_on_terminal(const std::string& arguments, const std::string& environment = "") {
   const std::string command = "script -qec '" + environment + " " + std::string(OURO_CLI) + " " + arguments +
