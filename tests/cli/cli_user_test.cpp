@@ -239,6 +239,21 @@ TEST(CliSweep, SkipInvalidRunsTheValidCellsAndNamesTheOthers) {
   // The report counts the skipped cells.
   ASSERT_EQ(run_cli("report " + (dir / "s").string() + " --quiet").exit_code, 0);
   EXPECT_THAT(read_file(dir / "s/report.html"), HasSubstr("1 cells, 3 skipped as invalid"));
+
+  // Shards that skipped cells merge into the unsharded sweep's sweep.csv and cells_invalid.
+  for (const char* shard : {"0/2", "1/2"}) {
+    EXPECT_EQ(run_cli("sweep " + config.string() + " --quiet --skip-invalid --shard " + shard + grid +
+                      (dir / (std::string("shard") + shard[0])).string())
+                  .exit_code,
+              6);
+  }
+  const Outcome merged = run_cli("merge " + (dir / "m").string() + " " + (dir / "shard0").string() + " " +
+                                 (dir / "shard1").string() + " --quiet --no-report");
+  ASSERT_EQ(merged.exit_code, 0) << merged.output;
+  EXPECT_EQ(read_file(dir / "m/sweep.csv"), csv);
+  const auto merged_plan = nlohmann::json::parse(read_file(dir / "m/sweep.json"));
+  EXPECT_EQ(merged_plan["cells_invalid"], plan["cells_invalid"]);
+  EXPECT_EQ(merged_plan["cells_here"], nlohmann::json::array({2}));
 }
 
 // Runs `ouro ARGS` on a pseudo-terminal (script(1)), where the progress bar is drawn.
