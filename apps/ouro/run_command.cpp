@@ -62,9 +62,9 @@ int run(const RunFolderFlags& options) {
     fmt::print("wrote {}/{{metrics.csv, theory.csv, composition.csv, run.json{}}} in {:.2f}s\n", out.string(),
                options.no_report ? "" : ", report.html", info["timings_seconds"]["wall"].get<double>());
     const nlohmann::json& stages = info["timings_seconds"]["worker_stages_summed_over_replicates"];
-    fmt::print("worker stages, summed over the {} replicates run on {} threads: fit {:.2f}s, sample {:.2f}s, "
+    fmt::print("worker stages, summed over the {} replicates run on {} thread{}: fit {:.2f}s, sample {:.2f}s, "
                "metrics {:.2f}s, compose {:.2f}s, setup {:.2f}s\n",
-               job.pending().size(), threads, stages["fit"].get<double>(), stages["sample"].get<double>(),
+               job.pending().size(), threads, threads == 1 ? "" : "s", stages["fit"].get<double>(), stages["sample"].get<double>(),
                stages["metrics"].get<double>(), stages["compose"].get<double>(), stages["setup"].get<double>());
   }
   return 0;
