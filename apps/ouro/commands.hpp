@@ -1,5 +1,6 @@
 // The `ouro` subcommands. Each registers itself on the CLI11 app and returns the callback that runs
-// it; main() parses, dispatches, and turns library exceptions into a message and a non-zero exit.
+// it; main() parses, dispatches, and turns library exceptions into a message and an exit status
+// that names their kind (exit_codes.hpp).
 #pragma once
 
 #include <filesystem>
@@ -26,6 +27,8 @@ Subcommand add_sweep_command(CLI::App& app);
 Subcommand add_merge_command(CLI::App& app);
 Subcommand add_threshold_command(CLI::App& app);
 Subcommand add_phase_command(CLI::App& app);
+Subcommand add_help_command(CLI::App& app);
+Subcommand add_version_command(CLI::App& app);
 
 // Writes run_dir/report.html at the end of `ouro run`; a failure is a warning on stderr, never an
 // error, because the run's results are already complete.

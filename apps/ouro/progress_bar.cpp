@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+
 #include <fmt/core.h>
 
 namespace ouro::cli {
@@ -19,8 +21,9 @@ ProgressBar::~ProgressBar() {
   if (enabled_ && drawn_) fmt::print(stderr, "\n");
 }
 
-void ProgressBar::tick() {
-  const std::size_t done = ++done_;
+void ProgressBar::advance(std::size_t units, bool earlier) {
+  if (earlier) already_done_ += units;
+  const std::size_t done = done_ += units;
   if (!enabled_) return;
   std::lock_guard lock(mutex_);
   const auto now = Clock::now();
@@ -28,10 +31,11 @@ void ProgressBar::tick() {
   last_draw_ = now;
   drawn_ = true;
   const double elapsed = std::chrono::duration<double>(now - start_).count();
-  const std::size_t done_here = done - already_done_;
-  const double eta = elapsed / static_cast<double>(done_here) * static_cast<double>(total_ - done);
+  const std::size_t done_here = done - std::min(done, already_done_.load());
+  const double eta =
+      done_here > 0 ? elapsed / static_cast<double>(done_here) * static_cast<double>(total_ - std::min(done, total_)) : 0.0;
   const std::size_t width = 30;
-  const std::size_t filled = width * done / total_;
+  const std::size_t filled = width * std::min(done, total_) / total_;
   fmt::print(stderr, "\r[{}{}] {}/{} {}  {:.1f}s elapsed  ETA {:.1f}s ", std::string(filled, '='),
              std::string(width - filled, ' '), done, total_, unit_, elapsed, eta);
 }

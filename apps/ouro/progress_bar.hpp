@@ -19,12 +19,15 @@ class ProgressBar {
   ProgressBar(const ProgressBar&) = delete;
   ProgressBar& operator=(const ProgressBar&) = delete;
 
-  void tick();  // thread-safe
+  void tick() { advance(1, false); }  // thread-safe
+  // `units` more done (thread-safe); `earlier` when they were done before this process (the
+  // generations a replicate resumed from its checkpoint skips), which the rate leaves out.
+  void advance(std::size_t units, bool earlier);
 
  private:
   using Clock = std::chrono::steady_clock;
   std::size_t total_;
-  std::size_t already_done_;
+  std::atomic<std::size_t> already_done_;
   std::string unit_;
   bool enabled_;
   Clock::time_point start_;

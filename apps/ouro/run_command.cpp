@@ -1,6 +1,7 @@
 // `ouro run CONFIG.toml`: runs an experiment and writes metrics.csv, theory.csv, composition.csv
-// and run.json to the output folder, then prints a summary table (mean ± standard error over
-// replicates at a few generations, beside theory where there is one). The run itself is a RunJob
+// and run.json to the output folder, then prints a summary table (mean ± standard error, median and
+// the 10%-90% band over replicates at a few generations, beside theory where there is one, read
+// back from the folder: summary_table.hpp). The run itself is a RunJob
 // (include/ouro/loop/run_job.hpp), the same one `ouro sweep` runs for each cell; --resume continues
 // a killed run from its checkpoints.
 #include <algorithm>
@@ -16,34 +17,13 @@
 #include "logging.hpp"
 #include "progress_bar.hpp"
 #include "run_flags.hpp"
+#include "summary_table.hpp"
 #include "ouro/loop/run_job.hpp"
 #include "ouro/report/html_report.hpp"
+#include "ouro/report/run_data.hpp"
 
 namespace ouro::cli {
 namespace {
-
-std::vector<std::size_t> summary_generations(std::size_t generations) {
-  std::vector<std::size_t> out;
-  for (std::size_t quarter = 0; quarter <= 4; ++quarter) out.push_back(generations * quarter / 4);
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  return out;
-}
-
-void print_summary(const Experiment& experiment, const Recorder& recorder) {
-  fmt::print("{:<16} {:>10} {:>14} {:>12} {:>14}\n", "metric", "generation", "mean", "± s.e.", "theory");
-  const auto& names = recorder.metric_names();
-  for (std::size_t m = 0; m < names.size(); ++m) {
-    const TheoryCurve* curve = nullptr;
-    for (const TheoryCurve& c : experiment.theory()) {
-      if (c.metric == names[m]) curve = &c;
-    }
-    for (const std::size_t g : summary_generations(experiment.generations())) {
-      const MetricStat s = recorder.stat(g, m);
-      const std::string theory = curve && g < curve->expected.size() ? fmt::format("{:.6g}", curve->expected[g]) : "";
-      fmt::print("{:<16} {:>10} {:>14.6g} {:>12.3g} {:>14}\n", names[m], g, s.mean, s.standard_error, theory);
-    }
-  }
-}
 
 struct RunCommandOptions : RunFolderFlags {
   std::string band = "se";
@@ -74,15 +54,24 @@ int run(const RunCommandOptions& options) {
 
   nlohmann::json info;
   {
-    ProgressBar progress(job.replicates(), job.replicates() - job.pending().size(), "replicates",
-                         progress_wanted(options.quiet));
-    info = job.run(threads, [&progress] { progress.tick(); });
+    // Progress counts generations, so that it moves even when a few long replicates run at once.
+    const std::size_t per_replicate = job.experiment().generations() + 1;
+    ProgressBar progress(job.replicates() * per_replicate, (job.replicates() - job.pending().size()) * per_replicate,
+                         "generations", progress_wanted(options.quiet));
+    info = job.run(threads, [&progress](std::size_t generations, bool from_checkpoint) {
+      progress.advance(generations, from_checkpoint);
+    });
   }
   if (!options.no_report) write_run_report(out, /*quiet=*/true, options.band);
   if (!options.quiet) {
-    print_summary(job.experiment(), job.recorder());
+    print_run_summary(report::load_run(out));
     fmt::print("wrote {}/{{metrics.csv, theory.csv, composition.csv, run.json{}}} in {:.2f}s\n", out.string(),
                options.no_report ? "" : ", report.html", info["timings_seconds"]["wall"].get<double>());
+    const nlohmann::json& stages = info["timings_seconds"]["worker_stages_summed_over_replicates"];
+    fmt::print("worker stages, summed over the {} replicates run on {} thread{}: fit {:.2f}s, sample {:.2f}s, "
+               "metrics {:.2f}s, compose {:.2f}s, setup {:.2f}s\n",
+               job.pending().size(), threads, threads == 1 ? "" : "s", stages["fit"].get<double>(), stages["sample"].get<double>(),
+               stages["metrics"].get<double>(), stages["compose"].get<double>(), stages["setup"].get<double>());
   }
   return 0;
 }
@@ -95,6 +84,7 @@ Subcommand add_run_command(CLI::App& app) {
   sub->add_option("config", options->config_path, "Experiment config (TOML)")->required();
   sub->add_option("--out", options->out_dir, "Output folder (default: out/<config name>)");
   add_override_flags(*sub, *options);
+  add_generations_flag(*sub, *options);
   add_run_folder_flags(
       *sub, *options,
       {.noun = "run",

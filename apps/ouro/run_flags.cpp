@@ -36,6 +36,10 @@ void add_override_flags(CLI::App& command, RunFlags& flags, const OverrideHelp& 
   command.add_option("--set", flags.sets, help.set);
 }
 
+void add_generations_flag(CLI::App& command, RunFlags& flags, const std::string& help) {
+  command.add_option("--generations", flags.generations, help)->check(CLI::NonNegativeNumber);
+}
+
 void add_run_folder_flags(CLI::App& command, RunFolderFlags& flags, const RunFolderHelp& help) {
   command.add_flag("--force", flags.force,
                    fmt::format("Overwrite a finished or interrupted {} in the output folder", help.noun));
@@ -50,6 +54,7 @@ Config load_config(const RunFlags& flags, Config::SweepTable sweep_table) {
   Config config = Config::from_file(flags.config_path, sweep_table);
   for (const std::string& assignment : flags.sets) config.set(assignment);
   if (flags.replicates > 0) config.set(fmt::format("run.replicates={}", flags.replicates));
+  if (flags.generations >= 0) config.set(fmt::format("run.generations={}", flags.generations));
   if (flags.threads >= 0) config.set(fmt::format("run.threads={}", flags.threads));
   return config;
 }

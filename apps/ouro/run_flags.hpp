@@ -26,6 +26,7 @@ struct RunFlags {
   std::string config_path;
   std::string out_dir;
   int replicates = 0;
+  int generations = -1;  // --generations, on the commands that take it; -1: the config's
   int threads = -1;
   std::vector<std::string> sets;
   bool quiet = false;
@@ -61,10 +62,14 @@ struct RunFolderHelp {
 // Adds --replicates, --threads and --set, in that order.
 void add_override_flags(CLI::App& command, RunFlags& flags, const OverrideHelp& help = {});
 
+// Adds --generations N, the same as --set run.generations=N (`run` and `sweep`; `threshold` has
+// its own --generation).
+void add_generations_flag(CLI::App& command, RunFlags& flags, const std::string& help = "Override run.generations");
+
 // Adds --force, --resume, --checkpoint-every, --quiet, --no-report and --log-level, in that order.
 void add_run_folder_flags(CLI::App& command, RunFolderFlags& flags, const RunFolderHelp& help);
 
-// The config file with the --set assignments, then --replicates and --threads, applied.
+// The config file with the --set assignments, then --replicates, --generations and --threads, applied.
 Config load_config(const RunFlags& flags, Config::SweepTable sweep_table = Config::SweepTable::kRefuse);
 
 // What to do with a run already in the output folder; --force with --resume is a ConfigError.

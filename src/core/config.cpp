@@ -15,6 +15,7 @@
 
 #include "ouro/core/edit_distance.hpp"
 #include "ouro/core/error.hpp"
+#include "ouro/core/suggestion.hpp"
 
 namespace ouro {
 namespace {
@@ -87,10 +88,22 @@ std::string suggestion_for(std::string_view key) {
       }
     }
   }
-  if (best_distance <= std::max<std::size_t>(2, typed.size() / 4)) {
-    return fmt::format(" (did you mean '{}'?)", best);
-  }
+  if (close_enough(best_distance, typed)) return fmt::format(" (did you mean '{}'?)", best);
   return "";
+}
+
+// " (a table; did you mean [...]?)" for an unknown table such as [loops]: matched against the tables
+// the option table has (every dotted prefix of a key: "loop", "truth.zipf"), or "".
+std::string table_suggestion_for(std::string_view key) {
+  std::vector<std::string> tables;
+  for (const Option& option : option_table()) {
+    for (auto dot = option.key.find('.'); dot != std::string_view::npos; dot = option.key.find('.', dot + 1)) {
+      std::string table(option.key.substr(0, dot));
+      if (std::find(tables.begin(), tables.end(), table) == tables.end()) tables.push_back(std::move(table));
+    }
+  }
+  const std::string best = closest_name(key, tables);
+  return best.empty() ? " (a table; no table of that name)" : fmt::format(" (a table; did you mean [{}]?)", best);
 }
 
 // True when some row lives under `prefix` + ".": a section, or a sub-table such as filter.reward.
@@ -255,6 +268,11 @@ class ConfigParser {
 
   void check_choice(std::string_view value, const toml::node& node) const {
     if (!option_.choices.empty() && !is_choice(value, option_.choices)) {
+      // A key that takes a name or a number says both, so that "0.3x" is not taken to need a name.
+      if (option_.type == OptionType::kRealOrString) {
+        fail(node, fmt::format("a number in {} or one of {}", option_.range.empty() ? "(-inf, inf)" : option_.range,
+                               option_.choices));
+      }
       fail(node, fmt::format("one of {}", option_.choices));
     }
   }
@@ -319,7 +337,7 @@ void flatten(const toml::table& table, const std::string& prefix, const std::str
     const Option* option = find_option(dotted);
     if (!option) {
       throw ConfigError(fmt::format("{}: unknown key '{}'{}", origin_of(key.source(), source), shown,
-                                    suggestion_for(shown)));
+                                    node.is_table() ? table_suggestion_for(shown) : suggestion_for(shown)));
     }
     assign(*option, node, origin_of(node.source(), source), shown);
   }

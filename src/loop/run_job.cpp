@@ -291,10 +291,10 @@ void RunJob::abandon() {
   abandoned_ = true;  // the folder itself goes with the job, once the recorder's files are closed
 }
 
-void RunJob::run_replicate(std::size_t replicate) {
+void RunJob::run_replicate(std::size_t replicate, const Progress& progress) {
   OURO_CHECK(opened_ && !already_finished_, Error, "internal: run_replicate on a run not opened or finished");
   try {
-    run_opened_replicate(replicate);
+    run_opened_replicate(replicate, progress);
   } catch (...) {
     // A failure in set-up (a truth's test split too small, a recorder that cannot open its files)
     // comes before anything is kept; the folder must not then refuse the corrected config.
@@ -303,7 +303,7 @@ void RunJob::run_replicate(std::size_t replicate) {
   }
 }
 
-void RunJob::run_opened_replicate(std::size_t replicate) {
+void RunJob::run_opened_replicate(std::size_t replicate, const Progress& progress) {
   std::call_once(loop_started_, [this] { load_finished_replicates(); });
 
   std::optional<ReplicateCheckpoint> resume;
@@ -313,6 +313,10 @@ void RunJob::run_opened_replicate(std::size_t replicate) {
   double work_at_last_checkpoint = 0.0;
   ReplicateHooks hooks;
   hooks.resume_from = resume ? &*resume : nullptr;
+  if (progress) {
+    if (resume) progress(resume->next_generation, /*from_checkpoint=*/true);
+    hooks.on_generation = [&progress](const GenerationRecord&) { progress(1, false); };
+  }
   if (interval.enabled() && !in_memory()) {
     // Generation positions are absolute (g + 1 divisible by N), so they do not move on resume.
     hooks.checkpoint_due = [&](std::size_t g, double work_seconds) {
@@ -370,7 +374,9 @@ nlohmann::json RunJob::finish() {
   info["timings_seconds"] = {{"wall", seconds_since(wall_start_)},
                              {"experiment_setup", setup_seconds_},
                              {"loop_wall", seconds_since(loop_start_)},
-                             {"worker_stages", stages.to_json()}};
+                             // Summed over replicates (worker threads' time), so with several
+                             // threads they add up to more than loop_wall; the key says so.
+                             {"worker_stages_summed_over_replicates", stages.to_json()}};
   recorder_->finish(experiment_->theory(), info);
   if (in_memory()) return info;
   finished_log_->close();
@@ -379,13 +385,10 @@ nlohmann::json RunJob::finish() {
   return info;
 }
 
-nlohmann::json RunJob::run(int threads, const std::function<void()>& on_replicate_done) {
+nlohmann::json RunJob::run(int threads, const Progress& progress) {
   if (!opened_) open();
   if (already_finished_) return finish();
-  parallel_for(pending_.size(), threads, [&](std::size_t i) {
-    run_replicate(pending_[i]);
-    if (on_replicate_done) on_replicate_done();
-  });
+  parallel_for(pending_.size(), threads, [&](std::size_t i) { run_replicate(pending_[i], progress); });
   return finish();
 }
 

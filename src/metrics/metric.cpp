@@ -14,6 +14,7 @@
 
 #include "ouro/metrics/model_metrics.hpp"
 #include "ouro/core/config.hpp"
+#include "ouro/core/suggestion.hpp"
 #include "ouro/metrics/sample_metrics.hpp"
 #include "text/text_metrics.hpp"
 
@@ -77,7 +78,18 @@ std::vector<std::unique_ptr<Metric>> make_metrics(const Config& config, const Mo
   }
   for (const auto& name : requested) {
     auto metric = make_named_metric(name, config);
-    if (!metric) config.fail("metrics.names", fmt::format("unknown metric '{}'; known: {}", name, fmt::join(metric_names(), ", ")));
+    if (!metric) {
+      // Only the metrics this run could record are listed, and the suggestion is one of them.
+      std::vector<std::string> applicable;
+      for (const std::string& known : metric_names()) {
+        const auto candidate = make_named_metric(known, config);
+        if (candidate && candidate->applies(capabilities, truth)) applicable.push_back(known);
+      }
+      const std::string best = closest_name(name, applicable);
+      config.fail("metrics.names", fmt::format("unknown metric '{}'{}; the metrics of a {} model of a {} truth are {}",
+                                               name, best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best),
+                                               family.name(), truth.kind(), fmt::join(applicable, ", ")));
+    }
     if (!metric->applies(capabilities, truth))
       config.fail("metrics.names", fmt::format("metric '{}' does not apply to a {} model ({}) of a {} truth in {} "
                                                "dimension(s); see docs/metrics.md for what each metric needs",

@@ -191,7 +191,10 @@ SweepPage read_sweep_page(const fs::path& sweep_dir, const ReportOptions& option
   if (!phase.rows.empty()) sweep["phase"] = phase.rows;
   ReportOptions with_sweep = options;
   if (with_sweep.title.empty()) {
-    with_sweep.title = fmt::format("ouroboros sweep: {} ({} cells)", sweep_dir.filename().string(), runs.size());
+    // Cells skipped as invalid (ouro sweep --skip-invalid) have no run to draw; the title counts them.
+    const std::size_t invalid = plan.value("cells_invalid", json::array()).size();
+    with_sweep.title = fmt::format("ouroboros sweep: {} ({} cells{})", sweep_dir.filename().string(), runs.size(),
+                                   invalid > 0 ? fmt::format(", {} skipped as invalid", invalid) : "");
   }
   with_sweep.sweep = std::move(sweep);
   return {std::move(runs), std::move(with_sweep)};

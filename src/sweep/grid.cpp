@@ -176,7 +176,45 @@ void SweepGrid::add_argument(std::string_view argument, std::string_view where_g
   axes_.push_back(std::move(axis));
 }
 
+void SweepGrid::add_zip_argument(std::string_view argument) {
+  add_argument(argument, fmt::format("--zip {}", argument));
+  const std::string key(argument.substr(0, argument.find('=')));
+  for (GridAxis& axis : axes_) {
+    if (axis.key == key.substr(0, key.find_last_not_of(' ') + 1)) axis.zipped = true;
+  }
+}
+
+std::vector<std::vector<std::size_t>> SweepGrid::dimensions() const {
+  std::vector<std::vector<std::size_t>> out;
+  std::size_t zipped_dimension = axes_.size();  // none yet
+  for (std::size_t a = 0; a < axes_.size(); ++a) {
+    if (!axes_[a].zipped) {
+      out.push_back({a});
+    } else if (zipped_dimension == axes_.size()) {
+      zipped_dimension = out.size();
+      out.push_back({a});
+    } else {
+      out[zipped_dimension].push_back(a);
+    }
+  }
+  return out;
+}
+
 void SweepGrid::resolve(const Config& base) {
+  // Zipped axes advance together: each needs as many values as the first.
+  const GridAxis* first_zipped = nullptr;
+  for (const GridAxis& axis : axes_) {
+    if (!axis.zipped) continue;
+    if (!first_zipped) {
+      first_zipped = &axis;
+      continue;
+    }
+    OURO_CHECK(axis.literals.size() == first_zipped->literals.size(), ConfigError,
+               "{}: sweep grid: {} has {} values and {} ({}) has {}; zipped axes advance together, so each needs as "
+               "many values",
+               axis.where, axis.key, axis.literals.size(), first_zipped->key, first_zipped->where,
+               first_zipped->literals.size());
+  }
   for (GridAxis& axis : axes_) {
     OURO_CHECK(!axis.literals.empty(), ConfigError, "{}: sweep grid: {} has no values", axis.where, axis.key);
     axis.labels.clear();
@@ -206,15 +244,17 @@ void SweepGrid::resolve(const Config& base) {
 
 std::size_t SweepGrid::cell_count() const {
   std::size_t count = 1;
-  for (const GridAxis& axis : axes_) count *= axis.literals.size();
+  for (const auto& dimension : dimensions()) count *= axes_[dimension.front()].literals.size();
   return count;
 }
 
 std::vector<std::size_t> SweepGrid::choices(std::size_t cell) const {
   std::vector<std::size_t> out(axes_.size());
-  for (std::size_t a = axes_.size(); a-- > 0;) {
-    out[a] = cell % axes_[a].literals.size();
-    cell /= axes_[a].literals.size();
+  const auto dims = dimensions();
+  for (std::size_t d = dims.size(); d-- > 0;) {
+    const std::size_t size = axes_[dims[d].front()].literals.size();
+    for (const std::size_t a : dims[d]) out[a] = cell % size;
+    cell /= size;
   }
   return out;
 }
@@ -253,7 +293,11 @@ std::string SweepGrid::cell_folder(std::size_t cell) const {
 
 nlohmann::json SweepGrid::to_json() const {
   nlohmann::json out = nlohmann::json::array();
-  for (const GridAxis& axis : axes_) out.push_back({{"key", axis.key}, {"values", axis.values}, {"labels", axis.labels}});
+  for (const GridAxis& axis : axes_) {
+    out.push_back({{"key", axis.key}, {"values", axis.values}, {"labels", axis.labels}});
+    // Written only when set, so that the plans of sweeps without --zip are unchanged.
+    if (axis.zipped) out.back()["zipped"] = true;
+  }
   return out;
 }
 

@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <algorithm>
 #include <exception>
 #include <fstream>
 #include <map>
@@ -76,6 +77,10 @@ std::string plan_difference(const json& a, const json& b, const std::string& a_n
                          i < ga.size() ? ga[i]["key"].dump() : "absent", a_name,
                          i < gb.size() ? gb[i]["key"].dump() : "absent", b_name);
     }
+    if (ga[i].value("zipped", false) != gb[i].value("zipped", false)) {
+      return fmt::format("the grid differs: {} is zipped (--zip) in {} and not in {}", ga[i]["key"].get<std::string>(),
+                         ga[i].value("zipped", false) ? a_name : b_name, ga[i].value("zipped", false) ? b_name : a_name);
+    }
     if (ga[i].at("values") != gb[i].at("values")) {
       return fmt::format("the grid differs: {} = {} in {}, {} in {}", ga[i]["key"].get<std::string>(),
                          ga[i]["values"].dump(), a_name, gb[i]["values"].dump(), b_name);
@@ -91,6 +96,7 @@ struct CellSlot {
   std::string label;
   std::size_t replicates = 0;
   bool skipped = false;                   // finished before this call
+  std::atomic<bool> invalid{false};       // skipped as invalid (SweepOptions::skip_invalid)
   std::unique_ptr<Config> config;         // until the job is built
   std::unique_ptr<RunJob> job;
   std::once_flag opened;
@@ -316,6 +322,15 @@ SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOpt
   // an impossible loop fails before any cell starts.
   const std::vector<std::size_t> cells = plan.at("cells_here").get<std::vector<std::size_t>>();
   outcome.cells = cells.size();
+  std::vector<InvalidCell> invalid_cells;
+  std::mutex invalid_mutex;
+  const auto mark_invalid = [&](CellSlot& slot, const std::string& error) {
+    spdlog::warn("{}; the cell is skipped", error);
+    slot.config.reset();
+    slot.invalid = true;
+    std::lock_guard lock(invalid_mutex);
+    invalid_cells.push_back({slot.index, slot.label, error});
+  };
   std::vector<CellSlot> slots(cells.size());
   std::size_t total = 0, done = 0;
   for (std::size_t i = 0; i < cells.size(); ++i) {
@@ -325,9 +340,17 @@ SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOpt
     slot.dir = out / cell.at("folder").get<std::string>();
     slot.label = cell.at("label").get<std::string>();
     slot.index = c;
+    try {
+      with_cell_errors(slot, [&] {
+        slot.config = std::make_unique<Config>(grid.cell_config(base, c));
+        (void)LoopSettings::from(*slot.config);
+      });
+    } catch (const Error& e) {
+      if (!options.skip_invalid || !(dynamic_cast<const ConfigError*>(&e) || dynamic_cast<const DataError*>(&e))) throw;
+      mark_invalid(slot, e.what());
+      continue;  // remaining stays 0
+    }
     with_cell_errors(slot, [&] {
-      slot.config = std::make_unique<Config>(grid.cell_config(base, c));
-      (void)LoopSettings::from(*slot.config);
       slot.replicates = static_cast<std::size_t>(slot.config->integer("run.replicates"));
       if (options.existing != ExistingRun::kForce && fs::exists(slot.dir / "run.json")) {
         // Finished before: skipped, once its config is seen to be this cell's.
@@ -380,11 +403,24 @@ SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOpt
       std::call_once(slot.opened, [&] {
         try {
           open_cell(slot, options, plan);
+        } catch (const Error& e) {
+          // An invalid combination found while the cell's experiment is built (e.g. too few samples
+          // for the family): skipped when asked, its other tasks only counting down.
+          if (options.skip_invalid && (dynamic_cast<const ConfigError*>(&e) || dynamic_cast<const DataError*>(&e))) {
+            mark_invalid(slot, e.what());
+          } else {
+            slot.open_failure = std::current_exception();
+          }
         } catch (...) {
           slot.open_failure = std::current_exception();
         }
       });
       if (slot.open_failure) std::rethrow_exception(slot.open_failure);
+      if (slot.invalid) {
+        if (options.on_replicate_done) options.on_replicate_done();
+        --slot.remaining;
+        return;
+      }
       const std::size_t r = tasks[t].replicate;
       if (slot.pending[r]) slot.job->run_replicate(r);
       if (options.on_replicate_done) options.on_replicate_done();
@@ -414,7 +450,23 @@ SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOpt
     throw;
   }
 
-  plan["files"] = {{"sweep.csv", write_sweep_csv(out, plan, cells).to_json()}};
+  // Cells skipped as invalid hold no results: sweep.json lists them, apart from the cells here.
+  std::vector<std::size_t> cells_done;
+  for (const CellSlot& slot : slots) {
+    if (!slot.invalid) cells_done.push_back(slot.index);
+  }
+  if (options.skip_invalid) {
+    std::sort(invalid_cells.begin(), invalid_cells.end(),
+              [](const InvalidCell& a, const InvalidCell& b) { return a.index < b.index; });
+    json invalid = json::array();
+    for (const InvalidCell& cell : invalid_cells) {
+      invalid.push_back({{"index", cell.index}, {"label", cell.label}, {"error", cell.error}});
+    }
+    plan["cells_here"] = cells_done;
+    plan["cells_invalid"] = invalid;
+    outcome.invalid = invalid_cells;
+  }
+  plan["files"] = {{"sweep.csv", write_sweep_csv(out, plan, cells_done).to_json()}};
   plan["timings_seconds"] = {{"wall", std::chrono::duration<double>(Clock::now() - start).count()}};
   write_json_file(out / "sweep.json", plan, kSweepFileFormat);
   remove_all_or_throw(partial);
@@ -439,9 +491,18 @@ json merge_sweeps(const fs::path& out_dir, const std::vector<fs::path>& shards) 
                  plans[s]["cells"][c]["label"].get<std::string>(), shards[it->second].string(), shards[s].string());
     }
   }
+  // Cells a shard skipped as invalid (--skip-invalid) are accounted for, with no folder to link.
+  json invalid = json::array();
+  std::set<std::size_t> invalid_here;
+  for (const json& plan : plans) {
+    for (const json& cell : plan.value("cells_invalid", json::array())) {
+      if (invalid_here.insert(cell.at("index").get<std::size_t>()).second) invalid.push_back(cell);
+    }
+  }
+  std::sort(invalid.begin(), invalid.end(), [](const json& a, const json& b) { return a.at("index") < b.at("index"); });
   std::vector<std::string> missing;
   for (std::size_t c = 0; c < count; ++c) {
-    if (!owner.contains(c)) missing.push_back(fmt::format("{} ({})", c, plans[0]["cells"][c]["label"].get<std::string>()));
+    if (!owner.contains(c) && !invalid_here.contains(c)) missing.push_back(fmt::format("{} ({})", c, plans[0]["cells"][c]["label"].get<std::string>()));
   }
   OURO_CHECK(missing.empty(), ConfigError, "merge: {} of {} cells are in no shard given: {}", missing.size(), count,
              fmt::join(missing, ", "));
@@ -472,8 +533,13 @@ json merge_sweeps(const fs::path& out_dir, const std::vector<fs::path>& shards) 
   json plan = plans[0];
   plan["shard"] = nullptr;
   json here = json::array();
-  for (std::size_t c = 0; c < count; ++c) here.push_back(c);
+  for (const auto& [c, s] : owner) here.push_back(c);
   plan["cells_here"] = here;
+  if (!invalid.empty()) {
+    plan["cells_invalid"] = invalid;
+  } else {
+    plan.erase("cells_invalid");
+  }
   json from = json::array();
   for (const fs::path& dir : shards) from.push_back(dir.string());
   plan["merged_from"] = from;

@@ -36,8 +36,9 @@ Config probe_config(const Config& base, const ThresholdOptions& options, std::in
 
 class Search {
  public:
-  Search(const Config& base, const ThresholdOptions& options, std::int64_t generation, double tolerance)
-      : base_(base), options_(options), generation_(generation), tolerance_(tolerance) {}
+  Search(const Config& base, const ThresholdOptions& options, std::int64_t generation, double tolerance,
+         std::int64_t low, std::int64_t high)
+      : base_(base), options_(options), generation_(generation), tolerance_(tolerance), low_(low), high_(high) {}
 
   const ThresholdProbe& probe(std::int64_t value) {
     if (const auto it = probes_.find(value); it != probes_.end()) return it->second;
@@ -72,9 +73,9 @@ class Search {
         const auto colon = message.find(": ", at);
         throw ConfigError(fmt::format("--metric {}: {}", options_.metric, message.substr(colon + 2)));
       }
-      throw ConfigError(fmt::format("probe {} = {}: {}", options_.vary, value, message));
+      throw ConfigError(fmt::format("probe {}: {}", probe_name(value), message));
     } catch (const DataError& e) {
-      throw DataError(fmt::format("probe {} = {}: {}", options_.vary, value, e.what()));
+      throw DataError(fmt::format("probe {}: {}", probe_name(value), e.what()));
     }
     const Experiment& experiment = job->experiment();
     const auto& names = experiment.metric_names();
@@ -123,10 +124,24 @@ class Search {
     return p;
   }
 
+  // "loop.initial = 1 (from --low; choose a --low the config accepts)": a probe that
+  // cannot run says which flag put the value there, --low, --high (their defaults included) or
+  // the bisection between them.
+  std::string probe_name(std::int64_t value) const {
+    const std::string flag = value == low_ ? "--low" : value == high_ ? "--high" : "";
+    if (flag.empty()) {
+      return fmt::format("{} = {} (bisecting between --low {} and --high {}; narrow the bracket to values the config "
+                         "accepts)", options_.vary, value, low_, high_);
+    }
+    return fmt::format("{} = {} (from {}{}; choose a {} the config accepts)", options_.vary, value, flag,
+                       (flag == "--low" ? options_.low : options_.high) ? "" : " by default", flag);
+  }
+
   const Config& base_;
   const ThresholdOptions& options_;
   std::int64_t generation_;
   double tolerance_;
+  std::int64_t low_, high_;
   std::map<std::int64_t, ThresholdProbe> probes_;
 };
 
@@ -178,7 +193,7 @@ ThresholdResult find_threshold(const Config& base, const ThresholdOptions& optio
              replicates);
   OURO_CHECK(options.z > 0, ConfigError, "internal: z must be > 0");
 
-  Search search(base, options, generation, options.tolerance);
+  Search search(base, options, generation, options.tolerance, low, high);
   const ThresholdProbe at_low = search.probe(low);
   const ThresholdProbe at_high = search.probe(high);
   if (at_low.holds == at_high.holds) {

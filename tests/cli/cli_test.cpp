@@ -59,7 +59,7 @@ TEST(CliRun, WritesTheFourFilesWithTheirHeaders) {
   EXPECT_EQ(run["config"]["run"]["replicates"], 30);
   EXPECT_EQ(run["config"]["model"]["estimator"], "mle");  // defaults are filled in
   EXPECT_EQ(run["seed"], 3);
-  EXPECT_TRUE(run["timings_seconds"].contains("worker_stages"));
+  EXPECT_TRUE(run["timings_seconds"].contains("worker_stages_summed_over_replicates"));
   EXPECT_THAT(outcome.output, HasSubstr("variance"));  // the summary table
 }
 

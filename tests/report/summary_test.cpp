@@ -42,6 +42,17 @@ TEST(Summarize, HandComputed) {
   EXPECT_EQ(s.non_finite, 0u);
 }
 
+TEST(Summarize, QuantilesAreOfTheValuesNotOfTheirDistancesToTheMedian) {
+  // 1..10: q10 at position 0.9 = 1.9, median 5.5, q90 at 8.1 = 9.1. The tail share, computed from
+  // the distances |v - 5.5|, must not leave them in place of the values (q90 would be about 4).
+  const auto s = summarize(std::vector<double>{4, 9, 1, 10, 7, 2, 8, 3, 6, 5});
+  EXPECT_NEAR(s.q10, 1.9, 1e-14);
+  EXPECT_DOUBLE_EQ(s.median, 5.5);
+  EXPECT_NEAR(s.q90, 9.1, 1e-14);
+  // The farthest 5% (one value, 4.5 from the median) of a total distance 2 x (0.5+1.5+2.5+3.5+4.5) = 25.
+  EXPECT_DOUBLE_EQ(s.tail_share, 4.5 / 25.0);
+}
+
 TEST(Summarize, NonFiniteValuesAreCountedAndLeftOut) {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double inf = std::numeric_limits<double>::infinity();

@@ -114,9 +114,13 @@ class RunJob {
   // Replicates that continue from a checkpoint taken part-way.
   std::size_t resumed_in_progress() const { return resumed_in_progress_; }
 
-  // Runs one pending replicate, checkpointing it, and hands its result to the recorder.
-  // Thread-safe for distinct replicates.
-  void run_replicate(std::size_t replicate);
+  // Progress of a run, in generations (any thread): `generations` more are done; `from_checkpoint`
+  // when they were done by an earlier process (a replicate resumed part-way skips them).
+  using Progress = std::function<void(std::size_t generations, bool from_checkpoint)>;
+
+  // Runs one pending replicate, checkpointing it, and hands its result to the recorder; `progress`
+  // (optional) hears of every generation as it ends. Thread-safe for distinct replicates.
+  void run_replicate(std::size_t replicate, const Progress& progress = {});
 
   // True when out_dir holds results worth resuming: the run was resumed, or a replicate of it
   // finished or was checkpointed.
@@ -132,15 +136,15 @@ class RunJob {
   // OUT/.partial. Every pending replicate must have run. Returns run.json's content.
   nlohmann::json finish();
 
-  // open() (unless done already), every pending replicate on `threads` threads (on_replicate_done after each, any
-  // thread), finish(): a whole run in one call.
-  nlohmann::json run(int threads, const std::function<void()>& on_replicate_done = {});
+  // open() (unless done already), every pending replicate on `threads` threads (`progress` after
+  // each generation, any thread), finish(): a whole run in one call.
+  nlohmann::json run(int threads, const Progress& progress = {});
 
  private:
   bool in_memory() const { return options_.out_dir.empty(); }
   void prepare_folder(const nlohmann::json& resolved);
   // run_replicate's work; run_replicate abandons the folder when it throws.
-  void run_opened_replicate(std::size_t replicate);
+  void run_opened_replicate(std::size_t replicate, const Progress& progress);
   void load_finished_replicates();
   // The replicates the finished log holds: each at most once and within the run (else DataError).
   std::vector<bool> finished_in_log() const;

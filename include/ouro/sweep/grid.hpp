@@ -5,6 +5,10 @@
 // `--grid key=v1,v2,...` arguments in command-line order (a --grid key already in the table
 // replaces its values). The cells are the cartesian product in row-major order: the first axis
 // varies slowest, the last fastest, so cell i's value index on the last axis is i % (its size).
+// Zipped axes (`--zip key=v1,v2,...`, for settings that must change together, such as
+// loop.initial and loop.synthetic) are one dimension of that product: they advance together, the
+// j-th cell along it taking the j-th value of each, so they need as many values each; the
+// dimension stands where the first zipped axis stands.
 //
 // Every key must be a known config key other than run.threads (which never changes results; a key
 // of a repeated section names an element the base config has, `filter.0.candidates`), with
@@ -31,6 +35,7 @@ struct GridAxis {
   std::vector<std::string> literals;  // TOML literals (or bare words), as --set takes them
   std::vector<std::string> labels;    // resolved values as text: strings bare, numbers as JSON ("1.0")
   std::vector<nlohmann::json> values;  // resolved values as run.json writes them
+  bool zipped = false;                 // from --zip: advances with the other zipped axes
 };
 
 class SweepGrid {
@@ -42,6 +47,8 @@ class SweepGrid {
   // Adds or replaces an axis from `--grid key=v1,v2,...` (commas inside [...] or quotes do not split).
   // `where` names its origin in messages (default "--grid <argument>"; `ouro phase` says "--real ...").
   void add_argument(std::string_view argument, std::string_view where = {});
+  // The same for `--zip key=v1,v2,...`: the axis is zipped with the other --zip axes.
+  void add_zip_argument(std::string_view argument);
 
   // Checks every axis against `base` (known key, values of the right type, no duplicates) and
   // resolves the labels and values. Must precede cell_config() and the other cell queries.
@@ -60,10 +67,14 @@ class SweepGrid {
   // the largest one and the label cut to 96 characters with anything but [A-Za-z0-9._=,+-] as '_'.
   std::string cell_folder(std::size_t cell) const;
 
-  // [{"key", "values": [resolved values]}], what sweep.json records and resume/merge compare.
+  // [{"key", "values": [resolved values], "labels", "zipped": true (zipped axes only)}], what
+  // sweep.json records and resume/merge compare.
   nlohmann::json to_json() const;
 
  private:
+  // The product's dimensions, slowest first: each a list of the axes (indices) that advance together.
+  std::vector<std::vector<std::size_t>> dimensions() const;
+
   std::vector<GridAxis> axes_;
   bool resolved_ = false;
 };

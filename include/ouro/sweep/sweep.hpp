@@ -41,6 +41,18 @@ struct SweepOptions {
   // then after every replicate (any thread).
   std::function<void(std::size_t total, std::size_t done)> on_start;
   std::function<void()> on_replicate_done;
+  // Skip a cell whose config is invalid (a ConfigError or DataError while its values are applied
+  // or its experiment is built: a combination the family or loop cannot run) instead of stopping
+  // the sweep; the skipped cells are listed in SweepOutcome::invalid and sweep.json's
+  // "cells_invalid", and left out of cells_here, sweep.csv and the report.
+  bool skip_invalid = false;
+};
+
+// A cell left out by SweepOptions::skip_invalid, with the error that ruled it out.
+struct InvalidCell {
+  std::size_t index = 0;
+  std::string label;
+  std::string error;
 };
 
 struct SweepOutcome {
@@ -48,6 +60,7 @@ struct SweepOutcome {
   std::size_t cells = 0;          // cells of this shard
   std::size_t cells_skipped = 0;  // finished before this call
   nlohmann::json plan;            // sweep.json as written
+  std::vector<InvalidCell> invalid;  // cells skipped as invalid (skip_invalid), ascending
 };
 
 // Runs the grid's cells (those of the shard) into options.out_dir. `grid` must be resolved
