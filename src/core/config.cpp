@@ -13,7 +13,6 @@
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
-#include "ouro/core/edit_distance.hpp"
 #include "ouro/core/error.hpp"
 #include "ouro/core/suggestion.hpp"
 

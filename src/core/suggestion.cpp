@@ -39,4 +39,9 @@ std::string closest_name(std::string_view typed, std::span<const std::string> ca
   return close_enough(best_distance, typed) ? best : std::string();
 }
 
+std::string did_you_mean(std::string_view typed, std::span<const std::string> candidates) {
+  const std::string best = closest_name(typed, candidates);
+  return best.empty() ? std::string() : " (did you mean '" + best + "'?)";
+}
+
 }  // namespace ouro

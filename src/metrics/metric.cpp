@@ -85,9 +85,8 @@ std::vector<std::unique_ptr<Metric>> make_metrics(const Config& config, const Mo
         const auto candidate = make_named_metric(known, config);
         if (candidate && candidate->applies(capabilities, truth)) applicable.push_back(known);
       }
-      const std::string best = closest_name(name, applicable);
       config.fail("metrics.names", fmt::format("unknown metric '{}'{}; the metrics of a {} model of a {} truth are {}",
-                                               name, best.empty() ? "" : fmt::format(" (did you mean '{}'?)", best),
+                                               name, did_you_mean(name, applicable),
                                                family.name(), truth.kind(), fmt::join(applicable, ", ")));
     }
     if (!metric->applies(capabilities, truth))

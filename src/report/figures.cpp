@@ -14,7 +14,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "ouro/core/edit_distance.hpp"
+#include "ouro/core/suggestion.hpp"
 #include "ouro/core/error.hpp"
 #include "ouro/io/atomic_file.hpp"
 #include "ouro/report/html_report.hpp"

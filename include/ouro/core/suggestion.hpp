@@ -19,4 +19,8 @@ bool close_enough(std::size_t distance, std::string_view typed);
 // The candidate closest to `typed` (the first of equals) when close_enough, else "".
 std::string closest_name(std::string_view typed, std::span<const std::string> candidates);
 
+// " (did you mean 'x'?)" for closest_name's answer, or "" when there is none: the phrase every
+// message of this kind ends with.
+std::string did_you_mean(std::string_view typed, std::span<const std::string> candidates);
+
 }  // namespace ouro
