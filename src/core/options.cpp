@@ -69,6 +69,7 @@ constexpr Option kOptions[] = {
     {"loop.real", T::kString, "\"none\"", "Real data in later training sets: none, the same original points (fixed), points resampled from the original pool (resample), or new draws from the truth (fresh).", "none|fixed|resample|fresh"},
     {"loop.real_samples", T::kInteger, "0", "Real samples added to each training set after generation 0.", {}, "[0, inf)"},
     {"loop.keep", T::kString, "\"replace\"", "Which synthetic sets a training set holds: the newest (replace), all, with the initial data (accumulate), a fixed-size subsample of all (accumulate-subsample), or the last `window` sets (window).", "replace|accumulate|accumulate-subsample|window"},
+    {"loop.accumulate_fresh", T::kBoolean, "true", "accumulate with fresh real data: every generation's fresh draws stay in later training sets, as all data does (true), or only the current generation's loop.real_samples draws join each training set (false)."},
     {"loop.window", T::kInteger, "2", "window: how many of the most recent data sets (the initial data counting as the first) a training set holds.", {}, "[1, inf)"},
     {"loop.train_size", T::kInteger, "0", "accumulate-subsample: training-set size drawn from the pool; 0 means loop.initial.", {}, "[0, inf)"},
     {"loop.bias", T::kReal, "1.0", "Sampling bias lambda: 1 samples the model as fitted, < 1 trades diversity for quality.", {}, "(0, 1]"},
