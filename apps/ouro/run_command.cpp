@@ -17,6 +17,7 @@
 #include "progress_bar.hpp"
 #include "run_flags.hpp"
 #include "ouro/loop/run_job.hpp"
+#include "ouro/loop/training_share.hpp"
 
 namespace ouro::cli {
 namespace {
@@ -75,6 +76,7 @@ int run(const RunFolderFlags& options) {
   if (!options.no_report) write_run_report(out, /*quiet=*/true);
   if (!options.quiet) {
     print_summary(job.experiment(), job.recorder());
+    fmt::print("{}", training_share_table(job.recorder(), summary_generations(job.experiment().generations())));
     fmt::print("wrote {}/{{metrics.csv, theory.csv, composition.csv, run.json{}}} in {:.2f}s\n", out.string(),
                options.no_report ? "" : ", report.html", info["timings_seconds"]["wall"].get<double>());
   }

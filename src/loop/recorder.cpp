@@ -94,7 +94,8 @@ Recorder::Recorder(std::filesystem::path out_dir, std::vector<std::string> metri
       replicates_(replicates),
       shared_composition_(shared_composition),
       filters_(filter_labels.size()),
-      accumulators_((generations + 1) * metric_names_.size()) {
+      accumulators_((generations + 1) * metric_names_.size()),
+      origin_rows_(generations + 1) {
   if (out_dir_.empty()) return;
   metrics_file_ = std::make_unique<AtomicFile>(out_dir_ / kMetricsFile);
   metrics_file_->stream() << "replicate,generation,metric,value\n";
@@ -205,6 +206,17 @@ void Recorder::write_in_order(const Formatted& formatted) {
     const double delta = v - a.mean;
     a.mean += delta / static_cast<double>(a.count);
     a.m2 += delta * (v - a.mean);
+  }
+  // A shared composition is carried by replicate 0 alone and holds for every replicate.
+  const std::size_t copies = shared_composition_ ? replicates_ : 1;
+  if (!shared_composition_ || result.replicate == 0) {
+    for (const CompositionCount& c : result.composition) {
+      OriginRows& rows = origin_rows_.at(static_cast<std::size_t>(c.generation));
+      std::size_t& slot = c.origin == Origin::kOriginal ? rows.original
+                          : c.origin == Origin::kFresh  ? rows.fresh
+                                                        : rows.synthetic;
+      slot += c.count * copies;
+    }
   }
   if (!metrics_file_) return;
   metrics_file_->stream() << formatted.metrics_rows;

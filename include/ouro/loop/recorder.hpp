@@ -58,6 +58,14 @@ struct SideTable {
   std::string header;  // first line without '\n'; empty: none
 };
 
+// Rows of a generation's training sets by origin, summed over the replicates recorded so far.
+struct OriginRows {
+  std::size_t original = 0;
+  std::size_t fresh = 0;
+  std::size_t synthetic = 0;
+  std::size_t total() const { return original + fresh + synthetic; }
+};
+
 // Mean and standard error over replicates of one (generation, metric).
 struct MetricStat {
   double mean = 0.0;
@@ -86,7 +94,11 @@ class Recorder {
   static std::vector<std::string> file_names(const std::vector<SideTable>& side_tables);
 
   const std::vector<std::string>& metric_names() const { return metric_names_; }
+  std::size_t replicates() const { return replicates_; }
   MetricStat stat(std::size_t generation, std::size_t metric) const;
+  // Every replicate's training rows of `generation` by origin, summed (each replicate's training
+  // sets have the same size, so a share of the sum is the mean share over replicates).
+  const OriginRows& origin_rows(std::size_t generation) const { return origin_rows_[generation]; }
 
  private:
   // Welford's running mean and sum of squared deviations (stable when mean >> spread).
@@ -120,6 +132,7 @@ class Recorder {
   std::map<std::size_t, Formatted> pending_;
   std::mutex writer_mutex_;  // held by the one thread writing; guards what write_in_order touches
   std::vector<Accumulator> accumulators_;  // [generation * metrics + m]
+  std::vector<OriginRows> origin_rows_;    // [generation]
   std::unique_ptr<AtomicFile> metrics_file_;
   std::unique_ptr<AtomicFile> composition_file_;
   std::vector<std::unique_ptr<AtomicFile>> side_files_;  // one per side table
