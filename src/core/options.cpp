@@ -40,7 +40,7 @@ constexpr Option kOptions[] = {
     {"truth.field", T::kString, "\"text\"", "corpus truth, jsonl: the string field holding each document."},
     {"truth.documents", T::kString, "\"line\"", "corpus truth, text: one document per line or per blank-line separated paragraph.", "line|paragraph"},
     {"truth.tokenizer", T::kString, "\"word\"", "corpus truth: word (whitespace; keeps wikitext's <unk>), char (Unicode code points), bpe or unigram (a sentencepiece model of truth.vocab_size pieces trained on the training documents), or sentencepiece (the model file truth.tokenizer_model).", "word|char|bpe|unigram|sentencepiece"},
-    {"truth.vocab_size", T::kInteger, "8000", "corpus truth, bpe/unigram: pieces in the sentencepiece model (every distinct training character is one; two are reserved).", {}, "[4, inf)"},
+    {"truth.vocab_size", T::kInteger, "8000", "corpus truth, bpe/unigram: pieces in the sentencepiece model (every distinct training character is one; two are reserved). Keep it at most half the distinct words of the training text, or unseen test words turn into <unk> (a warning names the bound).", {}, "[4, inf)"},
     {"truth.tokenizer_model", T::kString, "", "corpus truth, tokenizer = sentencepiece: a trained sentencepiece .model file (its own normalisation applies)."},
     {"truth.block_tokens", T::kInteger, "64", "corpus truth: tokens per sample; the training split is cut into consecutive blocks of this length (documents end with </s>).", {}, "[1, inf)"},
     {"truth.max_tokens", T::kInteger, "0", "corpus truth: use only the first this many training tokens (0: all); the vocabulary is built from them.", {}, "[0, inf)"},

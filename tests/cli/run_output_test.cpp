@@ -1,6 +1,8 @@
 // `ouro run`'s outputs for long runs and real-data loops, end to end through the real executable:
-// the real share of the training sets under the summary.
+// the real share of the training sets under the summary, and the warning about a subword
+// vocabulary too large for its corpus.
 #include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -61,6 +63,37 @@ TEST(CliRunSummary, PrintsTheRealShareOfTheTrainingSets) {
   ASSERT_EQ(current.exit_code, 0) << current.output;
   EXPECT_THAT(current.output, HasSubstr("                         20       1910       5.2%       0.5%      94.2%\n"));
   EXPECT_THAT(read_file(dir / "current/composition.csv"), ::testing::Not(HasSubstr("all,20,fresh,1,")));
+}
+
+// A corpus of 400 lines of 12 words drawn from 300 three-syllable words: the training split (the
+// first 360 lines) holds all 300, so the bound is 150 pieces.
+TEST(CliRunText, WarnsWhenTheSubwordVocabularyIsTooLargeForTheCorpus) {
+  const fs::path dir = scratch("vocab");
+  const char* syllables[] = {"ka", "lo", "mi", "ne", "su", "ta", "ri", "po", "de", "gu"};
+  std::vector<std::string> words;
+  for (const char* a : syllables)
+    for (const char* b : syllables)
+      for (int c = 0; c < 3; ++c) words.push_back(std::string(a) + b + syllables[c]);
+  {
+    std::ofstream corpus(dir / "corpus.txt");
+    for (std::size_t line = 0; line < 400; ++line) {
+      for (std::size_t w = 0; w < 12; ++w) corpus << (w ? " " : "") << words[(line * 12 + w) * 7 % words.size()];
+      corpus << '\n';
+    }
+  }
+  const fs::path config = write_config(dir, "[run]\ngenerations = 0\nreplicates = 1\n[truth]\nkind = \"corpus\"\n"
+                                            "corpus = \"text\"\npath = \"" + (dir / "corpus.txt").string() +
+                                            "\"\ntokenizer = \"bpe\"\nblock_tokens = 16\n[model]\nfamily = "
+                                            "\"ngram\"\norder = 2\n[loop]\ninitial = 20\nsynthetic = 20\n"
+                                            "[metrics]\nnames = [\"oov_rate\"]\ntest_samples = 5\n");
+  const Outcome large = run_cli("run " + config.string() + " --set truth.vocab_size=400 --out " + (dir / "a").string());
+  ASSERT_EQ(large.exit_code, 0) << large.output;
+  EXPECT_THAT(large.output, HasSubstr("truth.vocab_size = 400: the bpe tokenizer's training text holds 300 distinct "
+                                      "words"));
+  EXPECT_THAT(large.output, HasSubstr("set truth.vocab_size to at most 150"));
+  const Outcome fitting = run_cli("run " + config.string() + " --set truth.vocab_size=150 --out " + (dir / "b").string());
+  ASSERT_EQ(fitting.exit_code, 0) << fitting.output;
+  EXPECT_THAT(fitting.output, ::testing::Not(HasSubstr("truth.vocab_size =")));
 }
 
 }  // namespace
