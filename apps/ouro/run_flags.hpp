@@ -26,6 +26,7 @@ struct RunFlags {
   std::string out_dir;
   int replicates = 0;
   int threads = -1;
+  int record_every = 0;  // 0: the config's run.record_every
   std::vector<std::string> sets;
   bool quiet = false;
   std::string log_level;
@@ -60,10 +61,11 @@ struct RunFolderHelp {
 // Adds --replicates, --threads and --set, in that order.
 void add_override_flags(CLI::App& command, RunFlags& flags, const OverrideHelp& help = {});
 
-// Adds --force, --resume, --checkpoint-every, --quiet, --no-report and --log-level, in that order.
+// Adds --force, --resume, --checkpoint-every, --record-every, --quiet, --no-report and --log-level,
+// in that order.
 void add_run_folder_flags(CLI::App& command, RunFolderFlags& flags, const RunFolderHelp& help);
 
-// The config file with the --set assignments, then --replicates and --threads, applied.
+// The config file with the --set assignments, then --replicates, --threads and --record-every, applied.
 Config load_config(const RunFlags& flags, Config::SweepTable sweep_table = Config::SweepTable::kRefuse);
 
 // What to do with a run already in the output folder; --force with --resume is a ConfigError.

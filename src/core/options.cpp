@@ -21,6 +21,7 @@ constexpr Option kOptions[] = {
     {"run.generations", T::kInteger, "100", "Generations after generation 0 (generation 0 is fitted on the initial real data).", {}, "[0, inf)"},
     {"run.replicates", T::kInteger, "200", "Independent replicates of the whole loop; numbered from 0.", {}, "[1, inf)"},
     {"run.seed", T::kInteger, "1", "Master seed; results are a pure function of the config and this seed.", {}, "[0, inf)"},
+    {"run.record_every", T::kInteger, "1", "Long runs: metrics.csv, theory.csv and composition.csv hold generations 0, k, 2k, ... and the last only (every generation is still run and measured, so the printed summary is unchanged).", {}, "[1, inf)"},
     {"run.threads", T::kInteger, "0", "Worker threads; 0 uses every hardware thread. Never changes results.", {}, "[0, inf)"},
 
     // [truth]

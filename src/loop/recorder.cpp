@@ -87,13 +87,14 @@ std::vector<std::string> Recorder::file_names(const std::vector<SideTable>& side
 
 Recorder::Recorder(std::filesystem::path out_dir, std::vector<std::string> metric_names, std::size_t generations,
                    std::size_t replicates, bool shared_composition, std::vector<SideTable> side_tables,
-                   std::vector<std::string> filter_labels)
+                   std::vector<std::string> filter_labels, std::size_t record_every)
     : out_dir_(std::move(out_dir)),
       metric_names_(std::move(metric_names)),
       generations_(generations),
       replicates_(replicates),
       shared_composition_(shared_composition),
       filters_(filter_labels.size()),
+      record_every_(std::max<std::size_t>(record_every, 1)),
       accumulators_((generations + 1) * metric_names_.size()),
       origin_rows_(generations + 1) {
   if (out_dir_.empty()) return;
@@ -166,6 +167,7 @@ Recorder::Formatted Recorder::format(ReplicateResult result) const {
   char* cursor = rows.data();
   char* const buffer_end = rows.data() + rows.size();
   for (std::size_t g = 0; g <= generations_; ++g) {
+    if (!records(g)) continue;
     char prefix[kLongestPrefix];
     // Each number gets exactly its room, so the compiler can see that the commas fit too.
     char* p = std::to_chars(prefix, prefix + kLongestInteger, result.replicate).ptr;
@@ -190,6 +192,7 @@ Recorder::Formatted Recorder::format(ReplicateResult result) const {
   if (!shared_composition_ || result.replicate == 0) {
     const std::string replicate_label = shared_composition_ ? "all" : replicate_text;
     for (const CompositionCount& c : result.composition) {
+      if (!records(static_cast<std::size_t>(c.generation))) continue;
       append_composition(out.composition_rows, replicate_label, c, result.filter_counts, filters_);
     }
   }
@@ -246,6 +249,7 @@ void Recorder::finish(const std::vector<TheoryCurve>& theory, const nlohmann::js
   AtomicFile theory_file(out_dir_ / kTheoryFile);
   std::string text = "generation,metric,expected\n";
   for (std::size_t g = 0; g <= generations_; ++g) {
+    if (!records(g)) continue;
     for (const TheoryCurve& curve : theory) {
       if (g >= curve.expected.size()) continue;
       append_integer(text, static_cast<std::int64_t>(g));

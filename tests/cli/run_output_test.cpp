@@ -1,8 +1,11 @@
 // `ouro run`'s outputs for long runs and real-data loops, end to end through the real executable:
-// the real share of the training sets under the summary, and the warning about a subword
-// vocabulary too large for its corpus.
+// the real share of the training sets under the summary, output thinning (--record-every: the
+// same values as the full run at the kept generations, and a killed thinned run resumed to the same
+// bytes), and the warning about a subword vocabulary too large for its corpus.
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <sstream>
 #include <string>
 
 #include <gmock/gmock.h>
@@ -94,6 +97,66 @@ TEST(CliRunText, WarnsWhenTheSubwordVocabularyIsTooLargeForTheCorpus) {
   const Outcome fitting = run_cli("run " + config.string() + " --set truth.vocab_size=150 --out " + (dir / "b").string());
   ASSERT_EQ(fitting.exit_code, 0) << fitting.output;
   EXPECT_THAT(fitting.output, ::testing::Not(HasSubstr("truth.vocab_size =")));
+}
+
+// The header and the lines of a CSV file whose column `column` (the generation) is in `kept`.
+std::string lines_at(const std::string& csv, std::size_t column, const std::set<std::string>& kept) {
+  std::istringstream in(csv);
+  std::string line, out;
+  std::getline(in, line);
+  out = line + '\n';
+  while (std::getline(in, line)) {
+    std::size_t start = 0;
+    for (std::size_t c = 0; c < column; ++c) start = line.find(',', start) + 1;
+    if (kept.count(line.substr(start, line.find(',', start) - start))) out += line + '\n';
+  }
+  return out;
+}
+
+const char* kLongRun = R"(
+[run]
+generations = 20
+replicates = 6
+seed = 11
+[truth]
+kind = "gaussian"
+mean = [0.0]
+cov = [[1.0]]
+[model]
+family = "gaussian"
+[loop]
+initial = 30
+synthetic = 30
+[metrics]
+test_samples = 50
+)";
+
+TEST(CliRunRecordEvery, KeepsTheFullRunsValuesAtGenerationsZeroKTwoKAndTheLast) {
+  const fs::path dir = scratch("every");
+  const fs::path config = write_config(dir, kLongRun);
+  const std::string run = "run " + config.string() + " --quiet --no-report --out ";
+  ASSERT_EQ(run_cli(run + (dir / "full").string()).exit_code, 0);
+  const Outcome thinned = run_cli(run + (dir / "thin").string() + " --record-every 6");
+  ASSERT_EQ(thinned.exit_code, 0) << thinned.output;
+  const std::set<std::string> kept = {"0", "6", "12", "18", "20"};
+  const std::string metrics = read_file(dir / "thin/metrics.csv");
+  EXPECT_EQ(metrics, lines_at(read_file(dir / "full/metrics.csv"), 1, kept));
+  EXPECT_EQ(std::count(metrics.begin(), metrics.end(), '\n'), 1 + 6 * 5 * 8);  // replicates x kept x metrics
+  EXPECT_EQ(read_file(dir / "thin/composition.csv"), lines_at(read_file(dir / "full/composition.csv"), 1, kept));
+  const std::string theory = read_file(dir / "thin/theory.csv");
+  EXPECT_THAT(theory, HasSubstr("\n20,variance,"));
+  EXPECT_EQ(theory, lines_at(read_file(dir / "full/theory.csv"), 0, kept));
+  EXPECT_THAT(read_file(dir / "thin/run.json"), HasSubstr("\"record_every\": 6"));
+
+  // Killed after its third checkpoint and resumed: the same bytes as the uninterrupted thinned run.
+  const std::string killed = run + (dir / "resumed").string() + " --record-every 6 --checkpoint-every 4 --threads 1";
+  EXPECT_NE(run_cli(killed, "OURO_TEST_KILL_AFTER_CHECKPOINTS=3").exit_code, 0);
+  ASSERT_FALSE(fs::exists(dir / "resumed/run.json"));
+  const Outcome resumed = run_cli(killed + " --resume");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  for (const char* file : {"metrics.csv", "theory.csv", "composition.csv"}) {
+    EXPECT_EQ(read_file(dir / "resumed" / file), read_file(dir / "thin" / file)) << file;
+  }
 }
 
 }  // namespace

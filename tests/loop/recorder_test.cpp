@@ -136,5 +136,27 @@ TEST(TrainingShare, PerReplicateCompositionsArePooled) {
             "                          1         10      30.0%       0.0%      70.0%\n");
 }
 
+// record_every = 2 over generations 0..5: the files hold generations 0, 2, 4 and the last (5);
+// the summary statistics still see every generation.
+TEST(Recorder, RecordEveryKeepsEveryKthGenerationAndTheLast) {
+  const auto dir = ouro::testing::scratch_dir("ouro_recorder_every");
+  {
+    Recorder recorder(dir, {"a"}, 5, 1, true, {}, {}, 2);
+    ReplicateResult result;
+    result.values = {0.5, 1.5, 2.5, 3.5, 4.5, 5.5};
+    for (std::int32_t g = 0; g <= 5; ++g) result.composition.push_back({g, Origin::kOriginal, 0, 7});
+    recorder.add(result);
+    recorder.finish({{"a", {0.0, 1.0, 2.0, 3.0, 4.0, 5.0}}}, nlohmann::json::object());
+    EXPECT_DOUBLE_EQ(recorder.stat(3, 0).mean, 3.5);
+    EXPECT_EQ(recorder.origin_rows(3).original, 7u);
+  }
+  EXPECT_EQ(read_file(dir / "metrics.csv"),
+            "replicate,generation,metric,value\n0,0,a,0.5\n0,2,a,2.5\n0,4,a,4.5\n0,5,a,5.5\n");
+  EXPECT_EQ(read_file(dir / "theory.csv"), "generation,metric,expected\n0,a,0\n2,a,2\n4,a,4\n5,a,5\n");
+  EXPECT_EQ(read_file(dir / "composition.csv"),
+            "replicate,generation,origin,origin_generation,count\nall,0,original,0,7\nall,2,original,0,7\n"
+            "all,4,original,0,7\nall,5,original,0,7\n");
+}
+
 }  // namespace
 }  // namespace ouro

@@ -9,6 +9,9 @@
 // written last, with each file's size and check word, so a folder with run.json holds a finished
 // run, nothing half-written looks complete, and a result file damaged later is found by its reader.
 //
+// With record_every = k > 1 the three files hold only the recorded generations 0, k, 2k, ... and
+// the last (records()); the summary statistics still cover every generation.
+//
 // composition.csv: replicate,generation,origin,origin_generation,count — and, when the run has
 // filters, <label>_drawn,<label>_rejected per filter (labels from filter_labels()): on a row of
 // synthetic samples of generation h, the candidates that filter examined and rejected while S_h
@@ -78,8 +81,13 @@ class Recorder {
   // `out_dir` empty: nothing is written (results are still summarised).
   Recorder(std::filesystem::path out_dir, std::vector<std::string> metric_names, std::size_t generations,
            std::size_t replicates, bool shared_composition, std::vector<SideTable> side_tables = {},
-           std::vector<std::string> filter_labels = {});
+           std::vector<std::string> filter_labels = {}, std::size_t record_every = 1);
   ~Recorder();
+
+  // True when generation g has rows in the output files (every generation with record_every 1).
+  bool records(std::size_t generation) const {
+    return generation % record_every_ == 0 || generation == generations_;
+  }
 
   // Thread-safe. Results may arrive in any order. The caller formats its own rows; it writes
   // them (and any that follow in order) only when no other thread is writing, and never waits
@@ -126,6 +134,7 @@ class Recorder {
   std::size_t replicates_;
   bool shared_composition_;
   std::size_t filters_;
+  std::size_t record_every_;
 
   std::mutex pending_mutex_;  // guards pending_ and next_replicate_
   std::size_t next_replicate_ = 0;
