@@ -27,6 +27,7 @@ struct RunFlags {
   int replicates = 0;
   int threads = -1;
   int record_every = 0;  // 0: the config's run.record_every
+  bool gzip = false;     // --gzip: run.gzip_metrics = true
   std::vector<std::string> sets;
   bool quiet = false;
   std::string log_level;
@@ -61,8 +62,8 @@ struct RunFolderHelp {
 // Adds --replicates, --threads and --set, in that order.
 void add_override_flags(CLI::App& command, RunFlags& flags, const OverrideHelp& help = {});
 
-// Adds --force, --resume, --checkpoint-every, --record-every, --quiet, --no-report and --log-level,
-// in that order.
+// Adds --force, --resume, --checkpoint-every, --record-every, --gzip, --quiet, --no-report and
+// --log-level, in that order.
 void add_run_folder_flags(CLI::App& command, RunFolderFlags& flags, const RunFolderHelp& help);
 
 // The config file with the --set assignments, then --replicates, --threads and --record-every, applied.

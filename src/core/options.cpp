@@ -22,6 +22,7 @@ constexpr Option kOptions[] = {
     {"run.replicates", T::kInteger, "200", "Independent replicates of the whole loop; numbered from 0.", {}, "[1, inf)"},
     {"run.seed", T::kInteger, "1", "Master seed; results are a pure function of the config and this seed.", {}, "[0, inf)"},
     {"run.record_every", T::kInteger, "1", "Long runs: metrics.csv, theory.csv and composition.csv hold generations 0, k, 2k, ... and the last only (every generation is still run and measured, so the printed summary is unchanged).", {}, "[1, inf)"},
+    {"run.gzip_metrics", T::kBoolean, "false", "Write metrics.csv gzipped, as metrics.csv.gz; every reader of a run folder (report, sweep.csv, merge, resume) takes either."},
     {"run.threads", T::kInteger, "0", "Worker threads; 0 uses every hardware thread. Never changes results.", {}, "[0, inf)"},
 
     // [truth]

@@ -149,6 +149,9 @@ void check_phase_config(const Config& base) {
     base.fail("run.record_every", "a phase diagram averages every one of the last K generations from the cells' "
                                   "metrics.csv; record every generation (1)");
   }
+  if (base.boolean("run.gzip_metrics")) {
+    base.fail("run.gzip_metrics", "a phase diagram reads the cells' plain metrics.csv; set it to false");
+  }
 }
 
 // The metrics: known names, each once; the cells record exactly them unless the config names its

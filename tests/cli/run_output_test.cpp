@@ -1,7 +1,9 @@
 // `ouro run`'s outputs for long runs and real-data loops, end to end through the real executable:
 // the real share of the training sets under the summary, output thinning (--record-every: the
 // same values as the full run at the kept generations, and a killed thinned run resumed to the same
-// bytes), and the warning about a subword vocabulary too large for its corpus.
+// bytes), gzipped metrics (read back by GNU gzip, resume, report and sweep), and the warning about
+// a subword vocabulary too large for its corpus.
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -157,6 +159,46 @@ TEST(CliRunRecordEvery, KeepsTheFullRunsValuesAtGenerationsZeroKTwoKAndTheLast) 
   for (const char* file : {"metrics.csv", "theory.csv", "composition.csv"}) {
     EXPECT_EQ(read_file(dir / "resumed" / file), read_file(dir / "thin" / file)) << file;
   }
+}
+
+// The text GNU gzip decompresses from `path`.
+std::string gunzipped(const fs::path& path) {
+  const fs::path plain = path.parent_path() / (path.filename().string() + ".plain");
+  const std::string command = "gzip -dc '" + path.string() + "' > '" + plain.string() + "'";
+  EXPECT_EQ(std::system(command.c_str()), 0) << command;
+  return read_file(plain);
+}
+
+// A gzipped run holds the plain run's metrics.csv, gzipped; a killed gzipped run resumes to the same
+// bytes; `ouro report` reads it; a sweep's sweep.csv from gzipped cells equals the plain sweep's.
+TEST(CliRunGzip, WritesThePlainRunsMetricsGzippedAndEveryReaderTakesThem) {
+  const fs::path dir = scratch("gzip");
+  const fs::path config = write_config(dir, kLongRun);
+  const std::string run = "run " + config.string() + " --quiet --no-report --out ";
+  ASSERT_EQ(run_cli(run + (dir / "plain").string()).exit_code, 0);
+  const Outcome gzipped = run_cli(run + (dir / "gz").string() + " --gzip --record-every 6");
+  ASSERT_EQ(gzipped.exit_code, 0) << gzipped.output;
+  EXPECT_FALSE(fs::exists(dir / "gz/metrics.csv"));
+  EXPECT_EQ(gunzipped(dir / "gz/metrics.csv.gz"),
+            lines_at(read_file(dir / "plain/metrics.csv"), 1, {"0", "6", "12", "18", "20"}));
+  EXPECT_THAT(read_file(dir / "gz/run.json"), HasSubstr("\"metrics.csv.gz\""));
+
+  const std::string killed = run + (dir / "resumed").string() + " --gzip --record-every 6 --checkpoint-every 4 --threads 1";
+  EXPECT_NE(run_cli(killed, "OURO_TEST_KILL_AFTER_CHECKPOINTS=3").exit_code, 0);
+  const Outcome resumed = run_cli(killed + " --resume");
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_EQ(read_file(dir / "resumed/metrics.csv.gz"), read_file(dir / "gz/metrics.csv.gz"));
+
+  const Outcome report = run_cli("report " + (dir / "gz").string());
+  ASSERT_EQ(report.exit_code, 0) << report.output;
+  EXPECT_TRUE(fs::exists(dir / "gz/report.html"));
+
+  const std::string sweep = "sweep " + config.string() + " --grid loop.bias=1.0,0.8 --quiet --no-report --out ";
+  ASSERT_EQ(run_cli(sweep + (dir / "sweep_plain").string()).exit_code, 0);
+  const Outcome sweep_gz = run_cli(sweep + (dir / "sweep_gz").string() + " --gzip");
+  ASSERT_EQ(sweep_gz.exit_code, 0) << sweep_gz.output;
+  EXPECT_EQ(read_file(dir / "sweep_gz/sweep.csv"), read_file(dir / "sweep_plain/sweep.csv"));
+  EXPECT_TRUE(fs::exists(dir / "sweep_gz/cells"));
 }
 
 }  // namespace

@@ -219,6 +219,8 @@ TEST(PhaseCli, BadInputNamesTheFlagOrKey) {
       {"phase " + fresh + " --real 5 --synthetic 20 --metric w2 --last 0", "--last 0"},
       {"phase " + fresh + " --real 5 --synthetic 20 --metric w2 --record-every 2",
        "run.record_every = 2: a phase diagram averages every one of the last K generations"},
+      {"phase " + fresh + " --real 5 --synthetic 20 --metric w2 --gzip",
+       "run.gzip_metrics = true: a phase diagram reads the cells' plain metrics.csv"},
       {"phase " + fresh + " --real 5 --synthetic 20 --metric w2 --last 99", "--last 99"},
       {"phase " + fresh + " --real 5 --synthetic 20 --metric w2 --generations x", "--generations x: expected an integer"},
       {"phase " + fresh + " --real 5 --synthetic 20 --metric gini_simpson", "gini_simpson"},

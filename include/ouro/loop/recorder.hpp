@@ -9,6 +9,8 @@
 // written last, with each file's size and check word, so a folder with run.json holds a finished
 // run, nothing half-written looks complete, and a result file damaged later is found by its reader.
 //
+// With gzip_metrics, metrics.csv is written gzipped as metrics.csv.gz (io/gzip.hpp).
+//
 // With record_every = k > 1 the three files hold only the recorded generations 0, k, 2k, ... and
 // the last (records()); the summary statistics still cover every generation.
 //
@@ -26,6 +28,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -37,6 +40,7 @@
 namespace ouro {
 
 class AtomicFile;
+class GzipWriter;
 
 struct CompositionCount {
   std::int32_t generation;
@@ -81,7 +85,7 @@ class Recorder {
   // `out_dir` empty: nothing is written (results are still summarised).
   Recorder(std::filesystem::path out_dir, std::vector<std::string> metric_names, std::size_t generations,
            std::size_t replicates, bool shared_composition, std::vector<SideTable> side_tables = {},
-           std::vector<std::string> filter_labels = {}, std::size_t record_every = 1);
+           std::vector<std::string> filter_labels = {}, std::size_t record_every = 1, bool gzip_metrics = false);
   ~Recorder();
 
   // True when generation g has rows in the output files (every generation with record_every 1).
@@ -127,6 +131,7 @@ class Recorder {
   // Writes every pending replicate that is next in order, unless another thread is doing so.
   void write_pending();
   void write_in_order(const Formatted& formatted);
+  void write_metrics(std::string_view text);
 
   std::filesystem::path out_dir_;
   std::vector<std::string> metric_names_;
@@ -143,6 +148,7 @@ class Recorder {
   std::vector<Accumulator> accumulators_;  // [generation * metrics + m]
   std::vector<OriginRows> origin_rows_;    // [generation]
   std::unique_ptr<AtomicFile> metrics_file_;
+  std::unique_ptr<GzipWriter> metrics_gzip_;  // gzip_metrics: metrics.csv.gz's text goes through it
   std::unique_ptr<AtomicFile> composition_file_;
   std::vector<std::unique_ptr<AtomicFile>> side_files_;  // one per side table
 };
