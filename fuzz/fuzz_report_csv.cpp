@@ -5,7 +5,9 @@
 // The first byte chooses which file the rest of the input replaces; the other files of the folder
 // are small valid ones, so the reader gets past them to the fuzzed one, and its contents then meet
 // the summaries load_run builds from them (metrics by generation, theory curves, composition
-// layers). Every refusal must be an ouro::Error naming the run folder.
+// layers). The reader takes gzipped files too (io/gzip.hpp's TextLines, for metrics.csv.gz), so an
+// input that starts with the gzip magic is decompressed first (seeds metrics_gzipped*). Every
+// refusal must be an ouro::Error naming the run folder.
 #include <cstddef>
 #include <cstdint>
 #include <string_view>

@@ -13,7 +13,7 @@ packages=(
   libeigen3-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   libfmt-dev libspdlog-dev librandom123-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libsentencepiece-dev libxxhash-dev
+  libsentencepiece-dev libxxhash-dev zlib1g-dev
   libopenblas-dev libopenblas0-pthread
   python3 python3-numpy python3-scipy python3-sklearn
   chromium

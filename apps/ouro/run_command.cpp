@@ -19,6 +19,7 @@
 #include "run_flags.hpp"
 #include "summary_table.hpp"
 #include "ouro/loop/run_job.hpp"
+#include "ouro/loop/training_share.hpp"
 #include "ouro/report/html_report.hpp"
 #include "ouro/report/run_data.hpp"
 
@@ -64,7 +65,9 @@ int run(const RunCommandOptions& options) {
   }
   if (!options.no_report) write_run_report(out, /*quiet=*/true, options.band);
   if (!options.quiet) {
-    print_run_summary(report::load_run(out));
+    const report::RunData run = report::load_run(out);
+    print_run_summary(run);
+    fmt::print("{}", training_share_table(job.recorder(), run_summary_generations(run)));
     fmt::print("wrote {}/{{metrics.csv, theory.csv, composition.csv, run.json{}}} in {:.2f}s\n", out.string(),
                options.no_report ? "" : ", report.html", info["timings_seconds"]["wall"].get<double>());
     const nlohmann::json& stages = info["timings_seconds"]["worker_stages_summed_over_replicates"];

@@ -45,6 +45,10 @@ void add_run_folder_flags(CLI::App& command, RunFolderFlags& flags, const RunFol
                    fmt::format("Overwrite a finished or interrupted {} in the output folder", help.noun));
   command.add_flag("--resume", flags.resume, help.resume);
   command.add_option("--checkpoint-every", flags.checkpoint_every, help.checkpoint_every)->capture_default_str();
+  command.add_option("--record-every", flags.record_every,
+                     "Override run.record_every: write generations 0, K, 2K, ... and the last only")
+      ->check(CLI::PositiveNumber);
+  command.add_flag("--gzip", flags.gzip, "Write metrics.csv gzipped, as metrics.csv.gz (run.gzip_metrics = true)");
   command.add_flag("--quiet", flags.quiet, help.quiet);
   command.add_flag("--no-report", flags.no_report, help.no_report);
   add_log_level_option(command, flags.log_level);
@@ -56,6 +60,8 @@ Config load_config(const RunFlags& flags, Config::SweepTable sweep_table) {
   if (flags.replicates > 0) config.set(fmt::format("run.replicates={}", flags.replicates));
   if (flags.generations >= 0) config.set(fmt::format("run.generations={}", flags.generations));
   if (flags.threads >= 0) config.set(fmt::format("run.threads={}", flags.threads));
+  if (flags.record_every > 0) config.set(fmt::format("run.record_every={}", flags.record_every));
+  if (flags.gzip) config.set("run.gzip_metrics=true");
   return config;
 }
 

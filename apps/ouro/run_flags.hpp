@@ -28,6 +28,8 @@ struct RunFlags {
   int replicates = 0;
   int generations = -1;  // --generations, on the commands that take it; -1: the config's
   int threads = -1;
+  int record_every = 0;  // 0: the config's run.record_every
+  bool gzip = false;     // --gzip: run.gzip_metrics = true
   std::vector<std::string> sets;
   bool quiet = false;
   std::string log_level;
@@ -66,10 +68,12 @@ void add_override_flags(CLI::App& command, RunFlags& flags, const OverrideHelp& 
 // its own --generation).
 void add_generations_flag(CLI::App& command, RunFlags& flags, const std::string& help = "Override run.generations");
 
-// Adds --force, --resume, --checkpoint-every, --quiet, --no-report and --log-level, in that order.
+// Adds --force, --resume, --checkpoint-every, --record-every, --gzip, --quiet, --no-report and
+// --log-level, in that order.
 void add_run_folder_flags(CLI::App& command, RunFolderFlags& flags, const RunFolderHelp& help);
 
-// The config file with the --set assignments, then --replicates, --generations and --threads, applied.
+// The config file with the --set assignments, then --replicates, --generations, --threads,
+// --record-every and --gzip, applied.
 Config load_config(const RunFlags& flags, Config::SweepTable sweep_table = Config::SweepTable::kRefuse);
 
 // What to do with a run already in the output folder; --force with --resume is a ConfigError.

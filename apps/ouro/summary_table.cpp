@@ -46,6 +46,10 @@ std::vector<std::size_t> summary_generations(const std::vector<std::size_t>& rec
   return out;
 }
 
+std::vector<std::size_t> run_summary_generations(const report::RunData& run) {
+  return run.metrics.empty() ? std::vector<std::size_t>{} : summary_generations(recorded_generations(run.metrics.front()));
+}
+
 void print_run_summary(const report::RunData& run) {
   fmt::print("{:<16} {:>10} {:>11} {:>10} {:>11} {:>23} {:>11}\n", "metric", "generation", "mean", "± s.e.",
              "median", "q10 – q90", "theory");

@@ -24,6 +24,9 @@ namespace ouro::cli {
 // to the nearest generation in `recorded` (ascending), without repeats.
 std::vector<std::size_t> summary_generations(const std::vector<std::size_t>& recorded);
 
+// The generations print_run_summary shows: summary_generations of those the run recorded.
+std::vector<std::size_t> run_summary_generations(const report::RunData& run);
+
 // The table of `ouro run` for a finished run folder.
 void print_run_summary(const report::RunData& run);
 

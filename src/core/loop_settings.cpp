@@ -37,6 +37,7 @@ LoopSettings LoopSettings::from(const Config& config) {
   s.real = parse_real(config.text("loop.real"));
   s.keep = parse_keep(config.text("loop.keep"));
   s.bias = config.real("loop.bias");
+  s.accumulate_fresh = config.boolean("loop.accumulate_fresh");
 
   if (s.real == RealPolicy::kNone && s.real_samples > 0) {
     config.fail("loop.real_samples", "real samples are requested but loop.real = \"none\"; set loop.real "
@@ -55,6 +56,9 @@ LoopSettings LoopSettings::from(const Config& config) {
   }
   if (config.user_set("loop.train_size") && s.keep != KeepPolicy::kAccumulateSubsample) {
     config.fail("loop.train_size", "only applies with loop.keep = \"accumulate-subsample\"");
+  }
+  if (config.user_set("loop.accumulate_fresh") && (s.keep != KeepPolicy::kAccumulate || s.real != RealPolicy::kFresh)) {
+    config.fail("loop.accumulate_fresh", "only applies with loop.keep = \"accumulate\" and loop.real = \"fresh\"");
   }
   return s;
 }

@@ -22,6 +22,8 @@ constexpr Option kOptions[] = {
     {"run.generations", T::kInteger, "100", "Generations after generation 0 (generation 0 is fitted on the initial real data).", {}, "[0, inf)"},
     {"run.replicates", T::kInteger, "200", "Independent replicates of the whole loop; numbered from 0.", {}, "[1, inf)"},
     {"run.seed", T::kInteger, "1", "Master seed; results are a pure function of the config and this seed.", {}, "[0, inf)"},
+    {"run.record_every", T::kInteger, "1", "Long runs: metrics.csv, theory.csv and composition.csv hold generations 0, k, 2k, ... and the last only (every generation is still run and measured, so the printed summary is unchanged).", {}, "[1, inf)"},
+    {"run.gzip_metrics", T::kBoolean, "false", "Write metrics.csv gzipped, as metrics.csv.gz; every reader of a run folder (report, sweep.csv, merge, resume) takes either."},
     {"run.threads", T::kInteger, "0", "Worker threads; 0 uses every hardware thread. Never changes results.", {}, "[0, inf)"},
 
     // [truth]
@@ -42,7 +44,7 @@ constexpr Option kOptions[] = {
     {"truth.field", T::kString, "\"text\"", "corpus truth, jsonl: the string field holding each document."},
     {"truth.documents", T::kString, "\"line\"", "corpus truth, text: one document per line or per blank-line separated paragraph.", "line|paragraph"},
     {"truth.tokenizer", T::kString, "\"word\"", "corpus truth: word (whitespace; keeps wikitext's <unk>), char (Unicode code points), bpe or unigram (a sentencepiece model of truth.vocab_size pieces trained on the training documents), or sentencepiece (the model file truth.tokenizer_model).", "word|char|bpe|unigram|sentencepiece"},
-    {"truth.vocab_size", T::kInteger, "8000", "corpus truth, bpe/unigram: pieces in the sentencepiece model (every distinct training character is one; two are reserved).", {}, "[4, inf)"},
+    {"truth.vocab_size", T::kInteger, "8000", "corpus truth, bpe/unigram: pieces in the sentencepiece model (every distinct training character is one; two are reserved). Keep it at most half the distinct words of the training text, or unseen test words turn into <unk> (a warning names the bound).", {}, "[4, inf)"},
     {"truth.tokenizer_model", T::kString, "", "corpus truth, tokenizer = sentencepiece: a trained sentencepiece .model file (its own normalisation applies).", {}, {}, false, kPath},
     {"truth.block_tokens", T::kInteger, "64", "corpus truth: tokens per sample; the training split is cut into consecutive blocks of this length (documents end with </s>).", {}, "[1, inf)"},
     {"truth.max_tokens", T::kInteger, "0", "corpus truth: use only the first this many training tokens (0: all); the vocabulary is built from them.", {}, "[0, inf)"},
@@ -71,6 +73,7 @@ constexpr Option kOptions[] = {
     {"loop.real", T::kString, "\"none\"", "Real data in later training sets: none, the same original points (fixed), points resampled from the original pool (resample), or new draws from the truth (fresh).", "none|fixed|resample|fresh"},
     {"loop.real_samples", T::kInteger, "0", "Real samples added to each training set after generation 0.", {}, "[0, inf)"},
     {"loop.keep", T::kString, "\"replace\"", "Which synthetic sets a training set holds: the newest (replace), all, with the initial data (accumulate), a fixed-size subsample of all (accumulate-subsample), or the last `window` sets (window).", "replace|accumulate|accumulate-subsample|window"},
+    {"loop.accumulate_fresh", T::kBoolean, "true", "accumulate with fresh real data: every generation's fresh draws stay in later training sets, as all data does (true), or only the current generation's loop.real_samples draws join each training set (false)."},
     {"loop.window", T::kInteger, "2", "window: how many of the most recent data sets (the initial data counting as the first) a training set holds.", {}, "[1, inf)"},
     {"loop.train_size", T::kInteger, "0", "accumulate-subsample: training-set size drawn from the pool; 0 means loop.initial.", {}, "[0, inf)"},
     {"loop.bias", T::kReal, "1.0", "Sampling bias lambda: 1 samples the model as fitted, < 1 trades diversity for quality.", {}, "(0, 1]"},

@@ -99,7 +99,9 @@ bool Experiment::composition_is_shared() const {
 
 std::unique_ptr<Recorder> Experiment::make_recorder(const std::filesystem::path& out_dir) const {
   return std::make_unique<Recorder>(out_dir, metric_names_, generations_, replicates_, composition_is_shared(),
-                                    side_tables(), filter_labels_);
+                                    side_tables(), filter_labels_,
+                                    static_cast<std::size_t>(config_.integer("run.record_every")),
+                                    config_.boolean("run.gzip_metrics"));
 }
 
 void Experiment::validate_sizes() const {

@@ -25,8 +25,9 @@ LoopState LoopPolicy::start(Dataset initial) const {
   return state;
 }
 
-std::size_t LoopPolicy::real_size() const {
-  return settings_.real == RealPolicy::kNone ? 0 : settings_.real_samples;
+std::size_t LoopPolicy::real_size(std::size_t generation) const {
+  if (settings_.real == RealPolicy::kNone) return 0;
+  return settings_.fresh_accumulates() ? generation * settings_.real_samples : settings_.real_samples;
 }
 
 // Rows of the union of history[first..g] for the synthetic part of generation g.
@@ -48,10 +49,10 @@ std::size_t LoopPolicy::training_size(std::size_t generation) const {
   if (generation == 0) return settings_.initial;
   std::size_t synthetic = synthetic_pool_size(generation);
   if (settings_.keep == KeepPolicy::kAccumulateSubsample) synthetic = std::min(synthetic, settings_.train_size);
-  return real_size() + synthetic;
+  return real_size(generation) + synthetic;
 }
 
-Dataset LoopPolicy::real_part(std::size_t generation, const LoopState& state, const Truth& truth,
+Dataset LoopPolicy::real_part(std::size_t generation, LoopState& state, const Truth& truth,
                               const Streams& streams) const {
   // D0 is read only by the fixed and resampled real parts: with fresh real data record() has
   // released it, and binding a reference to it there would be undefined even though it is unused.
@@ -70,8 +71,24 @@ Dataset LoopPolicy::real_part(std::size_t generation, const LoopState& state, co
       return initial->select(sample_without_replacement(static_cast<std::size_t>(initial->size()), n, rng));
     }
     case RealPolicy::kFresh: {
-      Rng rng = streams(Purpose::kRealData, generation);
-      return Dataset(truth.draw(n, rng), Provenance{static_cast<std::int32_t>(generation), Origin::kFresh});
+      const auto draw = [&](std::size_t g) {
+        Rng rng = streams(Purpose::kRealData, g);
+        return Dataset(truth.draw(n, rng), Provenance{static_cast<std::int32_t>(g), Origin::kFresh});
+      };
+      if (!settings_.fresh_accumulates()) return draw(generation);
+      // The pool grows by one generation's draw per compose; a resumed replicate starts with an
+      // empty pool and redraws the generations before it from their streams (the same rows).
+      OURO_CHECK(state.fresh_through < generation, Error,
+                 "internal: generation {} composed after the fresh pool reached generation {}", generation,
+                 state.fresh_through);
+      std::vector<Dataset> draws;
+      for (std::size_t g = state.fresh_through + 1; g <= generation; ++g) draws.push_back(draw(g));
+      std::vector<const Dataset*> parts;
+      if (state.fresh) parts.push_back(state.fresh.get());
+      for (const Dataset& d : draws) parts.push_back(&d);
+      state.fresh = std::make_shared<const Dataset>(Dataset::concat(parts));
+      state.fresh_through = generation;
+      return *state.fresh;
     }
   }
   return {};
@@ -97,7 +114,7 @@ std::shared_ptr<const Dataset> LoopPolicy::synthetic_part(std::size_t generation
   return std::make_shared<const Dataset>(pool);
 }
 
-std::shared_ptr<const Dataset> LoopPolicy::compose(std::size_t generation, const LoopState& state,
+std::shared_ptr<const Dataset> LoopPolicy::compose(std::size_t generation, LoopState& state,
                                                    const Truth& truth, const Streams& streams) const {
   std::shared_ptr<const Dataset> synthetic = synthetic_part(generation, state, streams);
   if (settings_.real == RealPolicy::kNone) return synthetic;

@@ -12,6 +12,7 @@
 
 #include "ouro/core/error.hpp"
 #include "ouro/io/atomic_file.hpp"
+#include "ouro/io/gzip.hpp"
 #include "ouro/io/json_file.hpp"
 
 namespace ouro {
@@ -72,6 +73,7 @@ std::size_t decimal_digits(std::size_t value) {
 }
 
 constexpr const char* kMetricsFile = "metrics.csv";
+constexpr const char* kGzipMetricsFile = "metrics.csv.gz";
 constexpr const char* kCompositionFile = "composition.csv";
 constexpr const char* kTheoryFile = "theory.csv";
 constexpr const char* kRunFile = "run.json";
@@ -80,24 +82,27 @@ constexpr const char* kRunFile = "run.json";
 
 std::vector<std::string> Recorder::file_names(const std::vector<SideTable>& side_tables) {
   // run.json first: whoever removes these in order never leaves it beside missing results.
-  std::vector<std::string> names = {kRunFile, kMetricsFile, kCompositionFile, kTheoryFile};
+  std::vector<std::string> names = {kRunFile, kMetricsFile, kGzipMetricsFile, kCompositionFile, kTheoryFile};
   for (const SideTable& table : side_tables) names.push_back(table.file_name);
   return names;
 }
 
 Recorder::Recorder(std::filesystem::path out_dir, std::vector<std::string> metric_names, std::size_t generations,
                    std::size_t replicates, bool shared_composition, std::vector<SideTable> side_tables,
-                   std::vector<std::string> filter_labels)
+                   std::vector<std::string> filter_labels, std::size_t record_every, bool gzip_metrics)
     : out_dir_(std::move(out_dir)),
       metric_names_(std::move(metric_names)),
       generations_(generations),
       replicates_(replicates),
       shared_composition_(shared_composition),
       filters_(filter_labels.size()),
-      accumulators_((generations + 1) * metric_names_.size()) {
+      record_every_(std::max<std::size_t>(record_every, 1)),
+      accumulators_((generations + 1) * metric_names_.size()),
+      origin_rows_(generations + 1) {
   if (out_dir_.empty()) return;
-  metrics_file_ = std::make_unique<AtomicFile>(out_dir_ / kMetricsFile);
-  metrics_file_->stream() << "replicate,generation,metric,value\n";
+  metrics_file_ = std::make_unique<AtomicFile>(out_dir_ / (gzip_metrics ? kGzipMetricsFile : kMetricsFile));
+  if (gzip_metrics) metrics_gzip_ = std::make_unique<GzipWriter>(metrics_file_->stream());
+  write_metrics("replicate,generation,metric,value\n");
   composition_file_ = std::make_unique<AtomicFile>(out_dir_ / kCompositionFile);
   composition_file_->stream() << "replicate,generation,origin,origin_generation,count";
   for (const std::string& label : filter_labels) composition_file_->stream() << ',' << label << "_drawn," << label << "_rejected";
@@ -165,6 +170,7 @@ Recorder::Formatted Recorder::format(ReplicateResult result) const {
   char* cursor = rows.data();
   char* const buffer_end = rows.data() + rows.size();
   for (std::size_t g = 0; g <= generations_; ++g) {
+    if (!records(g)) continue;
     char prefix[kLongestPrefix];
     // Each number gets exactly its room, so the compiler can see that the commas fit too.
     char* p = std::to_chars(prefix, prefix + kLongestInteger, result.replicate).ptr;
@@ -189,6 +195,7 @@ Recorder::Formatted Recorder::format(ReplicateResult result) const {
   if (!shared_composition_ || result.replicate == 0) {
     const std::string replicate_label = shared_composition_ ? "all" : replicate_text;
     for (const CompositionCount& c : result.composition) {
+      if (!records(static_cast<std::size_t>(c.generation))) continue;
       append_composition(out.composition_rows, replicate_label, c, result.filter_counts, filters_);
     }
   }
@@ -206,13 +213,32 @@ void Recorder::write_in_order(const Formatted& formatted) {
     a.mean += delta / static_cast<double>(a.count);
     a.m2 += delta * (v - a.mean);
   }
+  // A shared composition is carried by replicate 0 alone and holds for every replicate.
+  const std::size_t copies = shared_composition_ ? replicates_ : 1;
+  if (!shared_composition_ || result.replicate == 0) {
+    for (const CompositionCount& c : result.composition) {
+      OriginRows& rows = origin_rows_.at(static_cast<std::size_t>(c.generation));
+      std::size_t& slot = c.origin == Origin::kOriginal ? rows.original
+                          : c.origin == Origin::kFresh  ? rows.fresh
+                                                        : rows.synthetic;
+      slot += c.count * copies;
+    }
+  }
   if (!metrics_file_) return;
-  metrics_file_->stream() << formatted.metrics_rows;
+  write_metrics(formatted.metrics_rows);
   composition_file_->stream() << formatted.composition_rows;
   OURO_CHECK(result.side_rows.size() == side_files_.size(), Error,
              "internal: replicate {} has {} side tables, the recorder {}", result.replicate, result.side_rows.size(),
              side_files_.size());
   for (std::size_t t = 0; t < side_files_.size(); ++t) side_files_[t]->stream() << result.side_rows[t];
+}
+
+void Recorder::write_metrics(std::string_view text) {
+  if (metrics_gzip_) {
+    metrics_gzip_->write(text);
+  } else {
+    metrics_file_->stream() << text;
+  }
 }
 
 MetricStat Recorder::stat(std::size_t generation, std::size_t metric) const {
@@ -234,6 +260,7 @@ void Recorder::finish(const std::vector<TheoryCurve>& theory, const nlohmann::js
   AtomicFile theory_file(out_dir_ / kTheoryFile);
   std::string text = "generation,metric,expected\n";
   for (std::size_t g = 0; g <= generations_; ++g) {
+    if (!records(g)) continue;
     for (const TheoryCurve& curve : theory) {
       if (g >= curve.expected.size()) continue;
       append_integer(text, static_cast<std::int64_t>(g));
@@ -254,6 +281,7 @@ void Recorder::finish(const std::vector<TheoryCurve>& theory, const nlohmann::js
     file.commit();
     files[file.path().filename().string()] = file.stamp().to_json();
   };
+  if (metrics_gzip_) metrics_gzip_->finish();
   commit(*metrics_file_);
   commit(*composition_file_);
   for (const auto& file : side_files_) commit(*file);

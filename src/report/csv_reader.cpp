@@ -8,11 +8,21 @@
 
 namespace ouro::report::detail {
 
-CsvReader::CsvReader(const std::filesystem::path& path, std::string_view expected_header) : path_(path), in_(path) {
-  OURO_CHECK(in_.is_open(), IoError, "{}: cannot open (is '{}' a folder written by `ouro run`?)", path.string(),
-             path.parent_path().string());
+namespace {
+
+// Checked before the file is opened, so that the message can say what folder was expected.
+const std::filesystem::path& existing(const std::filesystem::path& path) {
+  OURO_CHECK(std::filesystem::is_regular_file(path), IoError, "{}: cannot open (is '{}' a folder written by `ouro run`?)",
+             path.string(), path.parent_path().string());
+  return path;
+}
+
+}  // namespace
+
+CsvReader::CsvReader(const std::filesystem::path& path, std::string_view expected_header)
+    : path_(path), in_(existing(path)) {
   std::string header;
-  OURO_CHECK(static_cast<bool>(std::getline(in_, header)), DataError, "{}: empty file, expected the header '{}'",
+  OURO_CHECK(in_.next(header), DataError, "{}: empty file, expected the header '{}'",
              path.string(), expected_header);
   if (!header.empty() && header.back() == '\r') header.pop_back();
   OURO_CHECK(header == expected_header, DataError, "{}:1: header is '{}', expected '{}'", path.string(), header,
@@ -21,7 +31,7 @@ CsvReader::CsvReader(const std::filesystem::path& path, std::string_view expecte
 }
 
 bool CsvReader::next(std::vector<std::string_view>& fields) {
-  while (std::getline(in_, line_)) {
+  while (in_.next(line_)) {
     ++line_number_;
     if (!line_.empty() && line_.back() == '\r') line_.pop_back();
     if (line_.empty()) continue;
@@ -37,7 +47,6 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
                line(), columns_, fields.size(), line_);
     return true;
   }
-  OURO_CHECK(!in_.bad(), IoError, "{}: read error", path_.string());
   return false;
 }
 

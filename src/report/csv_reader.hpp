@@ -6,10 +6,11 @@
 
 #include <cstddef>
 #include <filesystem>
-#include <fstream>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "ouro/io/gzip.hpp"
 
 namespace ouro::report::detail {
 
@@ -18,7 +19,7 @@ inline constexpr std::size_t kMaxIndex = 10'000'000;
 
 class CsvReader {
  public:
-  // Opens `path` and checks its header; throws IoError (cannot open) or DataError (empty, wrong header).
+  // Opens `path` (gzipped or plain) and checks its header; throws IoError (cannot open) or DataError (empty, wrong header).
   CsvReader(const std::filesystem::path& path, std::string_view expected_header);
 
   // Next record split into fields; false at the end of the file. Blank lines are skipped.
@@ -35,7 +36,7 @@ class CsvReader {
 
  private:
   std::filesystem::path path_;
-  std::ifstream in_;
+  TextLines in_;
   std::string line_;
   std::size_t line_number_ = 0;
   std::size_t columns_ = 0;

@@ -17,6 +17,7 @@
 
 #include "ouro/core/error.hpp"
 #include "ouro/io/check_word.hpp"
+#include "ouro/io/gzip.hpp"
 #include "ouro/io/json_file.hpp"
 #include "csv_reader.hpp"
 
@@ -54,7 +55,7 @@ nlohmann::json read_info(const fs::path& dir) {
 }
 
 void read_metrics(RunData& run) {
-  CsvReader csv(run.dir / "metrics.csv", "replicate,generation,metric,value");
+  CsvReader csv(metrics_file_in(run.dir), "replicate,generation,metric,value");
   std::unordered_map<std::string, std::size_t> index;
   if (run.info.contains("metrics") && run.info["metrics"].is_array()) {
     for (const auto& name : run.info["metrics"]) {
@@ -84,7 +85,7 @@ void read_metrics(RunData& run) {
     run.generations = std::max(run.generations, generation + 1);
     ++rows;
   }
-  OURO_CHECK(rows > 0, DataError, "{}: no rows", (run.dir / "metrics.csv").string());
+  OURO_CHECK(rows > 0, DataError, "{}: no rows", metrics_file_in(run.dir).string());
   for (auto& metric : run.metrics) metric.values.resize(run.generations);
   std::erase_if(run.metrics, [](const MetricValues& m) {
     for (const auto& v : m.values) {

@@ -145,6 +145,13 @@ void check_phase_config(const Config& base) {
                            "\"fresh\" (MAD's fresh-data loop) or \"fixed\" (synthetic augmentation), e.g. --set "
                            "loop.real=fresh");
   }
+  if (base.integer("run.record_every") != 1) {
+    base.fail("run.record_every", "a phase diagram averages every one of the last K generations from the cells' "
+                                  "metrics.csv; record every generation (1)");
+  }
+  if (base.boolean("run.gzip_metrics")) {
+    base.fail("run.gzip_metrics", "a phase diagram reads the cells' plain metrics.csv; set it to false");
+  }
 }
 
 // The metrics: known names, each once; the cells record exactly them unless the config names its

@@ -18,6 +18,7 @@
 #include "ouro/core/error.hpp"
 #include "ouro/core/parallel.hpp"
 #include "ouro/io/atomic_file.hpp"
+#include "ouro/io/gzip.hpp"
 #include "ouro/io/json_file.hpp"
 
 namespace ouro {
@@ -247,15 +248,15 @@ FileStamp write_sweep_csv(const fs::path& out_dir, const json& plan, const std::
       prefix += ',' + csv_field(label);
     }
     prefix += ',';
-    const fs::path metrics = out_dir / cell.at("folder").get<std::string>() / "metrics.csv";
-    std::ifstream in(metrics, std::ios::binary);
-    OURO_CHECK(in.is_open(), IoError, "sweep.csv: cannot read '{}'", metrics.string());
-    std::getline(in, line);
-    OURO_CHECK(line == "replicate,generation,metric,value", DataError,
+    // metrics.csv, or metrics.csv.gz from a run.gzip_metrics run (sweep.csv itself stays plain).
+    const fs::path metrics = metrics_file_in(out_dir / cell.at("folder").get<std::string>());
+    OURO_CHECK(fs::exists(metrics), IoError, "sweep.csv: cannot read '{}'", metrics.string());
+    TextLines in(metrics);
+    OURO_CHECK(in.next(line) && line == "replicate,generation,metric,value", DataError,
                "{}: not a metrics.csv written by ouro (wrong header)", metrics.string());
     // Each row of the cell's metrics.csv, prefixed with the cell and its settings, streamed through
     // a bounded buffer: the cells' files may be far larger than memory should hold.
-    while (std::getline(in, line)) {
+    while (in.next(line)) {
       rows += prefix;
       rows += line;
       rows += '\n';
@@ -264,7 +265,6 @@ FileStamp write_sweep_csv(const fs::path& out_dir, const json& plan, const std::
         rows.clear();
       }
     }
-    OURO_CHECK(in.eof(), IoError, "sweep.csv: reading '{}' failed", metrics.string());
   }
   out.write(rows.data(), static_cast<std::streamsize>(rows.size()));
   file.commit();

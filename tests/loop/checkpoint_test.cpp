@@ -156,6 +156,7 @@ INSTANTIATE_TEST_SUITE_P(
         Case{"window", "[loop]\ninitial = 20\nsynthetic = 15\nkeep = \"window\"\nwindow = 3\n"},
         Case{"fixed", "[loop]\ninitial = 20\nsynthetic = 15\nreal = \"fixed\"\nreal_samples = 5\n"},
         Case{"resample", "[loop]\ninitial = 20\nsynthetic = 15\nreal = \"resample\"\nreal_samples = 5\n"},
+        Case{"accumulate_fresh", "[loop]\ninitial = 20\nsynthetic = 15\nkeep = \"accumulate\"\nreal = \"fresh\"\nreal_samples = 5\n"},
         Case{"fresh_biased", "[loop]\ninitial = 20\nsynthetic = 15\nreal = \"fresh\"\nreal_samples = 5\nbias = 0.7\n"},
         Case{"gmm", "[model]\nfamily = \"gmm\"\ncomponents = 2\n[loop]\ninitial = 40\nsynthetic = 40\n"},
         Case{"kde", "[model]\nfamily = \"kde\"\n[loop]\ninitial = 20\nsynthetic = 20\n"},

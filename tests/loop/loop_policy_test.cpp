@@ -132,6 +132,50 @@ TEST(LoopPolicy, FreshDataIsDrawnFromTheTruthWithItsGeneration) {
   EXPECT_GE(sets[2].x()(0, 0), 1000.0);
 }
 
+// The composition users meet in Gerstgrasser et al.'s accumulate: all data stays, fresh draws too.
+// Hand count with n0 = 5, ns = 4, nr = 3: generation g holds 3g fresh (3 of each generation
+// 1..g), then D0's 5 rows, then 4 synthetic rows of each generation 0..g-1.
+TEST(LoopPolicy, AccumulateKeepsEveryGenerationsFreshDraws) {
+  const LoopPolicy policy(settings_from(
+      "[loop]\ninitial = 5\nsynthetic = 4\nkeep = \"accumulate\"\nreal = \"fresh\"\nreal_samples = 3\n"));
+  const auto sets = compose_all(policy, 3);
+  const std::size_t expected_sizes[] = {5, 3 + 5 + 4, 6 + 5 + 8, 9 + 5 + 12};
+  for (int g = 1; g <= 3; ++g) {
+    EXPECT_EQ(static_cast<std::size_t>(sets[g].size()), expected_sizes[g]) << "generation " << g;
+    EXPECT_EQ(count_of(sets[g], Origin::kOriginal, 0), 5u);
+    for (int j = 1; j <= g; ++j) EXPECT_EQ(count_of(sets[g], Origin::kFresh, j), 3u) << g << " " << j;
+    for (int j = 0; j < g; ++j) EXPECT_EQ(count_of(sets[g], Origin::kSynthetic, j), 4u) << g << " " << j;
+    // The real part comes first, in generation order, and the fresh rows of generation j are the
+    // same rows in every later training set.
+    for (Eigen::Index i = 0; i < 3 * g; ++i) EXPECT_GE(sets[g].x()(i, 0), 1000.0);
+    EXPECT_EQ(sets[g].x().topRows(3 * (g - 1)), sets[g - 1].x().topRows(3 * (g - 1)));
+  }
+}
+
+TEST(LoopPolicy, AccumulateWithOnlyTheCurrentFreshDrawsWhenAsked) {
+  const LoopPolicy policy(settings_from("[loop]\ninitial = 5\nsynthetic = 4\nkeep = \"accumulate\"\nreal = "
+                                        "\"fresh\"\nreal_samples = 3\naccumulate_fresh = false\n"));
+  const auto sets = compose_all(policy, 3);
+  EXPECT_EQ(sets[3].size(), 3 + 5 + 12);
+  EXPECT_EQ(count_of(sets[3], Origin::kFresh, 3), 3u);
+  EXPECT_EQ(count_of(sets[3], Origin::kFresh, 2), 0u);
+}
+
+// A resumed replicate starts with an empty fresh pool (it is not checkpointed) and must compose
+// the same rows as one that never stopped.
+TEST(LoopPolicy, AccumulatedFreshDrawsAreRedrawnExactlyAfterAResume) {
+  const LoopPolicy policy(settings_from(
+      "[loop]\ninitial = 5\nsynthetic = 4\nkeep = \"accumulate\"\nreal = \"fresh\"\nreal_samples = 3\n"));
+  const auto uninterrupted = compose_all(policy, 4);
+  const CountingTruth truth;
+  const Streams streams(7, 0);
+  LoopState state = policy.start(initial_set(5));
+  for (std::size_t g = 0; g < 4; ++g) policy.record(state, synthetic_set(g, 4));
+  EXPECT_EQ(policy.compose(4, state, truth, streams)->x(), uninterrupted[4].x());
+  policy.record(state, synthetic_set(4, 4));
+  EXPECT_EQ(origins(*policy.compose(5, state, truth, streams)).count({static_cast<int>(Origin::kFresh), 5}), 3u);
+}
+
 TEST(LoopPolicy, ReplaceReleasesSetsItCannotUseAgain) {
   const LoopPolicy policy(settings_from("[loop]\ninitial = 5\nsynthetic = 4\n"));
   LoopState state = policy.start(initial_set(5));
@@ -170,6 +214,8 @@ TEST(LoopSettings, ContradictionsNameTheKey) {
   EXPECT_THAT(message("[loop]\ninitial = 5\nreal = \"fixed\"\nreal_samples = 6\n"), HasSubstr("cannot take 6"));
   EXPECT_THAT(message("[loop]\nwindow = 3\n"), HasSubstr("only applies with loop.keep = \"window\""));
   EXPECT_THAT(message("[loop]\ntrain_size = 3\n"), HasSubstr("accumulate-subsample"));
+  EXPECT_THAT(message("[loop]\nreal = \"fresh\"\nreal_samples = 2\naccumulate_fresh = false\n"),
+              HasSubstr("loop.accumulate_fresh = false: only applies with loop.keep = \"accumulate\" and loop.real = \"fresh\""));
 }
 
 TEST(SampleWithoutReplacement, IsUniformOverPositions) {

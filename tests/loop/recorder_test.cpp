@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ouro/loop/recorder.hpp"
+#include "ouro/loop/training_share.hpp"
 #include "support/files.hpp"
 
 namespace ouro {
@@ -87,6 +88,74 @@ TEST(Recorder, LongestNumbersFillTheirRowsAndReadBack) {
     at = end + 1;
   }
   EXPECT_EQ(at, metrics.size());
+}
+
+// The real share table by hand: accumulate with n0 = 100, nr = 10 accumulating, ns = 90 at generation
+// 2 holds 20 fresh, 100 original and 180 synthetic rows of 300; a shared composition comes from
+// replicate 0 alone and holds for all three replicates.
+TEST(TrainingShare, SharedCompositionByHand) {
+  Recorder recorder({}, {"a"}, 2, 3, true);
+  for (std::size_t r = 0; r < 3; ++r) {
+    ReplicateResult result;
+    result.replicate = r;
+    result.values = {0.0, 0.0, 0.0};
+    result.composition = {{0, Origin::kOriginal, 0, 100}};
+    if (r == 0) {
+      result.composition.push_back({2, Origin::kFresh, 1, 10});
+      result.composition.push_back({2, Origin::kFresh, 2, 10});
+      result.composition.push_back({2, Origin::kOriginal, 0, 100});
+      result.composition.push_back({2, Origin::kSynthetic, 0, 90});
+      result.composition.push_back({2, Origin::kSynthetic, 1, 90});
+    }
+    recorder.add(result);
+  }
+  EXPECT_EQ(recorder.origin_rows(2).fresh, 60u);
+  const std::size_t generations[] = {0, 2};
+  EXPECT_EQ(training_share_table(recorder, generations),
+            "training set     generation       rows   original      fresh  synthetic\n"
+            "                          0        100     100.0%       0.0%       0.0%\n"
+            "                          2        300      33.3%       6.7%      60.0%\n");
+}
+
+// Compositions that differ between replicates (accumulate-subsample, filters): every replicate's
+// rows count; the training sets have one size, so the share of the sum is the mean share.
+TEST(TrainingShare, PerReplicateCompositionsArePooled) {
+  Recorder recorder({}, {"a"}, 1, 2, false);
+  for (std::size_t r = 0; r < 2; ++r) {
+    ReplicateResult result;
+    result.replicate = r;
+    result.values = {0.0, 0.0};
+    result.composition = {{0, Origin::kOriginal, 0, 10},
+                          {1, Origin::kOriginal, 0, r == 0 ? 4u : 2u},
+                          {1, Origin::kSynthetic, 0, r == 0 ? 6u : 8u}};
+    recorder.add(result);
+  }
+  const std::size_t generations[] = {1};
+  EXPECT_EQ(training_share_table(recorder, generations),
+            "training set     generation       rows   original      fresh  synthetic\n"
+            "                          1         10      30.0%       0.0%      70.0%\n");
+}
+
+// record_every = 2 over generations 0..5: the files hold generations 0, 2, 4 and the last (5);
+// the summary statistics still see every generation.
+TEST(Recorder, RecordEveryKeepsEveryKthGenerationAndTheLast) {
+  const auto dir = ouro::testing::scratch_dir("ouro_recorder_every");
+  {
+    Recorder recorder(dir, {"a"}, 5, 1, true, {}, {}, 2);
+    ReplicateResult result;
+    result.values = {0.5, 1.5, 2.5, 3.5, 4.5, 5.5};
+    for (std::int32_t g = 0; g <= 5; ++g) result.composition.push_back({g, Origin::kOriginal, 0, 7});
+    recorder.add(result);
+    recorder.finish({{"a", {0.0, 1.0, 2.0, 3.0, 4.0, 5.0}}}, nlohmann::json::object());
+    EXPECT_DOUBLE_EQ(recorder.stat(3, 0).mean, 3.5);
+    EXPECT_EQ(recorder.origin_rows(3).original, 7u);
+  }
+  EXPECT_EQ(read_file(dir / "metrics.csv"),
+            "replicate,generation,metric,value\n0,0,a,0.5\n0,2,a,2.5\n0,4,a,4.5\n0,5,a,5.5\n");
+  EXPECT_EQ(read_file(dir / "theory.csv"), "generation,metric,expected\n0,a,0\n2,a,2\n4,a,4\n5,a,5\n");
+  EXPECT_EQ(read_file(dir / "composition.csv"),
+            "replicate,generation,origin,origin_generation,count\nall,0,original,0,7\nall,2,original,0,7\n"
+            "all,4,original,0,7\nall,5,original,0,7\n");
 }
 
 }  // namespace

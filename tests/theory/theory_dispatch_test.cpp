@@ -161,6 +161,16 @@ TEST(TheoryCurves, PoliciesWithoutAClosedFormGiveNoCurves) {
     if (change == "loop.real=resample") config.set("loop.real_samples=4");
     EXPECT_TRUE(theory_curves(config, gaussian_1d()).empty()) << change;
   }
+  // Accumulate with fresh real data has no closed form, whether the fresh draws accumulate or not
+  // (gaussian_fresh describes the replace loop only).
+  for (const std::string accumulate_fresh : {"true", "false"}) {
+    Config config = config_of(kGaussian);
+    config.set("loop.keep=accumulate");
+    config.set("loop.real=fresh");
+    config.set("loop.real_samples=4");
+    config.set("loop.accumulate_fresh=" + accumulate_fresh);
+    EXPECT_TRUE(theory_curves(config, gaussian_1d()).empty()) << accumulate_fresh;
+  }
   // A window of one set is the replace loop.
   Config window = config_of(kGaussian);
   window.set("loop.keep=window");

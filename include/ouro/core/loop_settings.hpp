@@ -23,6 +23,14 @@ struct LoopSettings {
   RealPolicy real = RealPolicy::kNone;
   KeepPolicy keep = KeepPolicy::kReplace;
   double bias = 1.0;
+  // accumulate + fresh: every generation's fresh draws stay in later training sets (all data kept,
+  // as in Gerstgrasser et al.'s accumulate) rather than only the current generation's.
+  bool accumulate_fresh = true;
+
+  // True when the real part of generation g holds the fresh draws of generations 1..g.
+  bool fresh_accumulates() const {
+    return real == RealPolicy::kFresh && keep == KeepPolicy::kAccumulate && accumulate_fresh;
+  }
 
   // Reads [loop]; throws ConfigError for contradictory settings (e.g. real samples requested with
   // loop.real = "none", or more fixed real samples than the initial data holds).

@@ -4,8 +4,9 @@
 // The policy is immutable and shared by all replicates; each replicate's mutable state is its own
 // LoopState (the history of data sets), passed explicitly. history[0] is the initial real data D0
 // and history[g + 1] is S_g, the synthetic output of generation g. For g >= 1 the training set is
-// the real part (none | fixed | resample | fresh) followed by the synthetic part (replace |
-// accumulate | accumulate-subsample | window); docs/loop.md states the rules exactly.
+// the real part (none | fixed | resample | fresh; with accumulate, fresh draws accumulate too unless
+// loop.accumulate_fresh = false) followed by the synthetic part (replace | accumulate |
+// accumulate-subsample | window); docs/loop.md states the rules exactly.
 #pragma once
 
 #include <cstddef>
@@ -26,6 +27,11 @@ struct LoopState {
   // Entries before this index (other than a kept D0) have been released; each is released once,
   // so a run of G generations does O(G) bookkeeping, not O(G^2).
   std::size_t released = 0;
+  // accumulate + fresh (LoopSettings::fresh_accumulates): the fresh draws of generations
+  // 1..fresh_through, in generation order. Not checkpointed: each generation's draw is a pure
+  // function of its own stream, so a resumed replicate redraws the same rows on its first compose.
+  std::shared_ptr<const Dataset> fresh;
+  std::size_t fresh_through = 0;
 };
 
 class LoopPolicy {
@@ -38,8 +44,9 @@ class LoopPolicy {
   LoopState start(Dataset initial) const;
 
   // The training set of generation g >= 1. When it is exactly one stored set (replace with no real
-  // data, the commonest loop) that set is shared rather than copied.
-  std::shared_ptr<const Dataset> compose(std::size_t generation, const LoopState& state, const Truth& truth,
+  // data, the commonest loop) that set is shared rather than copied. With accumulating fresh data
+  // it adds generation g's fresh draws to the state's pool.
+  std::shared_ptr<const Dataset> compose(std::size_t generation, LoopState& state, const Truth& truth,
                                          const Streams& streams) const;
 
   // Appends S_g and releases the sets no later generation can use.
@@ -52,12 +59,11 @@ class LoopPolicy {
   bool composition_is_shared() const { return settings_.keep != KeepPolicy::kAccumulateSubsample; }
 
  private:
-  Dataset real_part(std::size_t generation, const LoopState& state, const Truth& truth,
-                    const Streams& streams) const;
+  Dataset real_part(std::size_t generation, LoopState& state, const Truth& truth, const Streams& streams) const;
   std::shared_ptr<const Dataset> synthetic_part(std::size_t generation, const LoopState& state,
                                                 const Streams& streams) const;
   std::size_t synthetic_pool_size(std::size_t generation) const;
-  std::size_t real_size() const;
+  std::size_t real_size(std::size_t generation) const;
 
   LoopSettings settings_;
 };

@@ -9,6 +9,11 @@
 // written last, with each file's size and check word, so a folder with run.json holds a finished
 // run, nothing half-written looks complete, and a result file damaged later is found by its reader.
 //
+// With gzip_metrics, metrics.csv is written gzipped as metrics.csv.gz (io/gzip.hpp).
+//
+// With record_every = k > 1 the three files hold only the recorded generations 0, k, 2k, ... and
+// the last (records()); the summary statistics still cover every generation.
+//
 // composition.csv: replicate,generation,origin,origin_generation,count — and, when the run has
 // filters, <label>_drawn,<label>_rejected per filter (labels from filter_labels()): on a row of
 // synthetic samples of generation h, the candidates that filter examined and rejected while S_h
@@ -23,6 +28,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -34,6 +40,7 @@
 namespace ouro {
 
 class AtomicFile;
+class GzipWriter;
 
 struct CompositionCount {
   std::int32_t generation;
@@ -58,6 +65,14 @@ struct SideTable {
   std::string header;  // first line without '\n'; empty: none
 };
 
+// Rows of a generation's training sets by origin, summed over the replicates recorded so far.
+struct OriginRows {
+  std::size_t original = 0;
+  std::size_t fresh = 0;
+  std::size_t synthetic = 0;
+  std::size_t total() const { return original + fresh + synthetic; }
+};
+
 // Mean and standard error over replicates of one (generation, metric).
 struct MetricStat {
   double mean = 0.0;
@@ -70,8 +85,13 @@ class Recorder {
   // `out_dir` empty: nothing is written (results are still summarised).
   Recorder(std::filesystem::path out_dir, std::vector<std::string> metric_names, std::size_t generations,
            std::size_t replicates, bool shared_composition, std::vector<SideTable> side_tables = {},
-           std::vector<std::string> filter_labels = {});
+           std::vector<std::string> filter_labels = {}, std::size_t record_every = 1, bool gzip_metrics = false);
   ~Recorder();
+
+  // True when generation g has rows in the output files (every generation with record_every 1).
+  bool records(std::size_t generation) const {
+    return generation % record_every_ == 0 || generation == generations_;
+  }
 
   // Thread-safe. Results may arrive in any order. The caller formats its own rows; it writes
   // them (and any that follow in order) only when no other thread is writing, and never waits
@@ -86,7 +106,11 @@ class Recorder {
   static std::vector<std::string> file_names(const std::vector<SideTable>& side_tables);
 
   const std::vector<std::string>& metric_names() const { return metric_names_; }
+  std::size_t replicates() const { return replicates_; }
   MetricStat stat(std::size_t generation, std::size_t metric) const;
+  // Every replicate's training rows of `generation` by origin, summed (each replicate's training
+  // sets have the same size, so a share of the sum is the mean share over replicates).
+  const OriginRows& origin_rows(std::size_t generation) const { return origin_rows_[generation]; }
 
  private:
   // Welford's running mean and sum of squared deviations (stable when mean >> spread).
@@ -107,6 +131,7 @@ class Recorder {
   // Writes every pending replicate that is next in order, unless another thread is doing so.
   void write_pending();
   void write_in_order(const Formatted& formatted);
+  void write_metrics(std::string_view text);
 
   std::filesystem::path out_dir_;
   std::vector<std::string> metric_names_;
@@ -114,13 +139,16 @@ class Recorder {
   std::size_t replicates_;
   bool shared_composition_;
   std::size_t filters_;
+  std::size_t record_every_;
 
   std::mutex pending_mutex_;  // guards pending_ and next_replicate_
   std::size_t next_replicate_ = 0;
   std::map<std::size_t, Formatted> pending_;
   std::mutex writer_mutex_;  // held by the one thread writing; guards what write_in_order touches
   std::vector<Accumulator> accumulators_;  // [generation * metrics + m]
+  std::vector<OriginRows> origin_rows_;    // [generation]
   std::unique_ptr<AtomicFile> metrics_file_;
+  std::unique_ptr<GzipWriter> metrics_gzip_;  // gzip_metrics: metrics.csv.gz's text goes through it
   std::unique_ptr<AtomicFile> composition_file_;
   std::vector<std::unique_ptr<AtomicFile>> side_files_;  // one per side table
 };
