@@ -68,8 +68,10 @@ int run(const RunCommandOptions& options) {
     const report::RunData run = report::load_run(out);
     print_run_summary(run);
     fmt::print("{}", training_share_table(job.recorder(), run_summary_generations(run)));
-    fmt::print("wrote {}/{{metrics.csv, theory.csv, composition.csv, run.json{}}} in {:.2f}s\n", out.string(),
-               options.no_report ? "" : ", report.html", info["timings_seconds"]["wall"].get<double>());
+    const bool gzipped = std::filesystem::exists(out / "metrics.csv.gz");
+    fmt::print("wrote {}/{{{}, theory.csv, composition.csv, run.json{}}} in {:.2f}s\n", out.string(),
+               gzipped ? "metrics.csv.gz" : "metrics.csv", options.no_report ? "" : ", report.html",
+               info["timings_seconds"]["wall"].get<double>());
     const nlohmann::json& stages = info["timings_seconds"]["worker_stages_summed_over_replicates"];
     fmt::print("worker stages, summed over the {} replicates run on {} thread{}: fit {:.2f}s, sample {:.2f}s, "
                "metrics {:.2f}s, compose {:.2f}s, setup {:.2f}s\n",
