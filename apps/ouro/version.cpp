@@ -1,12 +1,10 @@
-// See version.hpp; OURO_GIT_COMMIT is defined for this file alone (apps/ouro/CMakeLists.txt), so a
-// new commit recompiles one file.
+// See version.hpp. git_commit.hpp is written at every build (apps/ouro/git_commit.cmake) and
+// included here alone, so a new commit recompiles one file.
 #include "version.hpp"
 
 #include <fmt/core.h>
 
-#ifndef OURO_GIT_COMMIT
-#define OURO_GIT_COMMIT "unknown"
-#endif
+#include "git_commit.hpp"
 
 namespace ouro::cli {
 

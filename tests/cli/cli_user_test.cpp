@@ -379,8 +379,15 @@ TEST(CliHelp, HelpAndVersionWork) {
 
   const Outcome version = run_cli("version");
   EXPECT_EQ(version.exit_code, 0);
-  EXPECT_THAT(version.output, ::testing::MatchesRegex("ouro [0-9]+\\.[0-9]+\\.[0-9]+ \\(commit ([0-9a-f]{12}|unknown)\\)\n"));
+  EXPECT_THAT(version.output,
+              ::testing::MatchesRegex("ouro [0-9]+\\.[0-9]+\\.[0-9]+ \\(commit ([0-9a-f]{12}(\\+modified)?|unknown)\\)\n"));
   EXPECT_EQ(run_cli("--version").output, version.output);
+  // The commit is read at build time, so it is the checkout's own (the build ran after its last commit).
+  FILE* git = popen(("git -C '" + std::string(OURO_SOURCE_DIR) + "' rev-parse --short=12 HEAD 2>/dev/null").c_str(), "r");
+  char head[64] = {};
+  const bool have_git = git != nullptr && std::fgets(head, sizeof head, git) != nullptr;
+  if (git != nullptr) pclose(git);
+  if (have_git) EXPECT_THAT(version.output, HasSubstr("(commit " + std::string(head, 12)));
 }
 
 // One case per documented exit status (README's "Exit status").
