@@ -90,6 +90,12 @@
       subtitle: subtitle || undefined, anchor: 'start' }, layer, resolve: { scale: { y: 'shared' } } };
   }
 
+  // What each line of a metric's chart is, for a figure without the page around it.
+  function lineKey(metric) {
+    return 'solid: mean over replicates, band: ' + data.band_label + (multi ? '' : '; dotted: median') +
+      (metric.theory.length > 0 ? '; dashed: closed-form theory' : '');
+  }
+
   // `ouro plot`: only the chosen metrics' charts, each exported by Vega (SVG text or a PNG data
   // URL) into the DOM, which headless Chromium hands back.
   if (data.plot) {
@@ -97,6 +103,8 @@
     data.plot.metrics.forEach((name) => {
       const metric = data.metrics.find((m) => m.name === name);
       const spec = metricSpec(metric, 640);
+      // A figure stands alone, without the page's note: its subtitle says what each line is.
+      spec.title.subtitle = [spec.title.subtitle, lineKey(metric)].filter((t) => t);
       spec.$schema = 'https://vega.github.io/schema/vega-lite/v5.json';
       spec.config = { background: 'white' };
       const div = add(main, 'div', { class: 'plot-chart' });

@@ -377,6 +377,9 @@ TEST_F(Browser_, PlotWritesFiguresInEachFormat) {
   EXPECT_THAT(svg, ::testing::HasSubstr(">variance (squared data units)</text>"));
   EXPECT_THAT(svg, ::testing::HasSubstr(">generation</text>"));
   EXPECT_THAT(svg, ::testing::HasSubstr("closer to the truth's variance is better"));
+  // A figure has no page around it: its subtitle says what each line is (this run has theory).
+  EXPECT_THAT(svg, ::testing::HasSubstr("solid: mean over replicates, band: "));
+  EXPECT_THAT(svg, ::testing::HasSubstr("; dotted: median; dashed: closed-form theory"));
 }
 
 // Occurrences of `pattern` in `text`.
