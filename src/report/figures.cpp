@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <regex>
@@ -190,8 +191,11 @@ std::vector<fs::path> write_figures(const FigureRequest& request) {
     figures.emplace_back(dom.substr(at, name_end - at), decode_base64(std::string_view(dom).substr(name_end + 2, close - name_end - 2)));
     at = close;
   }
-  OURO_CHECK(figures.size() == metrics.size(), IoError, "{} returned {} of the {} figures", chromium, figures.size(),
-             metrics.size());
+  // One line chart per metric, then a sweep's heatmaps of it (named <metric>-heatmap...).
+  for (const std::string& name : metrics) {
+    const bool drawn = std::any_of(figures.begin(), figures.end(), [&](const auto& f) { return f.first == name; });
+    OURO_CHECK(drawn, IoError, "{} returned no figure of {} (of {} figures)", chromium, name, figures.size());
+  }
   if (request.format == FigureFormat::kPdf) {
     // Each SVG printed alone on a page of its own size.
     for (auto& [metric, content] : figures) {

@@ -96,15 +96,56 @@
       (metric.theory.length > 0 ? '; dashed: closed-form theory' : '');
   }
 
+  // A heatmap of one metric over the last two swept keys: each cell's mean ± s.e. printed on it,
+  // one colour for every cell when their differences are within noise. `standalone` (ouro plot):
+  // sized by its cells, since there is no container to fill.
+  function heatmapSpec(h, standalone) {
+    const order = (key) => (data.sweep.keys.find((k) => k.key === key) || { labels: [] }).labels;
+    const values = h.rows.map((r) => ({ x: r[0], y: r[1], mean: r[2], generation: r[3], cell: r[4], se: r[5], label: r[6] }));
+    const means = values.map((v) => v.mean).filter((v) => v !== null);
+    const middle = (Math.min(...means) + Math.max(...means)) / 2;
+    const x = { field: 'x', type: 'ordinal', sort: order(h.x), title: h.x };
+    const y = { field: 'y', type: 'ordinal', sort: order(h.y), title: h.y };
+    // Light cells (low values of the blues scheme) carry black text, dark ones white.
+    const color = h.within_noise ? { value: '#c6dbef' }
+      : { field: 'mean', type: 'quantitative', title: h.metric, scale: { scheme: 'blues' } };
+    const textColor = h.within_noise ? { value: 'black' }
+      : { condition: { test: 'datum.mean > ' + middle, value: 'white' }, value: 'black' };
+    const size = standalone ? { width: 170 * order(h.x).length, height: Math.max(160, 60 * order(h.y).length) }
+      : { height: Math.max(120, 40 * order(h.y).length) };
+    return { ...size, data: { values },
+      layer: [
+        { mark: { type: 'rect', tooltip: true },
+          encoding: { x, y, color,
+            tooltip: [{ field: 'cell' }, { field: 'generation' }, { field: 'mean', format: '.4g' }, { field: 'se', title: 's.e.', format: '.3g' }] } },
+        { mark: { type: 'text', baseline: 'middle' },
+          encoding: { x, y, text: { field: 'label' }, color: textColor } },
+      ] };
+  }
+
   // `ouro plot`: only the chosen metrics' charts, each exported by Vega (SVG text or a PNG data
   // URL) into the DOM, which headless Chromium hands back.
   if (data.plot) {
     const out = add(main, 'div', { id: 'plot-output' });
+    const figures = [];
     data.plot.metrics.forEach((name) => {
       const metric = data.metrics.find((m) => m.name === name);
       const spec = metricSpec(metric, 640);
       // A figure stands alone, without the page's note: its subtitle says what each line is.
       spec.title.subtitle = [spec.title.subtitle, lineKey(metric)].filter((t) => t);
+      figures.push({ name, spec });
+      // A sweep's heatmaps of this metric (one per value of the leading keys: "name (key=value)").
+      ((data.sweep && data.sweep.heatmaps) || []).filter((h) => h.metric === name || h.metric.startsWith(name + ' ('))
+        .forEach((h) => {
+          const spec = heatmapSpec(h, true);
+          spec.title = { text: h.metric, anchor: 'start', subtitle: [
+            (data.sweep.phase ? 'phase.csv\'s limit_mean ± limit_se' : 'mean ± s.e. at the last generation') + ' per cell',
+            h.within_noise ? 'no cell differs beyond noise: drawn in one colour' : ''].filter((t) => t) };
+          figures.push({ name: (h.metric.replace(' (', '-heatmap-').replace(/\)$/, '') +
+            (h.metric === name ? '-heatmap' : '')).replace(/[^A-Za-z0-9._=+-]/g, '_'), spec });
+        });
+    });
+    figures.forEach(({ name, spec }) => {
       spec.$schema = 'https://vega.github.io/schema/vega-lite/v5.json';
       spec.config = { background: 'white' };
       const div = add(main, 'div', { class: 'plot-chart' });
@@ -165,7 +206,6 @@
       : 'the mean over replicates ± its standard error at the cell\'s last generation') + ', over the last two swept keys. ' +
       'Where the highest and lowest cells differ by less than 2 standard errors of their difference, every cell is drawn ' +
       'in one colour: the differences are noise.');
-    const order = (key) => (data.sweep.keys.find((k) => k.key === key) || { labels: [] }).labels;
     data.sweep.heatmaps.forEach((h) => {
       add(main, 'h3', {}, h.metric);
       if (h.within_noise) {
@@ -174,24 +214,7 @@
           ' (the standard error of their difference); the cells are drawn alike.');
       }
       const div = add(main, 'div', { class: 'chart heatmap-chart', 'data-metric': h.metric });
-      const values = h.rows.map((r) => ({ x: r[0], y: r[1], mean: r[2], generation: r[3], cell: r[4], se: r[5], label: r[6] }));
-      const means = values.map((v) => v.mean).filter((v) => v !== null);
-      const middle = (Math.min(...means) + Math.max(...means)) / 2;
-      const x = { field: 'x', type: 'ordinal', sort: order(h.x), title: h.x };
-      const y = { field: 'y', type: 'ordinal', sort: order(h.y), title: h.y };
-      // Light cells (low values of the blues scheme) carry black text, dark ones white.
-      const color = h.within_noise ? { value: '#c6dbef' }
-        : { field: 'mean', type: 'quantitative', title: h.metric, scale: { scheme: 'blues' } };
-      const textColor = h.within_noise ? { value: 'black' }
-        : { condition: { test: 'datum.mean > ' + middle, value: 'white' }, value: 'black' };
-      embed(div, { height: Math.max(120, 40 * order(h.y).length), data: { values },
-        layer: [
-          { mark: { type: 'rect', tooltip: true },
-            encoding: { x, y, color,
-              tooltip: [{ field: 'cell' }, { field: 'generation' }, { field: 'mean', format: '.4g' }, { field: 'se', title: 's.e.', format: '.3g' }] } },
-          { mark: { type: 'text', baseline: 'middle' },
-            encoding: { x, y, text: { field: 'label' }, color: textColor } },
-        ] });
+      embed(div, heatmapSpec(h));
     });
   }
   if (data.sweep && data.sweep.phase) {

@@ -335,6 +335,35 @@ TEST_F(Browser_, PhaseReportLegendsAndTableReadRight) {
   }
 }
 
+// `ouro plot` of a phase folder: the metric's line chart and its phase diagram, a heatmap whose
+// cells read phase.csv's limit_mean ± limit_se, as the report's does.
+TEST_F(Browser_, PlotWritesAPhaseDiagramBesideTheLineChart) {
+  const auto outcome = run_cli("phase " + (dir_ / "config.toml").string() + " --quiet --real 10,40 --synthetic 20,40 "
+                               "--metric variance --set loop.real=fresh --generations 20 --no-report --out " +
+                               (dir_ / "phase").string());
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.output;
+  const auto plot = run_cli("plot " + (dir_ / "phase").string() + " --metric variance --out " + (dir_ / "figures").string());
+  ASSERT_EQ(plot.exit_code, 0) << plot.output;
+  EXPECT_TRUE(fs::exists(dir_ / "figures/variance.svg"));
+  const std::string svg = read_file(dir_ / "figures/variance-heatmap.svg");
+  ASSERT_FALSE(svg.empty()) << plot.output;
+  EXPECT_THAT(svg, ::testing::HasSubstr("limit_mean ± limit_se per cell"));
+  std::istringstream csv(read_file(dir_ / "phase/phase.csv"));
+  std::string line;
+  std::getline(csv, line);
+  std::size_t rows = 0;
+  while (std::getline(csv, line)) {
+    std::vector<std::string> f;
+    std::stringstream fields(line + ",");
+    for (std::string x; std::getline(fields, x, ',');) f.push_back(x);
+    char text[64];
+    std::snprintf(text, sizeof text, "%.3g ± %.2g", std::stod(f[4]), std::stod(f[5]));
+    EXPECT_THAT(svg, ::testing::HasSubstr(std::string(">") + text + "</text>")) << line;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 4u);
+}
+
 // `ouro plot` end to end: one SVG, PNG or PDF per metric, each a real file of its kind.
 TEST_F(Browser_, PlotWritesFiguresInEachFormat) {
   const fs::path a = run("single", "--no-report --set 'metrics.names=[\"nll_real\",\"variance\"]'");

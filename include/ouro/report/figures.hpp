@@ -1,5 +1,6 @@
-// `ouro plot`: publication figures of a run, sweep or phase folder, one file per metric, drawn from
-// the same Vega-Lite specs as report.html (report_page.js) and rendered by headless Chromium, which
+// `ouro plot`: publication figures of a run, sweep or phase folder, one file per metric (and, for a
+// sweep over two or more keys, one per heatmap of it: <metric>-heatmap[-<leading values>]; a phase
+// folder's are its phase diagrams), drawn from the same Vega-Lite specs as report.html (report_page.js) and rendered by headless Chromium, which
 // the browser tests already use: Vega exports SVG (view.toSVG) or PNG (view.toImageURL, 2x scale)
 // into the page, which Chromium hands back through --dump-dom; a PDF is Chromium's --print-to-pdf of
 // the SVG on a page of its size. Every figure is rendered before any file is written, and each is
