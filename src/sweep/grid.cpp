@@ -141,16 +141,16 @@ SweepGrid SweepGrid::from_file(const std::filesystem::path& config_file) {
                literal_of(*value));
     GridAxis axis{name, where, {}, {}, {}};
     // A path in the file is relative to the file's folder, as in the rest of the config
-    // (config.hpp); the axis then carries it absolute, as --set would take it.
-    const Option* option = find_option(name);
+    // (Config::resolved_path); the axis then carries it absolute, as --set would take it.
     const std::filesystem::path folder = std::filesystem::absolute(config_file).parent_path();
     for (const toml::node& element : *array) {
       const auto* text = element.as_string();
-      if (option && option->path && text && !text->get().empty() && std::filesystem::path(text->get()).is_relative()) {
-        axis.literals.push_back(literal_of(toml::value<std::string>((folder / text->get()).lexically_normal().string())));
-      } else {
+      if (!text) {
         axis.literals.push_back(literal_of(element));
+        continue;
       }
+      const Value resolved = Config::resolved_path(name, std::string(text->get()), folder);
+      axis.literals.push_back(literal_of(toml::value<std::string>(std::get<std::string>(resolved))));
     }
     grid.axes_.push_back(std::move(axis));
   }

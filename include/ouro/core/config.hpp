@@ -43,6 +43,7 @@ enum class OptionType {
   kRealMatrix,      // [[1.0, 0.0], [0.0, 1.0]]
   kRealMatrixList,  // [ [[1.0]], [[2.0]] ]
   kStringList,      // ["a", "b"]
+  kNameOrIndexList, // ["a", 2]: names, or integers held as their text (data columns)
   kRealOrString,    // 0.5 or one of `choices`
 };
 
@@ -116,6 +117,11 @@ class Config {
   // A relative path is taken relative to the working directory.
   // A key of a repeated section names its element (`filter.1.min_reward=0.5`); the element must
   // exist: --set changes [[filter]] tables, it does not add them.
+  // `value` with a relative path of a `path` row made absolute against `folder`; any other value
+  // as it is. Config files resolve against their folder, --set against the working directory,
+  // and a sweep grid in a config file (SweepGrid::from_file) against the file's folder.
+  static Value resolved_path(std::string_view key, Value value, const std::filesystem::path& folder);
+
   void set(std::string_view assignment);
 
   // The number of elements (tables) of a repeated section; 0 when the config has none.
@@ -161,9 +167,6 @@ class Config {
     std::string origin;  // "default", "--set" or "file:line:col"
   };
   void assign(std::string key, Value value, std::string origin);
-  // `value` with a relative path of a `path` row made absolute against `folder`; any other value
-  // as it is.
-  static Value resolved_path(std::string_view key, Value value, const std::filesystem::path& folder);
   const Entry& entry(std::string_view key) const;
   // Adds element `tables_[section].size()` with every default of the section; returns its index.
   std::size_t add_table(std::string_view section, std::string origin);
