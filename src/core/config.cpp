@@ -218,13 +218,13 @@ class ConfigParser {
         for (const toml::node& element : *a) out.push_back(real_matrix(element));
         return out;
       }
-      case OptionType::kStringList: {
+      case OptionType::kStringList:
+      case OptionType::kNameOrIndexList: {
         const auto* a = node.as_array();
         if (!a) fail_type(node);
         std::vector<std::string> out;
         for (const toml::node& element : *a) {
-          // A column may be given by index (truth.columns = [1, 2]): an integer is kept as its text.
-          if (const auto* i = element.as_integer(); i && option_.key == "truth.columns") {
+          if (const auto* i = element.as_integer(); i && option_.type == OptionType::kNameOrIndexList) {
             out.push_back(std::to_string(i->get()));
             continue;
           }
@@ -387,6 +387,7 @@ std::string_view type_name(OptionType type) {
     case OptionType::kRealMatrix: return "a matrix (list of rows of numbers)";
     case OptionType::kRealMatrixList: return "a list of matrices";
     case OptionType::kStringList: return "a list of strings";
+    case OptionType::kNameOrIndexList: return "a list of names or indices";
     case OptionType::kRealOrString: return "a number or a string";
   }
   return "a value";

@@ -39,7 +39,7 @@ constexpr Option kOptions[] = {
     {"truth.dim", T::kInteger, "10", "regression truth: input dimension d (x ~ N(0, I_d), w* ~ N(0, I_d)). gaussian truth: set alone, the truth is N(0, I_d). A file truth's dimension is its data columns (truth.columns).", {}, "[1, inf)"},
     {"truth.noise", T::kReal, "1.0", "regression truth: label noise variance sigma^2.", {}, "(0, inf)"},
     {"truth.path", T::kString, "", "file truth: a .npy (float32/float64 or integer, C order) or .csv file, one sample per row (docs/data.md). corpus truth: the wikitext-2 folder, or the text/JSONL file.", {}, {}, false, kPath},
-    {"truth.columns", T::kStringList, "", "file truth: the columns that are data, by header name or index counting from 0 ([\"eruptions\", \"waiting\"] or [1, 2]); unset reads every column."},
+    {"truth.columns", T::kNameOrIndexList, "", "file truth: the columns that are data, by header name or index counting from 0 ([\"eruptions\", \"waiting\"] or [1, 2]); unset reads every column."},
     {"truth.corpus", T::kString, "\"wikitext-2\"", "corpus truth: the layout of truth.path: wikitext-2 (train/valid/test.txt, sha256-verified), a UTF-8 text file or JSONL (last 10% of documents held out as test).", "wikitext-2|text|jsonl"},
     {"truth.field", T::kString, "\"text\"", "corpus truth, jsonl: the string field holding each document."},
     {"truth.documents", T::kString, "\"line\"", "corpus truth, text: one document per line or per blank-line separated paragraph.", "line|paragraph"},

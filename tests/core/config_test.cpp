@@ -197,7 +197,7 @@ TEST(Config, ColumnsAreNamesOrIndices) {
   EXPECT_EQ(config.texts("truth.columns"), (std::vector<std::string>{"waiting", "1"}));
   EXPECT_FALSE(Config().has("truth.columns"));
   EXPECT_THAT(error_of([] { Config::from_string("[truth]\ncolumns = [1.5]\n"); }),
-              HasSubstr("truth.columns = [ 1.5 ]: expected a list of strings"));
+              HasSubstr("truth.columns = [ 1.5 ]: expected a list of names or indices"));
 }
 
 TEST(Config, ADataTruthEchoesNoDefaultDimension) {
