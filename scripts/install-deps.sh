@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the Debian packages ouroboros needs to build, test, benchmark and fuzz (clang and its
+# Installs the Debian packages ouroboros needs to build, test, benchmark and fuzz (LibTorch for the
+# neural families, with libopenblas0-pthread, which it must have to run at speed; clang and its
 # libFuzzer/sanitizer runtimes, libclang-rt-14-dev, for scripts/fuzz.sh), and the npm bundles the
 # report draws its charts with.
 #
@@ -15,6 +16,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libsentencepiece-dev libxxhash-dev zlib1g-dev
   libopenblas-dev libopenblas0-pthread
+  libtorch-dev python3-torch
   python3 python3-numpy python3-scipy python3-sklearn
   chromium
   clang libclang-rt-14-dev

@@ -24,6 +24,7 @@ constexpr Option kOptions[] = {
     {"run.seed", T::kInteger, "1", "Master seed; results are a pure function of the config and this seed.", {}, "[0, inf)"},
     {"run.record_every", T::kInteger, "1", "Long runs: metrics.csv, theory.csv and composition.csv hold generations 0, k, 2k, ... and the last only (every generation is still run and measured, so the printed summary is unchanged).", {}, "[1, inf)"},
     {"run.gzip_metrics", T::kBoolean, "false", "Write metrics.csv gzipped, as metrics.csv.gz; every reader of a run folder (report, sweep.csv, merge, resume) takes either."},
+    {"run.device", T::kString, "\"cpu\"", "neural families: where models train and sample. cuda needs a LibTorch built with CUDA (Debian's is CPU-only); results on cuda are reproducible per device, not equal to cpu's.", "cpu|cuda"},
     {"run.threads", T::kInteger, "0", "Worker threads; 0 uses every hardware thread. Never changes results.", {}, "[0, inf)"},
 
     // [truth]
@@ -51,8 +52,8 @@ constexpr Option kOptions[] = {
     {"truth.verify", T::kBoolean, "true", "corpus truth: check the sha256 of the named corpus files."},
 
     // [model]
-    {"model.family", T::kString, "\"gaussian\"", "The generative model family fitted every generation.", "gaussian|categorical|gmm|kde|linear-regression|ngram"},
-    {"model.init", T::kString, "\"scratch\"", "Where each generation's fit starts: from nothing (scratch), from the previous generation's model (previous), or from generation 0's model (initial), as fine-tuning loops do. Only families with warm starts (gmm) take previous or initial.", "scratch|previous|initial"},
+    {"model.family", T::kString, "\"gaussian\"", "The generative model family fitted every generation.", "gaussian|categorical|gmm|kde|linear-regression|ngram|vae|ddpm|wgan-gp"},
+    {"model.init", T::kString, "\"scratch\"", "Where each generation's fit starts: from nothing (scratch), from the previous generation's model (previous), or from generation 0's model (initial), as fine-tuning loops do. Only families with warm starts (gmm and the neural families) take previous or initial.", "scratch|previous|initial"},
     {"model.estimator", T::kString, "\"mle\"", "gaussian: covariance estimator, MLE (divide by n) or unbiased (divide by n-1).", "mle|unbiased"},
     {"model.smoothing", T::kReal, "0.0", "categorical: additive (Lidstone) smoothing pseudo-count per outcome.", {}, "[0, inf)"},
     {"model.components", T::kInteger, "2", "gmm: number of mixture components k.", {}, "[1, inf)"},
@@ -61,6 +62,13 @@ constexpr Option kOptions[] = {
     {"model.cov_floor", T::kReal, "1e-6", "gmm: added to every component covariance diagonal, keeping it positive definite.", {}, "[0, inf)"},
     {"model.bandwidth", T::kRealOrString, "\"scott\"", "kde: kernel standard deviation h (a number) or a rule scaling the data covariance (scott, silverman).", "scott|silverman", "(0, inf)"},
     {"model.design", T::kString, "\"fixed\"", "linear-regression: synthetic labels on the training design (fixed) or on fresh x ~ N(0, I) (fresh).", "fixed|fresh"},
+    {"model.capacity", T::kInteger, "64", "vae: channels of the first convolution (the second has twice as many), as Shumailov et al.'s VAE.", {}, "[1, inf)"},
+    {"model.latent", T::kInteger, "20", "vae: latent dimensions.", {}, "[1, inf)"},
+    {"model.epochs", T::kInteger, "10", "neural families: passes over the training set when a fit starts from scratch (always generation 0).", {}, "[1, inf)"},
+    {"model.finetune_epochs", T::kInteger, "0", "neural families: passes over the training set when a fit continues an earlier model (model.init = previous or initial); 0: model.epochs.", {}, "[0, inf)"},
+    {"model.batch", T::kInteger, "128", "neural families: minibatch size of the optimiser.", {}, "[1, inf)"},
+    {"model.lr", T::kReal, "1e-3", "neural families: Adam learning rate.", {}, "(0, inf)"},
+    {"model.weight_decay", T::kReal, "1e-5", "neural families: Adam weight decay (L2 penalty, as torch.optim.Adam applies it).", {}, "[0, inf)"},
     {"model.order", T::kInteger, "3", "ngram: order n of the interpolated modified Kneser-Ney model.", {}, "[2, 6]"},
     {"model.generation", T::kString, "\"prompted\"", "ngram: synthetic samples continue the first prompt_tokens of each training block (prompted, Shumailov et al.) or start at <s> (unconditional).", "prompted|unconditional"},
     {"model.prompt_tokens", T::kInteger, "64", "ngram, prompted: tokens of each training block given as the prompt (capped at the block length).", {}, "[1, inf)"},
@@ -85,6 +93,7 @@ constexpr Option kOptions[] = {
     {"metrics.k", T::kInteger, "5", "precision/recall/density/coverage: the k of the k-nearest-neighbour radii.", {}, "[1, inf)"},
     {"metrics.kid_subsets", T::kInteger, "100", "kid: number of random subsets the unbiased MMD^2 is averaged over.", {}, "[1, inf)"},
     {"metrics.kid_subset_size", T::kInteger, "1000", "kid: samples per subset (capped at the smaller set's size).", {}, "[2, inf)"},
+    {"metrics.latent_samples", T::kInteger, "1000", "latent_std: synthetic samples per generation encoded by generation 0's encoder (the first this many).", {}, "[2, inf)"},
     {"metrics.projections", T::kInteger, "128", "sliced_w2: number of random directions.", {}, "[1, inf)"},
 
     // [[filter]]

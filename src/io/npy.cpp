@@ -324,9 +324,12 @@ Matrix read_npy(const std::filesystem::path& path) {
 
 }  // namespace detail
 
-void write_npy(const std::filesystem::path& path, const Matrix& x) {
-  std::string header = fmt::format("{{'descr': '<f8', 'fortran_order': False, 'shape': ({}, {}), }}", x.rows(),
-                                   x.cols());
+namespace {
+
+// Writes a C-order .npy of `count` little-endian values of `width` bytes each, atomically.
+void write_npy_values(const std::filesystem::path& path, std::string_view descr, std::string_view shape,
+                      const void* data, std::size_t count, std::size_t width) {
+  std::string header = fmt::format("{{'descr': '{}', 'fortran_order': False, 'shape': {}, }}", descr, shape);
   const std::size_t unpadded = kMagicSize + 4 + header.size() + 1;  // + the closing newline
   header.append((kAlignment - unpadded % kAlignment) % kAlignment, ' ');
   header += '\n';
@@ -339,17 +342,28 @@ void write_npy(const std::filesystem::path& path, const Matrix& x) {
                                      static_cast<unsigned char>(header.size() >> 8)};
   out.write(reinterpret_cast<const char*>(preamble), 4);
   out << header;
+  const auto* bytes = static_cast<const char*>(data);
   if constexpr (std::endian::native == std::endian::little) {
-    out.write(reinterpret_cast<const char*>(x.data()), static_cast<std::streamsize>(x.size() * sizeof(double)));
+    out.write(bytes, static_cast<std::streamsize>(count * width));
   } else {
-    for (Eigen::Index i = 0; i < x.size(); ++i) {
-      unsigned char bytes[sizeof(double)];
-      std::memcpy(bytes, x.data() + i, sizeof(double));
-      std::reverse(bytes, bytes + sizeof(double));
-      out.write(reinterpret_cast<const char*>(bytes), sizeof(double));
+    std::vector<char> value(width);
+    for (std::size_t i = 0; i < count; ++i) {
+      std::reverse_copy(bytes + i * width, bytes + (i + 1) * width, value.begin());
+      out.write(value.data(), static_cast<std::streamsize>(width));
     }
   }
   file.commit();
+}
+
+}  // namespace
+
+void write_npy(const std::filesystem::path& path, const Matrix& x) {
+  write_npy_values(path, "<f8", fmt::format("({}, {})", x.rows(), x.cols()), x.data(),
+                   static_cast<std::size_t>(x.size()), sizeof(double));
+}
+
+void write_npy(const std::filesystem::path& path, std::span<const float> values) {
+  write_npy_values(path, "<f4", fmt::format("({},)", values.size()), values.data(), values.size(), sizeof(float));
 }
 
 }  // namespace ouro

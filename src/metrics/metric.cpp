@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "ouro/metrics/latent_metrics.hpp"
 #include "ouro/metrics/model_metrics.hpp"
 #include "ouro/core/config.hpp"
 #include "ouro/core/suggestion.hpp"
@@ -24,6 +25,7 @@ namespace {
 std::unique_ptr<Metric> make_named_metric(std::string_view name, const Config& config) {
   if (auto metric = make_model_metric(name)) return metric;
   if (auto metric = make_text_metric(name)) return metric;
+  if (auto metric = make_latent_metric(name, config)) return metric;
   return make_sample_metric(name, config);
 }
 
@@ -36,6 +38,7 @@ bool records_sample_metrics_by_default(const Capabilities& family) {
 std::vector<std::string> default_metric_names(const Capabilities& family) {
   std::vector<std::string> names = model_metric_names();
   names.insert(names.end(), text_metric_names().begin(), text_metric_names().end());
+  names.insert(names.end(), latent_metric_names().begin(), latent_metric_names().end());
   if (records_sample_metrics_by_default(family))
     for (const auto& name : sample_metric_names())
       if (name != "kid") names.push_back(name);
@@ -50,6 +53,7 @@ std::string capability_summary(const Capabilities& c) {
   if (c.coefficients) offered.push_back("regression coefficients");
   if (c.token_scoring) offered.push_back("per-token scoring");
   if (c.feature_embedding) offered.push_back("a feature space for sample metrics");
+  if (c.latent_encoder) offered.push_back("a latent encoder");
   return fmt::format("{} samples{}{}", sample_kind_name(c.samples), offered.empty() ? "" : ", ",
                      fmt::join(offered, ", "));
 }
@@ -59,6 +63,7 @@ std::string capability_summary(const Capabilities& c) {
 std::vector<std::string> metric_names() {
   std::vector<std::string> names = model_metric_names();
   names.insert(names.end(), text_metric_names().begin(), text_metric_names().end());
+  names.insert(names.end(), latent_metric_names().begin(), latent_metric_names().end());
   const auto samples = sample_metric_names();
   names.insert(names.end(), samples.begin(), samples.end());
   return names;

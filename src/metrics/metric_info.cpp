@@ -27,6 +27,8 @@ constexpr std::array kInfo = {
     MetricInfo{"tv", "total variation distance between the model and the truth", "probability", B::kLower, ""},
     MetricInfo{"tail_mass", "model probability of the truth's rarest outcomes (10% of its mass)", "probability", B::kCloserToTruth, "the truth's tail mass (at most 0.1)"},
     MetricInfo{"test_mse", "excess squared error of the fitted regression weights", "squared response units", B::kLower, ""},
+    // Latent metrics (latent_metrics.cpp).
+    MetricInfo{"latent_std", "spread of the samples' latent means under generation 0's encoder", "latent units", B::kCloserToTruth, "generation 0's value"},
     // Text metrics (text/text_metrics.cpp).
     MetricInfo{"ppl_real", "perplexity of the model on the real test split", "perplexity", B::kLower, ""},
     MetricInfo{"ppl_gen0", "mean perplexity of the generation's samples under the generation-0 model", "perplexity", B::kCloserToTruth, "generation 0's value"},

@@ -104,7 +104,7 @@ std::vector<std::unique_ptr<Metric>> all_model_metrics() {
   auto add = [&](std::string name, Applies applies, Compute compute) {
     m.push_back(std::make_unique<ModelMetric>(std::move(name), std::move(applies), std::move(compute)));
   };
-  add("nll_real", [](const Capabilities&, const Truth&) { return true; },
+  add("nll_real", [](const Capabilities& family, const Truth&) { return family.density; },
       [](const GenerativeModel& model, const MetricContext& c) { return -model.mean_log_prob(c.test); });
   add("mean_shift", has_moments, [](const GenerativeModel& model, const MetricContext& c) {
     return with_moments(model, c, [](const Moments& g, const Moments& t) { return (g.mean - t.mean).squaredNorm(); });

@@ -19,6 +19,7 @@
 #include "ouro/models/linear_regression.hpp"
 #include "ouro/models/ngram.hpp"
 #include "ouro/models/ngram_corpus.hpp"
+#include "ouro/models/neural_library.hpp"
 #include "ouro/models/truth.hpp"
 
 namespace ouro {
@@ -120,6 +121,12 @@ std::unique_ptr<ModelFamily> make_ngram(const Config& config, const Truth& truth
   return std::make_unique<NgramFamily>(truth.dim(), settings);
 }
 
+// vae, ddpm and wgan-gp come from the neural library, opened here on first use (neural_library.hpp).
+std::unique_ptr<ModelFamily> make_neural(const Config& config, const Truth& truth) {
+  const std::string why = fmt::format("model.family = \"{}\"", config.text("model.family"));
+  return neural_library(why).make_family(config, truth);
+}
+
 using Builder = std::unique_ptr<ModelFamily> (*)(const Config&, const Truth&);
 
 struct FamilyEntry {
@@ -128,13 +135,16 @@ struct FamilyEntry {
 };
 
 // The name table: every value model.family accepts (options.cpp lists the same names as choices).
-constexpr std::array<FamilyEntry, 6> kFamilies{{
+constexpr std::array<FamilyEntry, 9> kFamilies{{
     {"gaussian", make_gaussian},
     {"categorical", make_categorical},
     {"gmm", make_gmm},
     {"kde", make_kde},
     {"linear-regression", make_linear_regression},
     {"ngram", make_ngram},
+    {"vae", make_neural},
+    {"ddpm", make_neural},
+    {"wgan-gp", make_neural},
 }};
 
 }  // namespace
@@ -144,7 +154,7 @@ ModelInit model_init(const Config& config, const ModelFamily& family) {
   if (init == "scratch") return ModelInit::kScratch;
   if (!family.capabilities().warm_start) {
     config.fail("model.init", fmt::format("a {} model cannot start from an earlier model; use \"scratch\" (families "
-                                          "with warm starts: gmm)",
+                                          "with warm starts: gmm, vae, ddpm, wgan-gp)",
                                           family.name()));
   }
   return init == "previous" ? ModelInit::kPrevious : ModelInit::kInitial;

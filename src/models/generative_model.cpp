@@ -26,6 +26,7 @@ std::string_view sample_kind_name(SampleKind kind) {
     case SampleKind::kCategorical: return "categorical";
     case SampleKind::kRegression: return "regression";
     case SampleKind::kTokens: return "token";
+    case SampleKind::kImage: return "image";
   }
   return "unknown";
 }

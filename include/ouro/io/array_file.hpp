@@ -8,6 +8,7 @@
 #pragma once
 
 #include <filesystem>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -30,5 +31,7 @@ ArrayTable read_array_table(const std::filesystem::path& path);
 
 // Writes a float64 C-order .npy file (atomically: temporary name, then rename).
 void write_npy(const std::filesystem::path& path, const Matrix& x);
+// Writes a one-dimensional float32 .npy file (network weights), atomically.
+void write_npy(const std::filesystem::path& path, std::span<const float> values);
 
 }  // namespace ouro

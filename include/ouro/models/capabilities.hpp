@@ -19,12 +19,16 @@ enum class SampleKind {
   kCategorical,  // an outcome index k in [0, K), stored as the single column value k
   kRegression,   // an example (x, y) stored as [x_1 .. x_d, y]
   kTokens,       // a block of token ids
+  kImage,        // an image (C x H x W levels; see samples.hpp)
 };
 
 std::string_view sample_kind_name(SampleKind kind);
 
 struct Capabilities {
   SampleKind samples = SampleKind::kRealVector;
+  // GenerativeModel::log_prob() is the exact log density or mass (false for models with no
+  // tractable likelihood, such as a VAE or a GAN; nll_real does not apply to them).
+  bool density = true;
   // GenerativeModel::moments(): the mean and covariance of the fitted distribution over R^d.
   bool moments = false;
   // The fitted model is exactly the Gaussian of its moments (closed-form distances between laws).
@@ -46,6 +50,9 @@ struct Capabilities {
   bool exchangeable_samples = true;
   // Two samples can be compared for exact equality (bit-equal rows), as dedup needs.
   bool exact_equality = true;
+  // GenerativeModel::latent_means(): an encoder mapping samples to latent means (a VAE's), for
+  // diagnostics that judge later generations' samples with generation 0's encoder (latent_std).
+  bool latent_encoder = false;
 };
 
 // Where a generation's fit starts (model.init).

@@ -97,6 +97,12 @@ class GenerativeModel {
     return std::nullopt;
   }
 
+  // The encoder's latent means of `images`, one row each (Capabilities::latent_encoder).
+  virtual std::optional<Matrix> latent_means(const Samples& images) const {
+    (void)images;
+    return std::nullopt;
+  }
+
   // The model's exact parameters as bytes, so that a loop warm-starting from it can be
   // checkpointed and resumed to the same results (families declaring warm_start; empty otherwise).
   virtual std::string encode() const { return {}; }
