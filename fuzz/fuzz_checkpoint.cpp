@@ -27,7 +27,7 @@
 
 namespace {
 
-constexpr std::string_view kMagic = "OUROCKP4";
+constexpr std::string_view kMagic = "OUROCKP5";
 
 // The file checkpoint.cpp would write around `contents`: magic, contents, check word, trailer.
 std::string seal(std::string_view contents) {
