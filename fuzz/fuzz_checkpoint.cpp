@@ -13,7 +13,7 @@
 // header words, so that the shape check passes and the decoder runs. Every refusal must be an
 // ouro::Error naming the file.
 //
-// The layout knowledge lives in seal() and kMagic alone (checkpoint.cpp's format, version 4), so a
+// The layout knowledge lives in seal() and kMagic alone (checkpoint.cpp's format, version 5), so a
 // format change means changing them and regenerating the sealed seeds.
 #include <cstddef>
 #include <cstdint>
