@@ -14,6 +14,7 @@
 #include "ouro/core/error.hpp"
 #include "ouro/io/gzip.hpp"
 #include "ouro/io/sha256.hpp"
+#include "support/idx_files.hpp"
 #include "temp_dir.hpp"
 
 namespace ouro {
@@ -21,11 +22,10 @@ namespace {
 
 using ::testing::HasSubstr;
 using testing::TempDir;
+using testing::write_gzipped;
 using testing::write_text;
 
-std::string word(std::uint32_t v) {
-  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
-}
+std::string word(std::uint32_t v) { return testing::idx_word(v); }
 
 // Three 2 x 3 images whose pixel k of image i is 10 i + k, and their labels 4, 0, 9.
 std::string images_file() {
@@ -36,13 +36,6 @@ std::string images_file() {
   return bytes;
 }
 std::string labels_file() { return word(2049) + word(3) + std::string{4, 0, 9}; }
-
-void write_gzipped(const std::filesystem::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  GzipWriter gz(out);
-  gz.write(bytes);
-  gz.finish();
-}
 
 template <typename F>
 std::string error_of(F&& f) {

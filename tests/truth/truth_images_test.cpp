@@ -4,8 +4,6 @@
 // set as the t10k split's first images in file order, and every bad folder (missing file, checksum
 // mismatch, truncated file, too many test samples, a family that cannot take images) refused
 // naming the file or key. Tiny hand-written folders keep the error cases cheap.
-#include <unistd.h>
-
 #include <filesystem>
 #include <fstream>
 #include <set>
@@ -20,6 +18,8 @@
 #include "ouro/io/gzip.hpp"
 #include "ouro/models/generative_model.hpp"
 #include "ouro/models/truth.hpp"
+#include "support/files.hpp"
+#include "support/idx_files.hpp"
 
 namespace ouro {
 namespace {
@@ -53,24 +53,12 @@ const Truth& mnist() {
   return *truth;
 }
 
-std::string word(std::uint32_t v) {
-  return {static_cast<char>(v >> 24), static_cast<char>(v >> 16), static_cast<char>(v >> 8), static_cast<char>(v)};
-}
+using testing::write_gzipped;
 
-void write_gzipped(const fs::path& path, const std::string& bytes) {
-  std::ofstream out(path, std::ios::binary);
-  GzipWriter gz(out);
-  gz.write(bytes);
-  gz.finish();
-}
+std::string word(std::uint32_t v) { return testing::idx_word(v); }
 
-// A scratch folder per test.
-fs::path scratch(const std::string& name) {
-  const fs::path dir = fs::temp_directory_path() / ("ouro-truth-images-" + std::to_string(::getpid()) + "-" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+// A test's own emptied folder.
+fs::path scratch(const std::string& name) { return testing::scratch_dir("ouro_truth_images_" + name); }
 
 // A tiny idx folder: `train` and `test` 28 x 28 images, image i's pixels all i (so every image is
 // distinct) and its label i % 10.
@@ -184,10 +172,7 @@ TEST(ImageTruth, BadFoldersAreRefusedNamingTheFileOrKey) {
   EXPECT_THAT(error_of([&] { truth_from(config_text("mnist", cut, "verify = false\n[metrics]\ntest_samples = 3\n")); }),
               HasSubstr("train-images-idx3-ubyte.gz: truncated"));
   // A gzip stream cut short.
-  const std::string whole = [&] {
-    std::ifstream in(cut / "t10k-labels-idx1-ubyte.gz", std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  }();
+  const std::string whole = testing::read_file(cut / "t10k-labels-idx1-ubyte.gz");
   write_gzipped(cut / "train-images-idx3-ubyte.gz", word(2051) + word(5) + word(28) + word(28) + std::string(5 * 784, 'x'));
   std::ofstream(cut / "t10k-labels-idx1-ubyte.gz", std::ios::binary) << whole.substr(0, whole.size() - 6);
   EXPECT_THAT(error_of([&] { truth_from(config_text("mnist", cut, "verify = false\n[metrics]\ntest_samples = 3\n")); }),
