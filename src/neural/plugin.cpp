@@ -2,6 +2,7 @@
 // dlopen (see include/ouro/models/neural_library.hpp). Everything else in libouro_neural.so is
 // hidden (-fvisibility=hidden, --exclude-libs), so its copies of the module libraries never
 // interpose on the executable's.
+#include "feature_trainer.hpp"
 #include "neural_families.hpp"
 #include "ouro/models/neural_library.hpp"
 #include "torch_runtime.hpp"
@@ -12,6 +13,7 @@ const ouro::NeuralLibrary kLibrary{
     .abi = ouro::NeuralLibrary::kAbi,
     .describe = ouro::neural::describe_torch,
     .make_family = ouro::neural::make_neural_family,
+    .train_feature_network = ouro::neural::train_feature_network,
 };
 
 }  // namespace

@@ -54,8 +54,6 @@ class Truth {
   // corpus: the text truth itself (vocabulary, test sentences, rendering), for text metrics and
   // side outputs; nullptr for every other kind.
   virtual const CorpusTruth* corpus() const { return nullptr; }
-  // An image truth: the shape and value range of its images; nullptr for every other kind.
-  virtual const ImageShape* image_shape() const { return nullptr; }
   // A file truth: the file and columns it read (values empty: the rows are the truth's); else null.
   virtual const DataColumns* data_columns() const { return nullptr; }
   // Image truths (mnist, fashion-mnist): the shape and value range of every image; nullptr for the
