@@ -27,7 +27,7 @@ constexpr Option kOptions[] = {
     {"run.threads", T::kInteger, "0", "Worker threads; 0 uses every hardware thread. Never changes results.", {}, "[0, inf)"},
 
     // [truth]
-    {"truth.kind", T::kString, "\"gaussian\"", "The real data distribution.", "gaussian|categorical|gmm|regression|file|corpus"},
+    {"truth.kind", T::kString, "\"gaussian\"", "The real data distribution.", "gaussian|categorical|gmm|regression|file|corpus|mnist|fashion-mnist"},
     {"truth.mean", T::kRealList, "[0.0]", "gaussian truth: mean vector (its length is the dimension d)."},
     {"truth.cov", T::kRealMatrix, "[[1.0]]", "gaussian truth: d x d covariance (symmetric positive semi-definite)."},
     {"truth.probs", T::kRealList, "", "categorical truth: outcome probabilities (normalised if they do not sum to 1).", {}, "[0, inf)"},
@@ -38,7 +38,7 @@ constexpr Option kOptions[] = {
     {"truth.covs", T::kRealMatrixList, "", "gmm truth: one d x d covariance per component."},
     {"truth.dim", T::kInteger, "10", "regression truth: input dimension d (x ~ N(0, I_d), w* ~ N(0, I_d)). gaussian truth: set alone, the truth is N(0, I_d). A file truth's dimension is its data columns (truth.columns).", {}, "[1, inf)"},
     {"truth.noise", T::kReal, "1.0", "regression truth: label noise variance sigma^2.", {}, "(0, inf)"},
-    {"truth.path", T::kString, "", "file truth: a .npy (float32/float64 or integer, C order) or .csv file, one sample per row (docs/data.md). corpus truth: the wikitext-2 folder, or the text/JSONL file.", {}, {}, false, kPath},
+    {"truth.path", T::kString, "", "file truth: a .npy (float32/float64 or integer, C order) or .csv file, one sample per row (docs/data.md). corpus truth: the wikitext-2 folder, or the text/JSONL file. mnist/fashion-mnist truth: the folder holding the four idx .gz files (train/t10k images and labels).", {}, {}, false, kPath},
     {"truth.columns", T::kNameOrIndexList, "", "file truth: the columns that are data, by header name or index counting from 0 ([\"eruptions\", \"waiting\"] or [1, 2]); unset reads every column."},
     {"truth.corpus", T::kString, "\"wikitext-2\"", "corpus truth: the layout of truth.path: wikitext-2 (train/valid/test.txt, sha256-verified), a UTF-8 text file or JSONL (last 10% of documents held out as test).", "wikitext-2|text|jsonl"},
     {"truth.field", T::kString, "\"text\"", "corpus truth, jsonl: the string field holding each document."},
@@ -48,7 +48,8 @@ constexpr Option kOptions[] = {
     {"truth.tokenizer_model", T::kString, "", "corpus truth, tokenizer = sentencepiece: a trained sentencepiece .model file (its own normalisation applies).", {}, {}, false, kPath},
     {"truth.block_tokens", T::kInteger, "64", "corpus truth: tokens per sample; the training split is cut into consecutive blocks of this length (documents end with </s>).", {}, "[1, inf)"},
     {"truth.max_tokens", T::kInteger, "0", "corpus truth: use only the first this many training tokens (0: all); the vocabulary is built from them.", {}, "[0, inf)"},
-    {"truth.verify", T::kBoolean, "true", "corpus truth: check the sha256 of the named corpus files."},
+    {"truth.verify", T::kBoolean, "true", "corpus truth: check the sha256 of the named corpus files. mnist/fashion-mnist truth: check the sha256 of each idx file's decompressed bytes."},
+    {"truth.pool", T::kInteger, "0", "mnist/fashion-mnist truth: only the first this many training images form the real pool (0: all 60,000), for small runs.", {}, "[0, inf)"},
 
     // [model]
     {"model.family", T::kString, "\"gaussian\"", "The generative model family fitted every generation.", "gaussian|categorical|gmm|kde|linear-regression|ngram"},

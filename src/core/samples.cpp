@@ -32,6 +32,16 @@ Samples::Samples(ImageShape shape, std::vector<std::uint8_t> levels)
   size_ = static_cast<Eigen::Index>(levels_.size() / per_image);
 }
 
+Samples::Samples(ImageShape shape, std::vector<std::uint8_t> levels, std::vector<std::int32_t> labels)
+    : Samples(shape, std::move(levels)) {
+  OURO_CHECK(labels.size() == static_cast<std::size_t>(size_), DataError, "images: {} labels for {} images",
+             labels.size(), size_);
+  const auto negative = std::find_if(labels.begin(), labels.end(), [](std::int32_t label) { return label < 0; });
+  OURO_CHECK(negative == labels.end(), DataError, "images: image {} has label {}, expected a class label >= 0",
+             negative - labels.begin(), negative == labels.end() ? 0 : *negative);
+  labels_ = std::move(labels);
+}
+
 Samples Samples::images_from_values(ImageShape shape, std::span<const float> values) {
   const std::size_t per_image = std::max<std::size_t>(1, shape.pixels());
   const double scale = 255.0 / (static_cast<double>(shape.high) - static_cast<double>(shape.low));
@@ -131,13 +141,18 @@ Matrix Samples::padded_rows() const {
   return rows;
 }
 
-std::string_view Samples::bytes(Eigen::Index i) const {
+std::string Samples::bytes(Eigen::Index i) const {
   switch (storage_) {
     case SampleStorage::kReal:
       return {reinterpret_cast<const char*>(real_.row(i).data()), static_cast<std::size_t>(real_.cols()) * sizeof(double)};
     case SampleStorage::kImage: {
       const auto image = this->image(i);
-      return {reinterpret_cast<const char*>(image.data()), image.size()};
+      std::string out(reinterpret_cast<const char*>(image.data()), image.size());
+      if (has_labels()) {
+        const std::int32_t label = labels_[static_cast<std::size_t>(i)];
+        out.append(reinterpret_cast<const char*>(&label), sizeof label);
+      }
+      return out;
     }
     case SampleStorage::kTokens: {
       const auto t = tokens(i);
@@ -149,7 +164,7 @@ std::string_view Samples::bytes(Eigen::Index i) const {
 
 std::size_t Samples::memory_bytes() const {
   return static_cast<std::size_t>(real_.size()) * sizeof(double) + levels_.size() +
-         ids_.size() * sizeof(std::int32_t) + offsets_.size() * sizeof(std::size_t);
+         labels_.size() * sizeof(std::int32_t) + ids_.size() * sizeof(std::int32_t) + offsets_.size() * sizeof(std::size_t);
 }
 
 Samples Samples::select(std::span<const std::size_t> indices) const {
@@ -166,9 +181,11 @@ Samples Samples::select(std::span<const std::size_t> indices) const {
       out.storage_ = SampleStorage::kImage;
       out.shape_ = shape_;
       out.levels_.reserve(indices.size() * shape_.pixels());
+      if (has_labels()) out.labels_.reserve(indices.size());
       for (const std::size_t i : indices) {
         const auto image = this->image(static_cast<Eigen::Index>(i));
         out.levels_.insert(out.levels_.end(), image.begin(), image.end());
+        if (has_labels()) out.labels_.push_back(labels_[i]);
       }
       out.size_ = static_cast<Eigen::Index>(indices.size());
       return out;
@@ -204,6 +221,8 @@ Samples Samples::concat(std::span<const Samples* const> parts) {
     }
     if (part->storage_ == SampleStorage::kImage) {
       OURO_CHECK(part->shape_ == first->shape_, DataError, "cannot join images of different shapes or ranges");
+      OURO_CHECK(part->has_labels() == first->has_labels(), DataError, "cannot join {} images and {} images",
+                 first->has_labels() ? "labelled" : "unlabelled", part->has_labels() ? "labelled" : "unlabelled");
     }
     total += part->size_;
   }
@@ -225,7 +244,10 @@ Samples Samples::concat(std::span<const Samples* const> parts) {
     case SampleStorage::kImage:
       out.shape_ = first->shape_;
       out.levels_.reserve(static_cast<std::size_t>(total) * first->shape_.pixels());
-      for (const Samples* part : parts) out.levels_.insert(out.levels_.end(), part->levels_.begin(), part->levels_.end());
+      for (const Samples* part : parts) {
+        out.levels_.insert(out.levels_.end(), part->levels_.begin(), part->levels_.end());
+        out.labels_.insert(out.labels_.end(), part->labels_.begin(), part->labels_.end());
+      }
       break;
     case SampleStorage::kTokens:
       out.offsets_.push_back(0);

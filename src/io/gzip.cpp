@@ -94,6 +94,30 @@ bool TextLines::next(std::string& line) {
   }
 }
 
+std::vector<std::uint8_t> read_gunzipped(const std::filesystem::path& path) {
+  const gzFile file = gzopen(path.c_str(), "rb");
+  OURO_CHECK(file != nullptr, IoError, "cannot open '{}'", path.string());
+  gzbuffer(file, 1 << 17);
+  std::vector<std::uint8_t> bytes;
+  constexpr std::size_t kBlock = 1 << 20;
+  while (true) {
+    const std::size_t at = bytes.size();
+    bytes.resize(at + kBlock);
+    const int got = gzread(file, bytes.data() + at, static_cast<unsigned>(kBlock));
+    int code = Z_OK;
+    const std::string message = gzerror(file, &code);
+    if (got < 0 || code != Z_OK) {
+      gzclose_r(file);
+      throw DataError(fmt::format("{}: damaged gzip stream: {}", path.string(), message));
+    }
+    bytes.resize(at + static_cast<std::size_t>(got));
+    if (got == 0) break;
+  }
+  gzclose_r(file);
+  bytes.shrink_to_fit();
+  return bytes;
+}
+
 std::filesystem::path metrics_file_in(const std::filesystem::path& dir) {
   const std::filesystem::path gzipped = dir / "metrics.csv.gz";
   return std::filesystem::exists(gzipped) ? gzipped : dir / "metrics.csv";

@@ -22,7 +22,8 @@ using checkpoint_codec::Writer;
 // Bumped whenever the layout changes: an old file is then refused rather than misread. Version 3:
 // finished replicates moved to the run's FinishedLog. Version 4: samples by kind, sample ids in the
 // provenance, filter counts and states, the warm-start model, and a check word over the whole file.
-constexpr std::string_view kMagic = "OUROCKP4";
+// Version 5: images carry their class labels (a count, 0 when unlabelled, then the labels).
+constexpr std::string_view kMagic = "OUROCKP5";
 
 // What to do about a checkpoint that cannot be read: without it, its replicate reruns from the start.
 constexpr std::string_view kRemedy =

@@ -80,7 +80,8 @@ auto naming_file(const Reader& r, Build&& build) {
 }
 
 // Samples at their natural width: a kind byte, then real rows as doubles, images as 8-bit levels
-// with their shape and range, or token sequences as int32 ids with their lengths.
+// with their shape and range and their labels (a count, 0 when unlabelled, and int32 labels), or
+// token sequences as int32 ids with their lengths.
 void put_samples(Writer& w, const Samples& samples) {
   w.put<std::uint8_t>(static_cast<std::uint8_t>(samples.storage()));
   switch (samples.storage()) {
@@ -100,6 +101,8 @@ void put_samples(Writer& w, const Samples& samples) {
       w.put<float>(shape.high);
       w.put<std::uint64_t>(samples.levels().size());
       w.put_bytes(samples.levels().data(), samples.levels().size());
+      w.put<std::uint64_t>(samples.labels().size());
+      w.put_bytes(samples.labels().data(), samples.labels().size() * sizeof(std::int32_t));
       break;
     }
     case SampleStorage::kTokens: {
@@ -134,7 +137,10 @@ Samples get_samples(Reader& r) {
       shape.high = r.get<float>();
       std::vector<std::uint8_t> levels(r.count(1));
       r.get_bytes(levels.data(), levels.size());
-      return naming_file(r, [&] { return Samples(shape, std::move(levels)); });
+      std::vector<std::int32_t> labels(r.count(sizeof(std::int32_t)));
+      r.get_bytes(labels.data(), labels.size() * sizeof(std::int32_t));
+      if (labels.empty()) return naming_file(r, [&] { return Samples(shape, std::move(levels)); });
+      return naming_file(r, [&] { return Samples(shape, std::move(levels), std::move(labels)); });
     }
     case SampleStorage::kTokens: {
       std::vector<std::size_t> offsets(r.count(sizeof(std::uint64_t)) + 1, 0);

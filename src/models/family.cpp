@@ -25,6 +25,12 @@ namespace ouro {
 namespace {
 
 void require_real_vectors(const Config& config, const Truth& truth, std::string_view family) {
+  // A density on 784 pixel columns would be nonsense (and a 784 x 784 covariance per component).
+  if (const ImageShape* shape = truth.image_shape()) {
+    config.fail("model.family", fmt::format("a {} model needs real-vector samples, but truth.kind \"{}\" gives "
+                                            "{} x {} x {} images; use an image model family",
+                                            family, truth.kind(), shape->channels, shape->height, shape->width));
+  }
   if (truth.kind() == "categorical" || truth.kind() == "regression" || truth.kind() == "corpus") {
     config.fail("model.family", fmt::format("a {} model needs real-vector samples, but truth.kind is \"{}\"; "
                                             "use a gaussian, gmm or file truth",

@@ -23,6 +23,8 @@ constexpr TruthKind kTruthKinds[] = {
     {"regression", detail::make_regression_truth},
     {"file", detail::make_file_truth},
     {"corpus", detail::make_corpus_truth},
+    {"mnist", detail::make_mnist_truth},
+    {"fashion-mnist", detail::make_fashion_mnist_truth},
 };
 
 }  // namespace

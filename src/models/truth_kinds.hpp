@@ -22,6 +22,8 @@ std::unique_ptr<Truth> make_gmm_truth(const Config& config, std::uint64_t seed);
 std::unique_ptr<Truth> make_regression_truth(const Config& config, std::uint64_t seed);
 std::unique_ptr<Truth> make_file_truth(const Config& config, std::uint64_t seed);
 std::unique_ptr<Truth> make_corpus_truth(const Config& config, std::uint64_t seed);
+std::unique_ptr<Truth> make_mnist_truth(const Config& config, std::uint64_t seed);
+std::unique_ptr<Truth> make_fashion_mnist_truth(const Config& config, std::uint64_t seed);
 
 // Checks that `cov` is a finite, symmetric, positive semi-definite d x d matrix; otherwise
 // config.fail(key, ...) with `what` ("" or "component 2: ") leading the message.

@@ -9,7 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ouro/core/error.hpp"
-#include "ouro/text/sha256.hpp"
+#include "ouro/io/sha256.hpp"
 #include "ouro/text/utf8.hpp"
 
 namespace ouro::text {
@@ -98,12 +98,6 @@ const std::vector<CorpusFile>& wikitext2_files() {
       {"test.txt", "d790b833ef8cf03a90db7bf1271b7520b83c45ce07ba3c1a9699df81e239eca0"},
   };
   return files;
-}
-
-void verify_sha256(const std::filesystem::path& path, std::string_view expected) {
-  const std::string actual = sha256_file(path);
-  OURO_CHECK(actual == expected, DataError, "{}: sha256 is {}, expected {} (a different or damaged copy)",
-             path.string(), actual, expected);
 }
 
 SplitCorpus read_wikitext2(const std::filesystem::path& folder, bool verify) {

@@ -1,7 +1,8 @@
 // Inputs read as meant, end to end through the real executable: a data file's header and chosen
 // columns (run.json's "data" record, the id-like column warning, `ouro metric --columns`), paths
-// relative to the config file that names them, and a run or sweep that fails during set-up
-// leaving nothing that refuses the corrected config.
+// relative to the config file that names them, an image truth's wrong folder or a family that cannot
+// take images, and a run or sweep that fails during set-up leaving nothing that refuses the
+// corrected config.
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -140,6 +141,28 @@ TEST(CliInputs, AMissingFileNamesTheKeyAndTheAbsolutePath) {
   EXPECT_NE(outcome.exit_code, 0);
   EXPECT_THAT(outcome.output, HasSubstr("truth.path: " + (fs::canonical(dir) / "data" / "faithful.csv").string() +
                                         ": no such file"));
+  EXPECT_FALSE(fs::exists(dir / "o"));
+}
+
+TEST(CliInputs, AnImageTruthWithAWrongFolderOrAFamilyThatCannotTakeImagesIsRefused) {
+  const fs::path dir = scratch("image_truth");
+  fs::create_directories(dir / "empty");
+  const std::string image_config = "[run]\ngenerations = 1\nreplicates = 1\n[truth]\nkind = \"mnist\"\npath = \"{}\"\n"
+                                   "pool = 200\n[model]\nfamily = \"gaussian\"\n[metrics]\ntest_samples = 50\n";
+  // A folder without the idx files: the missing file is named, with the key that pointed at it.
+  const fs::path wrong = write_config(dir, fmt::format(fmt::runtime(image_config), (dir / "empty").string()));
+  const Outcome missing = run_cli("run " + wrong.string() + " --quiet --out " + (dir / "o").string());
+  EXPECT_NE(missing.exit_code, 0);
+  EXPECT_THAT(missing.output, HasSubstr("truth.path"));
+  EXPECT_THAT(missing.output, HasSubstr((dir / "empty" / "train-images-idx3-ubyte.gz").string()));
+  EXPECT_FALSE(fs::exists(dir / "o"));
+  // The real files, but a family that models real vectors.
+  const fs::path gaussian =
+      write_config(dir, fmt::format(fmt::runtime(image_config), (fs::path(OURO_SHARED_DATA) / "mnist").string()));
+  const Outcome refused = run_cli("run " + gaussian.string() + " --quiet --out " + (dir / "o").string());
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_THAT(refused.output, HasSubstr("model.family"));
+  EXPECT_THAT(refused.output, HasSubstr("truth.kind \"mnist\" gives 1 x 28 x 28 images"));
   EXPECT_FALSE(fs::exists(dir / "o"));
 }
 

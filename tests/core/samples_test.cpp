@@ -1,7 +1,8 @@
 // Samples by kind: each kind holds its samples at its natural width (60,000 MNIST-sized images of
 // 8-bit levels in under 50 MB, token sequences without padding), images round to their nearest
 // level, select and concat keep every sample's values and
-// bytes exactly, views of another kind and malformed input are DataErrors that name the kinds.
+// bytes exactly, labelled images keep one label per image (and a label is part of its sample's
+// bytes), views of another kind and malformed input are DataErrors that name the kinds.
 #include <numeric>
 
 #include <gmock/gmock.h>
@@ -120,6 +121,65 @@ TEST(Samples, MalformedInputIsRefusedNamingWhatIsWrong) {
   } catch (const DataError& e) {
     EXPECT_THAT(e.what(), HasSubstr("synthetic samples: row 1, column 0"));
   }
+}
+
+
+TEST(Samples, LabelledImagesKeepOneLabelPerImageThroughSelectAndConcat) {
+  const ImageShape shape{1, 1, 2, 0.0f, 1.0f};
+  const Samples labelled(shape, std::vector<std::uint8_t>{1, 2, 3, 4, 5, 6}, {7, 0, 2});
+  ASSERT_TRUE(labelled.has_labels());
+  ASSERT_EQ(labelled.size(), 3);
+  const std::vector<std::size_t> order{2, 0, 2};
+  const Samples picked = labelled.select(order);
+  EXPECT_EQ(std::vector<std::int32_t>(picked.labels().begin(), picked.labels().end()),
+            (std::vector<std::int32_t>{2, 7, 2}));
+  EXPECT_EQ(picked.bytes(0), labelled.bytes(2));
+  const Samples* parts[] = {&labelled, &picked};
+  const Samples joined = Samples::concat(parts);
+  EXPECT_EQ(std::vector<std::int32_t>(joined.labels().begin(), joined.labels().end()),
+            (std::vector<std::int32_t>{7, 0, 2, 2, 7, 2}));
+  EXPECT_EQ(joined.bytes(4), labelled.bytes(0));
+  // Labels are counted: 6 levels of one byte and 3 labels of four.
+  EXPECT_EQ(labelled.memory_bytes(), 6u + 3u * sizeof(std::int32_t));
+  // Unlabelled images and the other kinds have no labels.
+  const Samples plain(shape, std::vector<std::uint8_t>{1, 2, 3, 4, 5, 6});
+  EXPECT_FALSE(plain.has_labels());
+  EXPECT_TRUE(plain.labels().empty());
+  EXPECT_FALSE(Samples(Matrix::Zero(2, 2)).has_labels());
+}
+
+TEST(Samples, OneImageUnderTwoLabelsIsTwoSamples) {
+  // Dedup compares bytes(): the same pixels with different labels are different training pairs.
+  const ImageShape shape{1, 1, 2, 0.0f, 1.0f};
+  const Samples labelled(shape, std::vector<std::uint8_t>{9, 9, 9, 9, 9, 9}, {1, 2, 1});
+  EXPECT_NE(labelled.bytes(0), labelled.bytes(1));
+  EXPECT_EQ(labelled.bytes(0), labelled.bytes(2));
+  const Samples plain(shape, std::vector<std::uint8_t>{9, 9, 9, 9});
+  EXPECT_EQ(plain.bytes(0), plain.bytes(1));
+}
+
+TEST(Samples, BadLabelsAndMixedLabellingAreRefusedNamingWhatIsWrong) {
+  const ImageShape shape{1, 1, 2, 0.0f, 1.0f};
+  const std::vector<std::uint8_t> levels{1, 2, 3, 4};
+  auto message = [](auto&& build) -> std::string {
+    try {
+      build();
+    } catch (const DataError& e) {
+      return e.what();
+    }
+    return "no error";
+  };
+  EXPECT_THAT(message([&] { Samples(shape, levels, {1}); }), ::testing::HasSubstr("1 labels for 2 images"));
+  EXPECT_THAT(message([&] { Samples(shape, levels, {1, -3}); }),
+              ::testing::HasSubstr("image 1 has label -3, expected a class label >= 0"));
+  const Samples labelled(shape, levels, {0, 1});
+  const Samples plain(shape, levels);
+  const Samples* parts[] = {&labelled, &plain};
+  EXPECT_THAT(message([&] { Samples::concat(parts); }),
+              ::testing::HasSubstr("cannot join labelled images and unlabelled images"));
+  const Samples* reversed[] = {&plain, &labelled};
+  EXPECT_THAT(message([&] { Samples::concat(reversed); }),
+              ::testing::HasSubstr("cannot join unlabelled images and labelled images"));
 }
 
 }  // namespace

@@ -145,6 +145,35 @@ TEST(CheckpointStore, EveryKindOfSamplesTravelsAtItsNaturalWidth) {
   EXPECT_EQ(im.samples().image_shape(), images.image_shape());
   EXPECT_EQ(im.samples().bytes(9), images.bytes(9));
   EXPECT_EQ(im.provenance()[9].generation, 1);
+  EXPECT_FALSE(im.samples().has_labels());
+}
+
+TEST(CheckpointStore, LabelledImagesKeepTheirLabels) {
+  // A class-conditional loop's training set is (image, label) pairs: a resumed replicate must see
+  // the same labels, and an unlabelled set beside it must stay unlabelled.
+  const fs::path dir = scratch("labels");
+  const CheckpointStore store(dir, 1, 5);
+  ReplicateCheckpoint c;
+  c.replicate = 0;
+  c.next_generation = 2;
+  c.results.values.assign(2, 0.25);
+  std::vector<std::uint8_t> levels(5 * 4);
+  for (std::size_t k = 0; k < levels.size(); ++k) levels[k] = static_cast<std::uint8_t>(k * 13);
+  const Samples labelled(ImageShape{1, 2, 2, 0.0f, 1.0f}, levels, {3, 0, 9, 9, 2147483647});
+  const Samples plain(ImageShape{1, 2, 2, 0.0f, 1.0f}, levels);
+  c.state.history = {std::make_shared<const Dataset>(labelled, Provenance{0, Origin::kOriginal}),
+                     std::make_shared<const Dataset>(plain, Provenance{1, Origin::kSynthetic})};
+  store.save(c);
+  const auto back = store.load(0);
+  ASSERT_TRUE(back);
+  ASSERT_EQ(back->state.history.size(), 2u);
+  const Samples& l = back->state.history[0]->samples();
+  ASSERT_TRUE(l.has_labels());
+  EXPECT_EQ(std::vector<std::int32_t>(l.labels().begin(), l.labels().end()),
+            (std::vector<std::int32_t>{3, 0, 9, 9, 2147483647}));
+  for (Eigen::Index i = 0; i < 5; ++i) EXPECT_EQ(l.bytes(i), labelled.bytes(i)) << i;
+  EXPECT_FALSE(back->state.history[1]->samples().has_labels());
+  EXPECT_EQ(back->state.history[1]->samples().bytes(4), plain.bytes(4));
 }
 
 INSTANTIATE_TEST_SUITE_P(
@@ -198,7 +227,16 @@ TEST(CheckpointStore, MissingIsNothingAndForeignFilesAreRefusedByName) {
     store.load(2);
     FAIL() << "a checkpoint of another version was read";
   } catch (const DataError& e) {
-    EXPECT_THAT(e.what(), ::testing::HasSubstr("replicate-2.ckpt: checkpoint of format 3; this ouro reads format 4"));
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("replicate-2.ckpt: checkpoint of format 3; this ouro reads format 5"));
+  }
+  // Format 4 (images without their labels) is refused the same way, never misread.
+  bytes[7] = '4';
+  std::ofstream(store.path(2), std::ios::binary) << bytes;
+  try {
+    store.load(2);
+    FAIL() << "a checkpoint of format 4 was read";
+  } catch (const DataError& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("replicate-2.ckpt: checkpoint of format 4; this ouro reads format 5"));
   }
   const auto back = store.load(1);
   ASSERT_TRUE(back);
@@ -258,7 +296,7 @@ TEST(CheckpointStore, AnInconsistentDataSetBehindAGoodCheckWordNamesTheFile) {
   const fs::path dir = scratch("inconsistent");
   const CheckpointStore store(dir, 1, 2);
   checkpoint_codec::Writer w;
-  w.put_text("OUROCKP4");
+  w.put_text("OUROCKP5");
   for (const std::uint64_t word : {1u, 2u, 0u, 1u}) w.put<std::uint64_t>(word);  // metrics, generations, replicate, next
   ReplicateResult results;
   results.values = {0.5};

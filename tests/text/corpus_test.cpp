@@ -6,7 +6,7 @@
 
 #include "ouro/core/error.hpp"
 #include "ouro/text/corpus.hpp"
-#include "ouro/text/sha256.hpp"
+#include "ouro/io/sha256.hpp"
 #include "ouro/text/utf8.hpp"
 #include "text/temp_files.hpp"
 

@@ -6,7 +6,9 @@
 //    [low, high]: level q stands for low + (high - low) q / 255). Eight bits is the width images
 //    have in their files (MNIST's idx files, PNG), and the width generated images are saved at
 //    before a loop trains on them; 60,000 MNIST images take 47 MB here, 188 MB as floats and
-//    376 MB as double rows;
+//    376 MB as double rows. An image set may carry one class label per image (a class-conditional
+//    generator trains on (image, label) pairs and generates images of a given label); a label is
+//    part of its sample, so selecting, joining, dedup and checkpoints keep it with its image;
 //  - token sequences (`int32` ids, concatenated, with the offset where each sequence starts): no
 //    padding, and each sequence its own length.
 // A Dataset pairs Samples with their provenance; the loop, filters and checkpoints move Samples
@@ -17,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -45,6 +48,8 @@ class Samples {
   // Images: `levels` holds size x shape.pixels() 8-bit levels, image after image (DataError
   // otherwise, or for an empty or non-finite range).
   Samples(ImageShape shape, std::vector<std::uint8_t> levels);
+  // Labelled images: as above, with one class label (>= 0) per image (DataError otherwise).
+  Samples(ImageShape shape, std::vector<std::uint8_t> levels, std::vector<std::int32_t> labels);
   // Images from values in [low, high], each rounded to the nearest level (DataError naming the
   // image and position of a value outside the range or not finite).
   static Samples images_from_values(ImageShape shape, std::span<const float> values);
@@ -63,6 +68,9 @@ class Samples {
   const ImageShape& image_shape() const;
   std::span<const std::uint8_t> image(Eigen::Index i) const;
   std::span<const std::uint8_t> levels() const;
+  // One class label per image, or empty for unlabelled images and the other kinds.
+  std::span<const std::int32_t> labels() const { return labels_; }
+  bool has_labels() const { return !labels_.empty(); }
   // Image i's values, low + (high - low) q / 255 for each level q, written to `out` (shape.pixels()).
   void image_values(Eigen::Index i, std::span<float> out) const;
   std::span<const std::int32_t> tokens(Eigen::Index i) const;
@@ -70,14 +78,16 @@ class Samples {
   // Token sequences as rows of ids padded with -1 to the longest (for code reading rows).
   Matrix padded_rows() const;
 
-  // Sample i's bytes, for exact equality (dedup): equal bytes, equal samples.
-  std::string_view bytes(Eigen::Index i) const;
+  // Sample i's bytes, for exact equality (dedup): equal bytes, equal samples. A labelled image's
+  // bytes end with its label, so one image under two labels is two samples.
+  std::string bytes(Eigen::Index i) const;
   // Bytes the samples hold (their values and offsets, not the object).
   std::size_t memory_bytes() const;
 
   // The samples at `indices`, in that order.
   Samples select(std::span<const std::size_t> indices) const;
-  // Every part's samples, in order; parts must be of one kind and shape (DataError otherwise).
+  // Every part's samples, in order; parts must be of one kind and shape, and image parts all
+  // labelled or all unlabelled (DataError otherwise).
   static Samples concat(std::span<const Samples* const> parts);
 
   // Throws DataError naming `what` and the first sample holding NaN or Inf (real rows).
@@ -91,6 +101,7 @@ class Samples {
   Matrix real_;
   ImageShape shape_;
   std::vector<std::uint8_t> levels_;
+  std::vector<std::int32_t> labels_;  // images: one per image, or empty when unlabelled
   std::vector<std::int32_t> ids_;
   std::vector<std::size_t> offsets_;  // tokens: size + 1 entries from 0; empty for other kinds
 };

@@ -9,10 +9,12 @@
 #pragma once
 
 #include <filesystem>
+#include <cstdint>
 #include <memory>
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace ouro {
 
@@ -52,6 +54,11 @@ class TextLines {
   std::size_t start_ = 0;
   bool end_ = false;
 };
+
+// A whole binary file's bytes, gunzipped when it is a gzip file (idx image files come either way).
+// IoError naming the file when it cannot be opened; DataError naming it when a gzip stream is
+// damaged or cut short.
+std::vector<std::uint8_t> read_gunzipped(const std::filesystem::path& path);
 
 // The metrics file of a run folder: metrics.csv.gz when the run wrote it gzipped, else metrics.csv.
 std::filesystem::path metrics_file_in(const std::filesystem::path& dir);

@@ -2,7 +2,8 @@
 //
 // A truth is either a known law (gaussian, categorical, gmm, regression), with exact summaries that
 // metrics and theory compare against, or a data file, whose non-test rows are the real pool and
-// whose test rows are held out once per run (the same split for every replicate). A truth is
+// whose test rows are held out once per run (the same split for every replicate), or a labelled
+// image data set (mnist, fashion-mnist) whose train split is the pool and t10k split the test set. A truth is
 // immutable once built: sampling is const and thread-safe, with randomness from the caller's Rng.
 #pragma once
 
@@ -10,6 +11,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string_view>
 
 #include "ouro/core/matrix.hpp"
@@ -54,6 +56,15 @@ class Truth {
   virtual const CorpusTruth* corpus() const { return nullptr; }
   // A file truth: the file and columns it read (values empty: the rows are the truth's); else null.
   virtual const DataColumns* data_columns() const { return nullptr; }
+  // Image truths (mnist, fashion-mnist): the shape and value range of every image; nullptr for the
+  // other kinds. sample() and test_set() then give images as rows of shape->pixels() values, and
+  // draw() gives them as labelled images.
+  virtual const ImageShape* image_shape() const { return nullptr; }
+  // The class label of each held-out test image, in test_set()'s row order (row i has label
+  // test_labels()[i]; the span may be longer than the test set asked for); empty when unlabelled.
+  virtual std::span<const std::int32_t> test_labels() const { return {}; }
+  // The number of classes the labels run over (labels are 0 .. classes() - 1); 0 when unlabelled.
+  virtual int classes() const { return 0; }
   // Log density/mass of each row under the truth, where the law is known (files: nullopt).
   virtual std::optional<Vector> log_prob(const Matrix& x) const { (void)x; return std::nullopt; }
 };

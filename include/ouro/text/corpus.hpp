@@ -44,7 +44,4 @@ struct CorpusFile {
 SplitCorpus read_wikitext2(const std::filesystem::path& folder, bool verify = true);
 const std::vector<CorpusFile>& wikitext2_files();
 
-// Throws DataError when the sha256 of `path` is not `expected`.
-void verify_sha256(const std::filesystem::path& path, std::string_view expected);
-
 }  // namespace ouro::text

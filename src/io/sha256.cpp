@@ -1,5 +1,5 @@
 // SHA-256 after FIPS 180-4, section 6.2: 64-byte blocks, big-endian words, 64 rounds.
-#include "ouro/text/sha256.hpp"
+#include "ouro/io/sha256.hpp"
 
 #include <array>
 #include <cerrno>
@@ -10,7 +10,7 @@
 
 #include "ouro/core/error.hpp"
 
-namespace ouro::text {
+namespace ouro {
 namespace {
 
 constexpr std::array<std::uint32_t, 64> kRound{
@@ -107,4 +107,10 @@ std::string sha256_file(const std::filesystem::path& path) {
   return hash.hex();
 }
 
-}  // namespace ouro::text
+void verify_sha256(const std::filesystem::path& path, std::string_view expected) {
+  const std::string actual = sha256_file(path);
+  OURO_CHECK(actual == expected, DataError, "{}: sha256 is {}, expected {} (a different or damaged copy)",
+             path.string(), actual, expected);
+}
+
+}  // namespace ouro
