@@ -28,7 +28,8 @@ class ClassifierMetric final : public Metric {
   std::string_view name() const override { return name_; }
 
   bool applies(const Capabilities& family, const Truth& truth) const override {
-    return family.feature_embedding && is_image_truth(truth);
+    const bool labelled = name_ != "label_agreement" || truth.classes() > 0;
+    return family.feature_embedding && is_image_truth(truth) && labelled;
   }
 
   double compute(const GenerativeModel&, const MetricContext& context) const override {
@@ -39,6 +40,13 @@ class ClassifierMetric final : public Metric {
     if (name_ == "label_tv") {
       FeatureOutput test_holder;
       return label_tv(labels, features_->test_features(context, test_holder).labels, kClasses);
+    }
+    if (name_ == "label_agreement") {
+      OURO_CHECK(context.samples.has_labels(), DataError,
+                 "label_agreement: the synthetic samples carry no labels; it needs a family that generates each "
+                 "image for a chosen class (leave label_agreement out of metrics.names otherwise)");
+      const auto conditioned = context.samples.labels();
+      return label_agreement(labels, std::vector<int>(conditioned.begin(), conditioned.end()));
     }
     throw Error(fmt::format("internal: unknown classifier metric '{}'", name_));
   }
@@ -103,7 +111,8 @@ double label_agreement(std::span<const int> labels, std::span<const int> conditi
 }
 
 const std::vector<std::string>& classifier_metric_names() {
-  static const std::vector<std::string> names = {"class_coverage", "label_entropy", "label_tv"};
+  static const std::vector<std::string> names = {"class_coverage", "label_entropy", "label_tv",
+                                                 "label_agreement"};
   return names;
 }
 

@@ -14,7 +14,7 @@
 
 #include "ouro/core/error.hpp"
 #include "ouro/io/array_file.hpp"
-#include "ouro/text/sha256.hpp"
+#include "ouro/io/sha256.hpp"
 
 #ifndef OURO_MODELS_DIR
 #define OURO_MODELS_DIR "models"
@@ -280,7 +280,7 @@ FeatureNetwork load_shipped_feature_network(std::string_view truth_kind) {
              "to a weights .npy of your own)",
              path.string(), it->truth, command);
   if (!it->sha256.empty()) {
-    const std::string actual = text::sha256_file(path);
+    const std::string actual = sha256_file(path);
     OURO_CHECK(actual == it->sha256, IoError,
                "{}: sha256 is {}, expected {}; the file is not the network this version was built with (re-create it "
                "with `{}`, or set metrics.features to use it anyway)",

@@ -1,8 +1,6 @@
 // The feature network of a run's image metrics and the features it gives (image_features.hpp).
 #include "ouro/metrics/image_features.hpp"
 
-#include <algorithm>
-
 #include "ouro/core/config.hpp"
 
 namespace ouro {
@@ -39,8 +37,9 @@ const FeatureOutput& ImageFeatures::sample_features(const MetricContext& context
 }
 
 bool is_image_truth(const Truth& truth) {
-  const auto& files = feature_network_files();
-  return std::any_of(files.begin(), files.end(), [&](const auto& f) { return f.truth == truth.kind(); });
+  const ImageShape* shape = truth.image_shape();
+  return shape != nullptr && shape->channels == 1 && shape->height == FeatureNetwork::kSide &&
+         shape->width == FeatureNetwork::kSide;
 }
 
 }  // namespace ouro

@@ -41,7 +41,9 @@ std::vector<std::string> default_metric_names(const Capabilities& family) {
   if (records_sample_metrics_by_default(family)) {
     for (const auto& name : sample_metric_names())
       if (name != "kid") names.push_back(name);
-    names.insert(names.end(), classifier_metric_names().begin(), classifier_metric_names().end());
+    // label_agreement needs samples generated for a chosen class, which only conditional families make.
+    for (const auto& name : classifier_metric_names())
+      if (name != "label_agreement") names.push_back(name);
   }
   return names;
 }

@@ -55,6 +55,7 @@ constexpr std::array kInfo = {
     // Classifier metrics of images (classifier_metrics.cpp).
     MetricInfo{"class_coverage", "share of the 10 classes given at least metrics.class_share of the samples' classifier labels", "share", B::kHigher, ""},
     MetricInfo{"label_entropy", "entropy of the samples' classifier-label histogram", "nats", B::kCloserToTruth, "the test images' entropy (log 10 when balanced)"},
+    MetricInfo{"label_agreement", "share of samples whose classifier label is the class they were generated for", "share", B::kHigher, ""},
     MetricInfo{"label_tv", "total variation between the samples' and the test images' classifier-label histograms", "probability", B::kLower, ""},
 };
 

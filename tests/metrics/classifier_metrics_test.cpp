@@ -57,6 +57,11 @@ class MnistLikeTruth final : public Truth {
   std::string_view kind() const override { return "mnist"; }
   Eigen::Index dim() const override { return 784; }
   Matrix sample(std::size_t, Rng&) const override { return {}; }
+  const ImageShape* image_shape() const override { return &shape_; }
+  int classes() const override { return 10; }
+
+ private:
+  ImageShape shape_{1, 28, 28, 0.0f, 1.0f};
 };
 
 // Each level moved by uniform noise of +/- `amount` levels (clipped to [0, 255]).
@@ -114,6 +119,18 @@ TEST(ImageMetrics, FeaturesOfImagesFeedTheDistributionAndClassifierMetrics) {
       EXPECT_TRUE(std::isfinite(shared)) << name;
     }
   }
+  // label_agreement reads the labels the samples were generated for, and refuses unlabelled ones.
+  std::vector<std::int32_t> conditioned(same.size(), 0);
+  const auto net_labels = FeatureNetwork::load(dir / "weights.npy").forward(same, "same").labels;
+  for (std::size_t i = 0; i < conditioned.size(); ++i) conditioned[i] = i % 2 == 0 ? net_labels[i] : (net_labels[i] + 1) % 10;
+  const Samples labelled(same.image_shape(), std::vector<std::uint8_t>(same.levels().begin(), same.levels().end()),
+                         conditioned);
+  Rng d(4, {Purpose::kUser, 0, 0, 4});
+  EXPECT_DOUBLE_EQ(make_classifier_metric("label_agreement", config)
+                       ->compute(model, MetricContext{truth, test, labelled, d}),
+                   0.5);  // every even sample's label agrees, no odd one's
+  EXPECT_THROW(make_classifier_metric("label_agreement", config)->compute(model, MetricContext{truth, test, same, d}),
+               DataError);
   // The classifier metrics equal their definitions on the network's labels.
   const FeatureNetwork net = FeatureNetwork::load(dir / "weights.npy");
   const auto labels = net.forward(same, "same").labels;

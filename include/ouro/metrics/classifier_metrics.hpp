@@ -7,8 +7,9 @@
 //   label_tv         total variation between the samples' label histogram and the held-out test
 //                    images' (both labelled by the same classifier, so its errors largely cancel)
 //   label_agreement  share of samples whose label equals the class the generator was conditioned on
-//                    (labelled samples only)
-// They apply to image families (Capabilities::feature_embedding) of image truths.
+//                    (labelled samples only; recorded only when metrics.names asks for it)
+// They apply to image families (Capabilities::feature_embedding) of image truths (label_agreement:
+// of labelled ones).
 #pragma once
 
 #include <memory>

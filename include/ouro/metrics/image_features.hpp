@@ -49,7 +49,8 @@ class ImageFeatures {
   mutable std::unique_ptr<FeatureNetwork> network_;
 };
 
-// True when a truth's samples are images the feature network reads (mnist, fashion-mnist).
+// True when a truth's samples are 1 x 28 x 28 images, which the feature network reads (mnist,
+// fashion-mnist).
 bool is_image_truth(const Truth& truth);
 
 }  // namespace ouro
