@@ -4,7 +4,9 @@
 // set: precision is the share of the second file's rows inside the first file's k-NN manifold.
 // `--columns` chooses the same data columns of both files, by header name or index counting from 0
 // (column_selection.hpp); without it every column is read, and a column that looks like row numbers
-// is warned about.
+// is warned about. `--features WEIGHTS.npy` reads both files as 28 x 28 images instead (.npy of
+// shape (n, 28, 28) or (n, 784): uint8 levels, or floats in [0, 1]) and compares their LeNet
+// features (feature_network.hpp): LeNet-FID and the rest.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -22,7 +24,9 @@
 #include "ouro/core/parallel.hpp"
 #include "ouro/io/array_file.hpp"
 #include "ouro/io/column_selection.hpp"
+#include "ouro/core/error.hpp"
 #include "ouro/metrics/distribution/distribution_metrics.hpp"
+#include "ouro/metrics/feature_network.hpp"
 
 namespace ouro::cli {
 namespace {
@@ -32,6 +36,7 @@ struct MetricOptions {
   std::string real_path;
   std::string generated_path;
   std::vector<std::string> columns;  // empty: every column
+  std::string features;              // a feature network's weights: the files are images
   std::string format = "text";
   int k = 5;
   int kid_subsets = 100;
@@ -42,6 +47,26 @@ struct MetricOptions {
 };
 
 nlohmann::json number_or_null(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+
+// An image file as rows of 784 values in [0, 1]: uint8 (or any integer) levels are divided by 255,
+// floats are taken as they are (the network checks their range, naming the file).
+Matrix read_images(const std::string& path) {
+  const NpyRows array = read_npy_rows(path);
+  const bool shape_ok = (array.shape.size() == 3 && array.shape[1] == 28 && array.shape[2] == 28) ||
+                        (array.shape.size() == 2 && array.shape[1] == 784);
+  std::string shape;
+  for (const auto extent : array.shape) shape += fmt::format("{}{}", shape.empty() ? "" : ", ", extent);
+  OURO_CHECK(shape_ok, DataError,
+             "{}: shape ({}) is not a stack of 28 x 28 images; --features reads (n, 28, 28) or (n, 784) arrays", path,
+             shape);
+  if (!array.integer) return array.values;
+  for (Eigen::Index i = 0; i < array.values.rows(); ++i)
+    for (Eigen::Index j = 0; j < array.values.cols(); ++j)
+      OURO_CHECK(array.values(i, j) >= 0 && array.values(i, j) <= 255, DataError,
+                 "{}: image {}, pixel {} (counting from 0) is {}; integer images hold levels 0 to 255", path, i, j,
+                 array.values(i, j));
+  return array.values / 255.0;
+}
 
 int run_metric(const MetricOptions& options) {
   configure_logging("", false);  // warnings as every command prints them ("ouro: warning: ...")
@@ -56,8 +81,22 @@ int run_metric(const MetricOptions& options) {
     }
     return data;
   };
-  const DataColumns real_data = read(options.real_path);
-  const DataColumns generated_data = read(options.generated_path);
+  DataColumns real_data, generated_data;
+  if (options.features.empty()) {
+    real_data = read(options.real_path);
+    generated_data = read(options.generated_path);
+  } else {
+    OURO_CHECK(options.columns.empty(), ConfigError, "--columns and --features cannot be combined: --features reads "
+               "whole images");
+    const FeatureNetwork network = FeatureNetwork::load(options.features);
+    for (auto [data, path] : {std::pair{&real_data, &options.real_path}, {&generated_data, &options.generated_path}}) {
+      data->values = network.forward(read_images(*path), *path).features;
+      data->file = *path;
+      data->rows = static_cast<std::size_t>(data->values.rows());
+      data->file_columns = static_cast<std::size_t>(data->values.cols());
+      for (Eigen::Index j = 0; j < data->values.cols(); ++j) data->indices.push_back(static_cast<std::size_t>(j));
+    }
+  }
   const Matrix& real = real_data.values;
   const Matrix& generated = generated_data.values;
 
@@ -88,6 +127,7 @@ int run_metric(const MetricOptions& options) {
     out["real"] = file_record(options.real_path, real_data);
     out["generated"] = file_record(options.generated_path, generated_data);
     out["dim"] = real.cols();
+    if (!options.features.empty()) out["features"] = options.features;
     out["settings"] = {{"k", settings.k},
                        {"kid_subsets", settings.kid_subsets},
                        {"kid_subset_size", std::min<long long>(settings.kid_subset_size,
@@ -122,6 +162,7 @@ int run_metric(const MetricOptions& options) {
   }
   fmt::print("# real: {} ({} rows), generated: {} ({} rows), dimension {}, k = {}\n", options.real_path, real.rows(),
              options.generated_path, generated.rows(), real.cols(), settings.k);
+  if (!options.features.empty()) fmt::print("# on the LeNet features of the images, by {}\n", options.features);
   return 0;
 }
 
@@ -144,6 +185,9 @@ Subcommand add_metric_command(CLI::App& app) {
                   "Data columns of both files, by header name or index counting from 0 (e.g. eruptions,waiting "
                   "or 1,2); default: every column")
       ->delimiter(',');
+  sub->add_option("--features", options->features,
+                  "Read both files as 28 x 28 images (.npy (n, 28, 28) or (n, 784), uint8 levels or floats in "
+                  "[0, 1]) and compare the LeNet features of this weights .npy (e.g. models/lenet-mnist.npy)");
   sub->add_option("--k", options->k, "k of the k-NN radii (precision, recall, density, coverage)")
       ->capture_default_str()
       ->check(CLI::Range(1, 1 << 20));

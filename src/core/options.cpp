@@ -96,6 +96,8 @@ constexpr Option kOptions[] = {
     {"metrics.kid_subset_size", T::kInteger, "1000", "kid: samples per subset (capped at the smaller set's size).", {}, "[2, inf)"},
     {"metrics.latent_samples", T::kInteger, "1000", "latent_std: synthetic samples per generation encoded by generation 0's encoder (the first this many).", {}, "[2, inf)"},
     {"metrics.projections", T::kInteger, "128", "sliced_w2: number of random directions.", {}, "[1, inf)"},
+    {"metrics.features", T::kString, "", "Image samples: the feature network (a LeNet weights .npy, docs/metrics-distribution.md) whose features the distribution metrics compare and whose labels the classifier metrics count; empty: the one trained for the truth (models/lenet-<truth>.npy).", {}, {}, false, kPath},
+    {"metrics.class_share", T::kReal, "0.01", "class_coverage: share of the samples' classifier labels a class needs to count as covered (0.01: a tenth of a balanced class's share).", {}, "(0, 1]"},
 
     // [[filter]]
     {"filter.kind", T::kString, "", "What the filter does: curate (chooses each kept sample among `candidates` draws by reward), threshold (keeps samples with r(x) >= min_reward) or dedup (drops repeated samples). Required in every [[filter]] table.", "curate|threshold|dedup", {}, kRepeated},

@@ -1,5 +1,5 @@
 // NumPy .npy files: reading versions 1.0-3.0 (float and integer dtypes, either byte order, C order,
-// one or two dimensions) and writing float64 version 1.0.
+// one or two dimensions, or any number for read_npy_rows) and writing float64 version 1.0.
 //
 // Format (numpy.lib.format): the magic "\x93NUMPY", a major and minor version byte, the header
 // length (2 bytes little-endian in 1.0, 4 bytes in 2.0/3.0), then a Python dict literal such as
@@ -232,11 +232,8 @@ std::uint64_t little_endian(const unsigned char* bytes, std::size_t n) {
   return value;
 }
 
-}  // namespace
-
-namespace detail {
-
-Matrix read_npy(const std::filesystem::path& path) {
+// The array as rows; `any_rank` admits more than two dimensions (the trailing ones flattened).
+NpyRows read_npy_array(const std::filesystem::path& path, bool any_rank) {
   const std::string name = path.string();
   std::ifstream in(path, std::ios::binary);
   OURO_CHECK(in.is_open(), IoError, "{}: cannot open for reading: {}", name, std::strerror(errno));
@@ -291,16 +288,21 @@ Matrix read_npy(const std::filesystem::path& path) {
   OURO_CHECK(!fortran.boolean, IoError,
              "{}: the array is stored in Fortran order; C order required (save np.ascontiguousarray(x))", name);
   const Literal& shape = field("shape");
-  OURO_CHECK(shape.kind == Literal::Kind::kSequence && !shape.items.empty() && shape.items.size() <= 2, IoError,
-             "{}: shape {} is not supported; expected one dimension (n,) or two (n, d)", name, shape.text);
+  OURO_CHECK(shape.kind == Literal::Kind::kSequence && !shape.items.empty() && (any_rank || shape.items.size() <= 2),
+             IoError, "{}: shape {} is not supported; expected one dimension (n,) or two (n, d)", name, shape.text);
   for (const Literal& extent : shape.items) {
     OURO_CHECK(extent.kind == Literal::Kind::kInteger, IoError, "{}: malformed shape {}", name, shape.text);
   }
+  constexpr auto kMaxIndex = static_cast<std::uint64_t>(std::numeric_limits<Eigen::Index>::max());
   const std::uint64_t rows = shape.items[0].integer;
-  const std::uint64_t cols = shape.items.size() == 2 ? shape.items[1].integer : 1;
+  std::uint64_t cols = 1;
+  for (std::size_t i = 1; i < shape.items.size(); ++i) {
+    const std::uint64_t extent = shape.items[i].integer;
+    OURO_CHECK(extent == 0 || cols <= kMaxIndex / extent, IoError, "{}: shape {} is too large", name, shape.text);
+    cols *= extent;
+  }
   OURO_CHECK(rows > 0, DataError, "{}: no samples (shape {})", name, shape.text);
   OURO_CHECK(cols > 0, DataError, "{}: no columns (shape {})", name, shape.text);
-  constexpr auto kMaxIndex = static_cast<std::uint64_t>(std::numeric_limits<Eigen::Index>::max());
   OURO_CHECK(rows <= kMaxIndex / cols / 8, IoError, "{}: shape {} is too large", name, shape.text);
 
   const std::uint64_t count = rows * cols;
@@ -318,11 +320,29 @@ Matrix read_npy(const std::filesystem::path& path) {
              "{}: read failed after {} of {} data bytes", name, in.gcount(), expected);
   Matrix x(static_cast<Eigen::Index>(rows), static_cast<Eigen::Index>(cols));
   convert(*type, raw.data(), count, x.data());
-  if (type->kind == ElementKind::kFloat) check_finite_array(x, path);
-  return x;
+  if (type->kind == ElementKind::kFloat) detail::check_finite_array(x, path);
+  NpyRows out;
+  out.values = std::move(x);
+  for (const Literal& extent : shape.items) out.shape.push_back(extent.integer);
+  out.integer = type->kind != ElementKind::kFloat;
+  return out;
 }
 
+}  // namespace
+
+namespace detail {
+
+Matrix read_npy(const std::filesystem::path& path) { return read_npy_array(path, false).values; }
+
 }  // namespace detail
+
+NpyRows read_npy_rows(const std::filesystem::path& path) {
+  std::error_code error;
+  const auto status = std::filesystem::status(path, error);
+  OURO_CHECK(std::filesystem::exists(status), IoError, "{}: no such file", path.string());
+  OURO_CHECK(!std::filesystem::is_directory(status), IoError, "{}: is a folder, expected a .npy file", path.string());
+  return read_npy_array(path, true);
+}
 
 namespace {
 

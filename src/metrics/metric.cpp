@@ -3,8 +3,8 @@
 //
 // Defaults per family (docs/metrics.md): every model metric that applies; gmm and kde runs also
 // record the sample metrics that compare their samples with the held-out real data (all but kid,
-// whose subset resampling costs more than the rest together). Gaussian runs get sample metrics only
-// on request, since their model metrics are exact.
+// whose subset resampling costs more than the rest together), and image families the classifier
+// metrics too. Gaussian runs get sample metrics only on request, since their model metrics are exact.
 #include "ouro/metrics/metric.hpp"
 
 #include <algorithm>
@@ -12,10 +12,11 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#include "ouro/metrics/latent_metrics.hpp"
-#include "ouro/metrics/model_metrics.hpp"
 #include "ouro/core/config.hpp"
 #include "ouro/core/suggestion.hpp"
+#include "ouro/metrics/classifier_metrics.hpp"
+#include "ouro/metrics/latent_metrics.hpp"
+#include "ouro/metrics/model_metrics.hpp"
 #include "ouro/metrics/sample_metrics.hpp"
 #include "text/text_metrics.hpp"
 
@@ -26,6 +27,7 @@ std::unique_ptr<Metric> make_named_metric(std::string_view name, const Config& c
   if (auto metric = make_model_metric(name)) return metric;
   if (auto metric = make_text_metric(name)) return metric;
   if (auto metric = make_latent_metric(name, config)) return metric;
+  if (auto metric = make_classifier_metric(name, config)) return metric;
   return make_sample_metric(name, config);
 }
 
@@ -39,9 +41,13 @@ std::vector<std::string> default_metric_names(const Capabilities& family) {
   std::vector<std::string> names = model_metric_names();
   names.insert(names.end(), text_metric_names().begin(), text_metric_names().end());
   names.insert(names.end(), latent_metric_names().begin(), latent_metric_names().end());
-  if (records_sample_metrics_by_default(family))
+  if (records_sample_metrics_by_default(family)) {
     for (const auto& name : sample_metric_names())
       if (name != "kid") names.push_back(name);
+    // label_agreement needs samples generated for a chosen class, which only conditional families make.
+    for (const auto& name : classifier_metric_names())
+      if (name != "label_agreement") names.push_back(name);
+  }
   return names;
 }
 
@@ -66,6 +72,7 @@ std::vector<std::string> metric_names() {
   names.insert(names.end(), latent_metric_names().begin(), latent_metric_names().end());
   const auto samples = sample_metric_names();
   names.insert(names.end(), samples.begin(), samples.end());
+  names.insert(names.end(), classifier_metric_names().begin(), classifier_metric_names().end());
   return names;
 }
 

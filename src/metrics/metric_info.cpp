@@ -54,6 +54,11 @@ constexpr std::array kInfo = {
     MetricInfo{"w1", "1-Wasserstein distance between the real and generated samples (1-D)", "data units", B::kLower, ""},
     MetricInfo{"w2_empirical", "2-Wasserstein distance between the real and generated samples (1-D)", "data units", B::kLower, ""},
     MetricInfo{"sliced_w2", "sliced 2-Wasserstein distance over random directions", "data units", B::kLower, ""},
+    // Classifier metrics of images (classifier_metrics.cpp).
+    MetricInfo{"class_coverage", "share of the 10 classes given at least metrics.class_share of the samples' classifier labels", "share", B::kHigher, ""},
+    MetricInfo{"label_entropy", "entropy of the samples' classifier-label histogram", "nats", B::kCloserToTruth, "the test images' entropy (log 10 when balanced)"},
+    MetricInfo{"label_agreement", "share of samples whose classifier label is the class they were generated for", "share", B::kHigher, ""},
+    MetricInfo{"label_tv", "total variation between the samples' and the test images' classifier-label histograms", "probability", B::kLower, ""},
 };
 
 }  // namespace

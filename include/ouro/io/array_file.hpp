@@ -7,6 +7,7 @@
 // Choosing columns by name or index is column_selection.hpp's job.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <span>
 #include <string>
@@ -28,6 +29,17 @@ struct ArrayTable {
 };
 // As read_array, keeping the header.
 ArrayTable read_array_table(const std::filesystem::path& path);
+
+// A .npy array of one or more dimensions as rows: the first dimension counts the rows, the others
+// are flattened in C order into the columns (an (n, 28, 28) array of images is n rows of 784), with
+// the file's shape and whether its dtype is an integer type (uint8 image levels, say).
+struct NpyRows {
+  Matrix values;
+  std::vector<std::uint64_t> shape;
+  bool integer = false;
+};
+// IoError/DataError as read_array, naming the file.
+NpyRows read_npy_rows(const std::filesystem::path& path);
 
 // Writes a float64 C-order .npy file (atomically: temporary name, then rename).
 void write_npy(const std::filesystem::path& path, const Matrix& x);
