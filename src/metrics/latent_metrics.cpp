@@ -19,13 +19,14 @@ class LatentStd final : public Metric {
   bool applies(const Capabilities& family, const Truth&) const override { return family.latent_encoder; }
   bool needs_generation0() const override { return true; }
 
-  double compute(const GenerativeModel&, const MetricContext& context) const override {
-    OURO_CHECK(context.generation0 != nullptr, DataError, "latent_std needs the replicate's generation-0 model");
+  double compute(const GenerativeModel& model, const MetricContext& context) const override {
+    // At generation 0 the engine has not kept a generation-0 model yet: the model is that model.
+    const GenerativeModel& judge = context.generation0 ? *context.generation0 : model;
     const auto n = std::min<std::size_t>(samples_, static_cast<std::size_t>(context.samples.size()));
     std::vector<std::size_t> first(n);
     std::iota(first.begin(), first.end(), std::size_t{0});
-    const std::optional<Matrix> means = context.generation0->latent_means(context.samples.select(first));
-    OURO_CHECK(means.has_value(), DataError, "latent_std: a {} model has no encoder", context.generation0->family());
+    const std::optional<Matrix> means = judge.latent_means(context.samples.select(first));
+    OURO_CHECK(means.has_value(), DataError, "latent_std: a {} model has no encoder", judge.family());
     return pooled_std(*means);
   }
 
