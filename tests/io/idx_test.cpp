@@ -16,6 +16,7 @@
 #include "ouro/io/sha256.hpp"
 #include "support/idx_files.hpp"
 #include "temp_dir.hpp"
+#include "support/error_of.hpp"
 
 namespace ouro {
 namespace {
@@ -37,15 +38,7 @@ std::string images_file() {
 }
 std::string labels_file() { return word(2049) + word(3) + std::string{4, 0, 9}; }
 
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using testing::error_of;
 
 TEST(Idx, TinyFilesReadBackExactlyGzippedOrPlain) {
   const TempDir dir;

@@ -12,6 +12,7 @@
 #include "ouro/io/array_file.hpp"
 #include "ouro/metrics/feature_network.hpp"
 #include "support/files.hpp"
+#include "support/error_of.hpp"
 
 namespace ouro {
 namespace {
@@ -20,15 +21,7 @@ using testing::image_rows;
 using testing::random_images;
 using testing::random_lenet_weights;
 
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::error_of;
 
 // Offsets of each tensor in the weights vector.
 constexpr std::size_t kConv1W = 0, kConv2W = 156, kFc1W = 2572, kFc2W = 50692, kFc3W = 60856, kFc3B = 61696;

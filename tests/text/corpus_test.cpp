@@ -9,6 +9,7 @@
 #include "ouro/io/sha256.hpp"
 #include "ouro/text/utf8.hpp"
 #include "text/temp_files.hpp"
+#include "support/error_of.hpp"
 
 namespace ouro::text {
 namespace {
@@ -16,15 +17,7 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "<no error>";
-}
+using testing::error_of;
 
 TEST(Sha256, FipsVectors) {
   EXPECT_EQ(sha256_hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");

@@ -20,6 +20,7 @@
 #include "ouro/models/truth.hpp"
 #include "support/files.hpp"
 #include "support/idx_files.hpp"
+#include "support/error_of.hpp"
 
 namespace ouro {
 namespace {
@@ -37,15 +38,7 @@ std::unique_ptr<Truth> truth_from(const std::string& toml) {
   return make_truth(Config::from_string(toml, "test.toml"), 7);
 }
 
-template <typename F>
-std::string error_of(F&& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "no error";
-}
+using testing::error_of;
 
 // The whole MNIST truth, read once per test binary (a few hundred ms).
 const Truth& mnist() {
