@@ -31,7 +31,7 @@ done
 
 bash scripts/install-deps.sh
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo -DOURO_FUZZ=ON \
-  -DOURO_BUILD_TESTS=OFF -DOURO_BUILD_BENCHMARKS=OFF
+  -DOURO_BUILD_TESTS=OFF -DOURO_BUILD_BENCHMARKS=OFF -DOURO_TORCH=OFF
 cmake --build build-fuzz -j "${OURO_FUZZ_JOBS:-2}" --target "${targets[@]}"
 
 # Leak checking stays off: the targets' static scratch paths and the libraries' caches are not
