@@ -14,7 +14,6 @@
 #include <dlfcn.h>
 #include <unistd.h>
 
-#include <array>
 #include <cstdlib>
 #include <mutex>
 #include <vector>
@@ -27,7 +26,6 @@ namespace ouro {
 namespace {
 
 constexpr std::string_view kLibraryName = "libouro_neural.so";
-constexpr std::array<std::string_view, 3> kNeuralFamilies{"vae", "ddpm", "wgan-gp"};
 
 std::filesystem::path executable_folder() {
   std::error_code error;
@@ -90,13 +88,6 @@ std::mutex library_mutex;
 const NeuralLibrary* loaded_library = nullptr;
 
 }  // namespace
-
-bool is_neural_family(std::string_view name) {
-  for (std::string_view family : kNeuralFamilies) {
-    if (family == name) return true;
-  }
-  return false;
-}
 
 const NeuralLibrary& neural_library(std::string_view why) {
   std::lock_guard lock(library_mutex);

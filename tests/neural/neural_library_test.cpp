@@ -22,13 +22,6 @@ using ::testing::HasSubstr;
 // Whether any torch library is mapped into this process.
 bool torch_is_loaded() { return ::dlopen("libtorch_cpu.so.1.13", RTLD_NOW | RTLD_NOLOAD) != nullptr; }
 
-TEST(NeuralLibrary, NamesTheNeuralFamilies) {
-  EXPECT_TRUE(is_neural_family("vae"));
-  EXPECT_TRUE(is_neural_family("ddpm"));
-  EXPECT_TRUE(is_neural_family("wgan-gp"));
-  EXPECT_FALSE(is_neural_family("gaussian"));
-}
-
 // One test, in order: the library must not be loaded before the vae is asked for.
 TEST(NeuralLibrary, OpenedOnlyForANeuralFamilyAndItsErrorsReachTheCaller) {
   const Config gaussian = Config::from_string("[truth]\nkind = \"gaussian\"\n");

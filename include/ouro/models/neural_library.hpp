@@ -56,9 +56,6 @@ struct NeuralLibrary {
   FeatureTrainingResult (*train_feature_network)(const FeatureTrainingRequest& request) = nullptr;
 };
 
-// True for the families the plugin provides.
-bool is_neural_family(std::string_view name);
-
 // The loaded library, opened on first call (thread-safe). Searched for, in order: the file named by
 // $OURO_NEURAL_LIBRARY, libouro_neural.so beside the running executable, and the build tree's
 // lib/ folder. `why` says what needed it (a config key), for the error when none is found.
