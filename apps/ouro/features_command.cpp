@@ -30,19 +30,6 @@ struct FeaturesOptions {
 // MNIST's and Fashion-MNIST's training splits both hold 60,000 images; the network trains on all.
 constexpr std::size_t kTrainImages = 60000;
 
-// The truth's held-out split as labelled images (the truth gives it as rows of pixel values).
-Samples labelled_test_split(const Truth& truth) {
-  const ImageShape& shape = *truth.image_shape();
-  const std::span<const std::int32_t> labels = truth.test_labels();
-  Rng unused(0, StreamKey{});
-  const Matrix rows = truth.test_set(labels.size(), unused);
-  std::vector<float> values(static_cast<std::size_t>(rows.size()));
-  for (Eigen::Index i = 0; i < rows.size(); ++i) values[static_cast<std::size_t>(i)] = static_cast<float>(rows.data()[i]);
-  const Samples images = Samples::images_from_values(shape, values);
-  return Samples(shape, std::vector<std::uint8_t>(images.levels().begin(), images.levels().end()),
-                 std::vector<std::int32_t>(labels.begin(), labels.end()));
-}
-
 int run_features_train(const FeaturesOptions& options) {
   configure_logging("info", false);
   OURO_CHECK(options.data == "mnist" || options.data == "fashion-mnist", ConfigError,
@@ -53,7 +40,7 @@ int run_features_train(const FeaturesOptions& options) {
   const auto truth = make_truth(config, options.seed);
   Rng order(options.seed, StreamKey{Purpose::kInitialData, 0, 0, 0});
   const Samples train = truth->draw(kTrainImages, order);
-  const Samples test = labelled_test_split(*truth);
+  const Samples& test = *truth->test_images();
 
   FeatureTrainingRequest request;
   request.train = &train;

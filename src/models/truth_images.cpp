@@ -94,6 +94,7 @@ class ImageTruth final : public Truth {
 
   const ImageShape* image_shape() const override { return &pool_.image_shape(); }
   std::span<const std::int32_t> test_labels() const override { return test_.labels(); }
+  const Samples* test_images() const override { return &test_; }
   int classes() const override { return kClasses; }
 
  private:

@@ -63,6 +63,8 @@ class Truth {
   // The class label of each held-out test image, in test_set()'s row order (row i has label
   // test_labels()[i]; the span may be longer than the test set asked for); empty when unlabelled.
   virtual std::span<const std::int32_t> test_labels() const { return {}; }
+  // Image truths: the whole held-out split as labelled images, in test_set()'s order; else nullptr.
+  virtual const Samples* test_images() const { return nullptr; }
   // The number of classes the labels run over (labels are 0 .. classes() - 1); 0 when unlabelled.
   virtual int classes() const { return 0; }
   // Log density/mass of each row under the truth, where the law is known (files: nullopt).
