@@ -141,6 +141,18 @@ Matrix Samples::padded_rows() const {
   return rows;
 }
 
+Matrix Samples::image_rows() const {
+  check_storage(SampleStorage::kImage);
+  const auto pixels = static_cast<Eigen::Index>(shape_.pixels());
+  Matrix rows(size_, pixels);
+  std::vector<float> values(static_cast<std::size_t>(pixels));
+  for (Eigen::Index i = 0; i < size_; ++i) {
+    image_values(i, values);
+    for (Eigen::Index j = 0; j < pixels; ++j) rows(i, j) = values[static_cast<std::size_t>(j)];
+  }
+  return rows;
+}
+
 std::string Samples::bytes(Eigen::Index i) const {
   switch (storage_) {
     case SampleStorage::kReal:

@@ -28,7 +28,7 @@ class ClassifierMetric final : public Metric {
   std::string_view name() const override { return name_; }
 
   bool applies(const Capabilities& family, const Truth& truth) const override {
-    const bool labelled = name_ != "label_agreement" || truth.classes() > 0;
+    const bool labelled = name_ != "label_agreement" || (family.labelled_samples && truth.classes() > 0);
     return family.feature_embedding && is_image_truth(truth) && labelled;
   }
 

@@ -46,7 +46,7 @@ std::vector<std::string> default_metric_names(const Capabilities& family) {
       if (name != "kid") names.push_back(name);
     // label_agreement needs samples generated for a chosen class, which only conditional families make.
     for (const auto& name : classifier_metric_names())
-      if (name != "label_agreement") names.push_back(name);
+      if (name != "label_agreement" || family.labelled_samples) names.push_back(name);
   }
   return names;
 }

@@ -1,11 +1,15 @@
 // The neural families' constructors (see neural_families.hpp).
 #include "neural_families.hpp"
 
+#include <cmath>
+
 #include <fmt/format.h>
 
 #include "ouro/core/config.hpp"
 #include "ouro/models/truth.hpp"
+#include "ddpm.hpp"
 #include "vae.hpp"
+#include "wgan_gp.hpp"
 
 namespace ouro::neural {
 namespace {
@@ -40,12 +44,60 @@ std::unique_ptr<ModelFamily> make_vae(const Config& config, const Truth& truth) 
   return std::make_unique<VaeFamily>(shape, NeuralTraining::from(config));
 }
 
+std::unique_ptr<ModelFamily> make_ddpm(const Config& config, const Truth& truth) {
+  DdpmShape shape;
+  shape.image = require_images(config, truth, "ddpm");
+  if (shape.image.height % 4 != 0 || shape.image.width % 4 != 0) {
+    config.fail("model.family", fmt::format("a ddpm's UNet halves the image size twice, so height and width must be "
+                                            "multiples of 4; the truth's images are {} x {}",
+                                            shape.image.height, shape.image.width));
+  }
+  shape.features = static_cast<int>(config.integer("model.features"));
+  shape.classes = truth.classes();
+  shape.steps = static_cast<int>(config.integer("model.steps"));
+  shape.sampling_steps = static_cast<int>(config.integer("model.sampling_steps"));
+  shape.condition_dropout = config.real("model.condition_dropout");
+  if (shape.features < 2) config.fail("model.features", "expected at least 2 channels");
+  if (shape.steps < 2) config.fail("model.steps", "expected at least 2 diffusion steps");
+  if (shape.sampling_steps < 1 || shape.sampling_steps > shape.steps) {
+    config.fail("model.sampling_steps", fmt::format("expected 1 .. model.steps ({}) respaced steps, got {}", shape.steps,
+                                                    shape.sampling_steps));
+  }
+  if (!(shape.condition_dropout >= 0.0 && shape.condition_dropout <= 1.0)) {
+    config.fail("model.condition_dropout", "expected a probability in [0, 1]");
+  }
+  return std::make_unique<DdpmFamily>(shape, NeuralTraining::from(config));
+}
+
+std::unique_ptr<ModelFamily> make_wgan(const Config& config, const Truth& truth) {
+  WganShape shape;
+  shape.image = require_images(config, truth, "wgan-gp");
+  if (shape.image.height % 4 != 0 || shape.image.width % 4 != 0) {
+    config.fail("model.family", fmt::format("a wgan-gp's networks halve the image size twice, so height and width "
+                                            "must be multiples of 4; the truth's images are {} x {}",
+                                            shape.image.height, shape.image.width));
+  }
+  shape.capacity = static_cast<int>(config.integer("model.capacity"));
+  shape.latent = static_cast<int>(config.integer("model.latent"));
+  shape.critic_steps = static_cast<int>(config.integer("model.critic_steps"));
+  shape.gradient_penalty = config.real("model.gradient_penalty");
+  if (shape.capacity < 1) config.fail("model.capacity", "expected at least 1 channel");
+  if (shape.latent < 1) config.fail("model.latent", "expected at least 1 latent dimension");
+  if (shape.critic_steps < 1) config.fail("model.critic_steps", "expected at least 1 critic update per generator update");
+  if (!(shape.gradient_penalty >= 0.0) || !std::isfinite(shape.gradient_penalty)) {
+    config.fail("model.gradient_penalty", "expected a weight >= 0");
+  }
+  return std::make_unique<WganFamily>(shape, NeuralTraining::from(config));
+}
+
 }  // namespace
 
 std::unique_ptr<ModelFamily> make_neural_family(const Config& config, const Truth& truth) {
   const std::string& name = config.text("model.family");
   if (name == "vae") return make_vae(config, truth);
-  config.fail("model.family", fmt::format("the {} family is not built yet in this version of the neural library", name));
+  if (name == "ddpm") return make_ddpm(config, truth);
+  if (name == "wgan-gp") return make_wgan(config, truth);
+  config.fail("model.family", fmt::format("this neural library has no {} family (it has vae, ddpm and wgan-gp)", name));
 }
 
 }  // namespace ouro::neural

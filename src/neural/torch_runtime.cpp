@@ -75,7 +75,10 @@ void init_parameters(torch::nn::Module& module, Rng& rng) {
       else if (item.key() == "bias") bias = item.value();
       else others.push_back(item.value());
     }
-    if (weight.defined() && weight.dim() >= 2) {
+    if (child->as<torch::nn::Embedding>() != nullptr) {
+      // torch.nn.Embedding starts from standard normals.
+      fill_from(weight, [&] { return static_cast<float>(rng.normal()); });
+    } else if (weight.defined() && weight.dim() >= 2) {
       // torch's kaiming_uniform_(a = sqrt(5)) and its bias rule both come to +-1/sqrt(fan_in), where
       // fan_in is the weight's second dimension times its receptive field.
       const double fan_in = static_cast<double>(weight.numel() / weight.size(0));
@@ -110,6 +113,14 @@ Samples images_from_tensor(const torch::Tensor& values, const ImageShape& shape)
              DataError, "generated images have shape {}; the model's images are {} x {} x {}",
              fmt::format("{}", fmt::join(host.sizes(), " x ")), shape.channels, shape.height, shape.width);
   return Samples::images_from_values(shape, std::span<const float>(host.data_ptr<float>(), host.numel()));
+}
+
+torch::Tensor to_signed_unit(const torch::Tensor& values, const ImageShape& shape) {
+  return (values - shape.low) * (2.0 / (shape.high - shape.low)) - 1.0;
+}
+
+torch::Tensor from_signed_unit(const torch::Tensor& x, const ImageShape& shape) {
+  return (x + 1.0) * (0.5 * (shape.high - shape.low)) + shape.low;
 }
 
 std::vector<std::size_t> shuffled_indices(std::size_t n, Rng& rng) {

@@ -33,9 +33,9 @@ torch::Device device_from_config(const Config& config);
 // A float tensor of `shape` filled with standard normals from `rng`.
 torch::Tensor normal_tensor(torch::IntArrayRef shape, Rng& rng);
 
-// Every parameter of `module` initialised as torch.nn's Conv2d, ConvTranspose2d and Linear reset
-// their own (weights and biases uniform on +-1/sqrt(fan_in)), but from `rng`; BatchNorm/LayerNorm
-// weights 1 and biases 0.
+// Every parameter of `module` initialised as torch.nn's layers reset their own, but from `rng`:
+// Conv2d, ConvTranspose2d and Linear weights and biases uniform on +-1/sqrt(fan_in), Embedding
+// weights standard normal, BatchNorm/LayerNorm/GroupNorm weights 1 and biases 0.
 void init_parameters(torch::nn::Module& module, Rng& rng);
 
 // The images `indices` of `samples` as an N x C x H x W float tensor of their values.
@@ -43,6 +43,11 @@ torch::Tensor images_tensor(const Samples& samples, std::span<const std::size_t>
 // Images from a N x C x H x W tensor of values in shape's range (clamped to it: a decoder's output
 // may round past the ends) as 8-bit levels.
 Samples images_from_tensor(const torch::Tensor& values, const ImageShape& shape);
+
+// Image values in shape's [low, high] mapped linearly to [-1, 1], the range a diffusion model or a
+// tanh generator works in, and back.
+torch::Tensor to_signed_unit(const torch::Tensor& values, const ImageShape& shape);
+torch::Tensor from_signed_unit(const torch::Tensor& x, const ImageShape& shape);
 
 // A random order of 0..n-1 (Fisher-Yates on `rng`), for one epoch's minibatches.
 std::vector<std::size_t> shuffled_indices(std::size_t n, Rng& rng);

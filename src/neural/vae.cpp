@@ -130,16 +130,7 @@ Samples VaeModel::draw(std::size_t n, double bias, Rng& rng) const {
   return images_from_tensor(torch::cat(parts), shape.image);
 }
 
-Matrix VaeModel::sample(std::size_t n, double bias, Rng& rng) const {
-  const Samples images = draw(n, bias, rng);
-  Matrix rows(images.size(), dim());
-  std::vector<float> values(static_cast<std::size_t>(dim()));
-  for (Eigen::Index i = 0; i < images.size(); ++i) {
-    images.image_values(i, values);
-    for (Eigen::Index j = 0; j < dim(); ++j) rows(i, j) = values[static_cast<std::size_t>(j)];
-  }
-  return rows;
-}
+Matrix VaeModel::sample(std::size_t n, double bias, Rng& rng) const { return draw(n, bias, rng).image_rows(); }
 
 Vector VaeModel::log_prob(const Matrix&) const {
   throw DataError("vae: the model has no tractable density (its ELBO is only a bound), so log_prob is undefined");

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ouro/core/error.hpp"
+#include "image_fixtures.hpp"
 #include "ouro/io/array_file.hpp"
 #include "support/files.hpp"
 #include "vae.hpp"
@@ -18,30 +19,9 @@
 namespace ouro::neural {
 namespace {
 
-Rng test_rng(std::uint64_t block) { return Rng(7, StreamKey{Purpose::kUser, 0, 0, block}); }
-
-// n random images of `shape`, every level drawn uniformly.
-Samples random_images(const ImageShape& shape, std::size_t n, Rng& rng) {
-  std::vector<std::uint8_t> levels(n * shape.pixels());
-  for (auto& q : levels) q = static_cast<std::uint8_t>(rng.below(256));
-  return Samples(shape, std::move(levels));
-}
-
-// n images of a bright square on a dark ground at one of four places, a little noise on top: a set
-// with structure for a short fit to learn.
-Samples square_images(const ImageShape& shape, std::size_t n, Rng& rng) {
-  std::vector<std::uint8_t> levels(n * shape.pixels());
-  for (std::size_t i = 0; i < n; ++i) {
-    const std::size_t corner = rng.below(4);
-    const std::uint32_t top = corner / 2 * shape.height / 2, left = corner % 2 * shape.width / 2;
-    for (std::uint32_t r = 0; r < shape.height; ++r)
-      for (std::uint32_t c = 0; c < shape.width; ++c) {
-        const bool inside = r >= top && r < top + shape.height / 2 && c >= left && c < left + shape.width / 2;
-        levels[i * shape.pixels() + r * shape.width + c] = static_cast<std::uint8_t>(inside ? 230 + rng.below(26) : rng.below(26));
-      }
-  }
-  return Samples(shape, std::move(levels));
-}
+using testing::random_images;
+using testing::square_images;
+using testing::test_rng;
 
 const ImageShape kSmall{1, 8, 8, 0.0f, 1.0f};
 
@@ -53,17 +33,11 @@ NeuralTraining quick_training(int epochs) {
   return t;
 }
 
-std::int64_t parameter_count(torch::nn::Module& module) {
-  std::int64_t count = 0;
-  for (const auto& p : module.parameters()) count += p.numel();
-  return count;
-}
-
 TEST(Vae, PaperNetworkHasItsParameterCount) {
   // capacity 64, latent 20 on 28 x 28: conv 1088 + 131200, two heads 2 x 125460, decoder
   // 131712 + 131136 + 1025.
   VaeNet net(VaeShape{{1, 28, 28, 0.0f, 1.0f}, 64, 20});
-  EXPECT_EQ(parameter_count(*net), 647081);
+  EXPECT_EQ(testing::parameter_count(*net), 647081);
 }
 
 TEST(Vae, LossOfAZeroNetworkIsLn2PerPixel) {
@@ -92,23 +66,15 @@ TEST(Vae, ForwardAndBackwardEqualPythonTorch) {
   const torch::Tensor x = images_tensor(images, all);
   const torch::Tensor eps = normal_tensor({static_cast<std::int64_t>(n), shape.latent}, rng);
 
-  auto to_matrix = [](const torch::Tensor& t, std::int64_t rows) {
-    const torch::Tensor c = t.detach().to(torch::kFloat64).reshape({rows, -1}).contiguous();
-    return Matrix(Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-        c.data_ptr<double>(), c.size(0), c.size(1)));
-  };
-  std::vector<torch::Tensor> flat;
-  for (const auto& p : net->parameters()) flat.push_back(p.detach().flatten());
-  const torch::Tensor params = torch::cat(flat);
+  using testing::to_matrix;
+  const torch::Tensor params = testing::flat_parameters(*net);
   write_npy(dir / "params.npy", to_matrix(params, params.numel()));
   write_npy(dir / "x.npy", to_matrix(x, static_cast<std::int64_t>(n)));
   write_npy(dir / "eps.npy", to_matrix(eps, static_cast<std::int64_t>(n)));
 
   torch::Tensor loss = net->loss(x, eps);
   loss.backward();
-  std::vector<torch::Tensor> grads;
-  for (const auto& p : net->parameters()) grads.push_back(p.grad().flatten());
-  const Matrix ours = to_matrix(torch::cat(grads), params.numel());
+  const Matrix ours = to_matrix(testing::flat_gradients(*net), params.numel());
 
   const std::string command =
       fmt::format("'{}' '{}/tests/neural/vae_reference.py' '{}' {} {} {} {} {}", OURO_PYTHON, OURO_SOURCE_DIR,

@@ -77,6 +77,8 @@ class Samples {
   std::span<const std::int32_t> all_tokens() const;
   // Token sequences as rows of ids padded with -1 to the longest (for code reading rows).
   Matrix padded_rows() const;
+  // Images as rows of their values (shape.pixels() columns), for code reading rows.
+  Matrix image_rows() const;
 
   // Sample i's bytes, for exact equality (dedup): equal bytes, equal samples. A labelled image's
   // bytes end with its label, so one image under two labels is two samples.

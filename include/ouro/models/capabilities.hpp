@@ -53,6 +53,9 @@ struct Capabilities {
   // GenerativeModel::latent_means(): an encoder mapping samples to latent means (a VAE's), for
   // diagnostics that judge later generations' samples with generation 0's encoder (latent_std).
   bool latent_encoder = false;
+  // Each sample is generated for a chosen class and carries that label (a class-conditional
+  // generator's images), for diagnostics that compare it with a classifier's (label_agreement).
+  bool labelled_samples = false;
 };
 
 // Where a generation's fit starts (model.init).
