@@ -245,6 +245,41 @@ json texts_entry(std::size_t run_index, const SampleTexts& texts) {
 
 // The ppl_gen0 histogram of a few generations as shares of each generation's samples, so
 // generations (and runs) with different sample counts compare on one axis.
+// RFC 4648 base64 with padding, for the data URIs that keep the page one self-contained file.
+std::string encode_base64(std::string_view bytes) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const std::uint32_t v = (std::uint32_t{static_cast<unsigned char>(bytes[i])} << 16) |
+                            (std::uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8) |
+                            static_cast<unsigned char>(bytes[i + 2]);
+    for (int shift = 18; shift >= 0; shift -= 6) out += kAlphabet[(v >> shift) & 63];
+  }
+  if (i < bytes.size()) {
+    std::uint32_t v = std::uint32_t{static_cast<unsigned char>(bytes[i])} << 16;
+    if (i + 1 < bytes.size()) v |= std::uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8;
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += i + 1 < bytes.size() ? kAlphabet[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+// An image run's sample grids, embedded as PNG data URIs (the page stays one file).
+json grids_entry(std::size_t run_index, const SampleGrids& grids) {
+  json cells = json::array();
+  for (const SampleGridImage& g : grids.grids) {
+    cells.push_back({g.replicate, g.generation, "data:image/png;base64," + encode_base64(g.png)});
+  }
+  return {{"run", run_index},
+          {"replicates_in_run", grids.replicates_in_run},
+          {"generations_in_run", grids.generations_in_run},
+          {"cells", cells}};
+}
+
 json histogram_entry(std::size_t run_index, const PplHistogram& histogram) {
   json rows = json::array();
   for (const HistogramBin& bin : histogram.bins) {
@@ -313,7 +348,9 @@ json report_data(const std::vector<RunData>& runs, const ReportOptions& options)
   data["config_differences"] = differences;
   data["texts"] = json::array();
   data["histograms"] = json::array();
+  data["grids"] = json::array();
   for (std::size_t r = 0; r < runs.size(); ++r) {
+    if (runs[r].grids) data["grids"].push_back(grids_entry(r, *runs[r].grids));
     if (runs[r].texts) data["texts"].push_back(texts_entry(r, *runs[r].texts));
     if (runs[r].ppl_histogram && !runs[r].ppl_histogram->bins.empty()) {
       data["histograms"].push_back(histogram_entry(r, *runs[r].ppl_histogram));

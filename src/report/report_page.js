@@ -272,6 +272,35 @@
     });
   }
 
+  // Image runs: each shown replicate's sample grids in a strip, generation 0 on the left, so that
+  // collapse can be seen beside the curves above. The same seeds fill every generation's grid.
+  if (data.grids && data.grids.length > 0) {
+    add(main, 'h2', {}, 'Sample grids');
+    add(main, 'p', { class: 'note' },
+      'The first synthetic samples of each generation (metrics.image_samples), one strip per replicate, ' +
+      'generation 0 on the left; sample i sits in the same cell in every generation. Pixels are the samples\' ' +
+      'own 8-bit levels; the files are samples/gen-G-rep-R.png in the run folder.');
+    data.grids.forEach((entry) => {
+      const replicates = [...new Set(entry.cells.map((c) => c[0]))];
+      replicates.forEach((replicate) => {
+        const cells = entry.cells.filter((c) => c[0] === replicate);
+        const shown = cells.length < entry.generations_in_run
+          ? ' (' + cells.length + ' of ' + entry.generations_in_run + ' generations: the first, the last and evenly spaced ones)' : '';
+        add(main, 'h3', {}, (data.runs.length > 1 ? data.runs[entry.run].name + ', ' : '') + 'replicate ' + replicate + shown);
+        const strip = add(main, 'div', { class: 'grid-strip', 'data-run': String(entry.run), 'data-replicate': String(replicate) });
+        cells.forEach((c) => {
+          const figure = add(strip, 'figure', { class: 'grid-cell', 'data-generation': String(c[1]) });
+          add(figure, 'img', { src: c[2], alt: 'samples of generation ' + c[1] + ', replicate ' + replicate });
+          add(figure, 'figcaption', {}, 'generation ' + c[1]);
+        });
+      });
+      if (entry.replicates_in_run > replicates.length) {
+        add(main, 'p', { class: 'note' }, 'Embedded: ' + replicates.length + ' of the ' + entry.replicates_in_run +
+          ' replicates with grids.');
+      }
+    });
+  }
+
   // Text runs: generated texts with generations side by side. Texts are untrusted, so they only
   // ever enter the page through textContent.
   if (data.texts.length > 0) textSection(data.texts);
