@@ -104,6 +104,33 @@ json metric_entry(const std::string& name, const std::vector<RunData>& runs, Ban
       }
     }
   }
+  // The metric's real-versus-real floor (<name>_floor rows, the same value at every generation of
+  // a replicate): its mean over replicates, drawn as a flat line across the run's generations.
+  json floor = json::array();
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    const MetricValues* floor_values = nullptr;
+    std::size_t first = 0, last = 0;
+    bool any = false;
+    for (const MetricValues& metric : runs[r].metrics) {
+      if (metric.name == name + "_floor") floor_values = &metric;
+      if (metric.name != name) continue;
+      for (std::size_t g = 0; g < metric.values.size(); ++g) {
+        if (metric.values[g].empty()) continue;
+        if (!any) first = g;
+        last = g;
+        any = true;
+      }
+    }
+    if (floor_values == nullptr || !any) continue;
+    const auto& values = floor_values->values;
+    const auto recorded = std::find_if(values.begin(), values.end(), [](const auto& v) { return !v.empty(); });
+    if (recorded == values.end()) continue;
+    const double mean = summarize(*recorded).mean;
+    if (!std::isfinite(mean)) continue;
+    see(mean);
+    floor.push_back({r, first, rounded(mean)});
+    floor.push_back({r, last, rounded(mean)});
+  }
   const bool log_scale = all_positive && std::isfinite(min_positive) && max_value / min_positive > kLogSpan;
   for (const Row& row : stats) {
     const BandStat& s = row.stat;
@@ -115,7 +142,7 @@ json metric_entry(const std::string& name, const std::vector<RunData>& runs, Ban
     rows.push_back({row.run, row.generation, rounded(s.mean), rounded(low), rounded(high), s.count, rounded(s.median),
                     rounded(s.standard_error)});
   }
-  json entry = {{"name", name}, {"log", log_scale}, {"rows", rows}, {"theory", theory}};
+  json entry = {{"name", name}, {"log", log_scale}, {"rows", rows}, {"theory", theory}, {"floor", floor}};
   if (const MetricInfo* info = metric_info(name)) {
     entry["description"] = info->description;
     entry["unit"] = info->unit;
@@ -331,6 +358,11 @@ json report_data(const std::vector<RunData>& runs, const ReportOptions& options)
       if (std::find(metric_names.begin(), metric_names.end(), m.name) == metric_names.end()) metric_names.push_back(m.name);
     }
   }
+  // A floor is drawn on its metric's chart, not charted on its own.
+  std::erase_if(metric_names, [&](const std::string& name) {
+    return name.ends_with("_floor") &&
+           std::find(metric_names.begin(), metric_names.end(), name.substr(0, name.size() - 6)) != metric_names.end();
+  });
   data["metrics"] = json::array();
   for (const std::string& name : metric_names) data["metrics"].push_back(metric_entry(name, runs, options.band));
 

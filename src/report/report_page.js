@@ -85,6 +85,14 @@
         mark: { type: 'line', strokeDash: [6, 4], strokeWidth: 1.5, opacity: 0.9 },
         encoding: { x, y: y('theory'), detail: { field: 'run' }, color: multi ? color : { value: 'black' } } });
     }
+    const floor = (metric.floor || []).map((r) => ({ run: runNames[r[0]], generation: r[1], floor: r[2] }));
+    if (floor.length > 0) {
+      // The real-versus-real floor: what two real sets of the run's sample sizes give.
+      layer.push({ data: { values: floor },
+        mark: { type: 'line', strokeDash: [8, 3, 2, 3], strokeWidth: 1.5, opacity: 0.9, tooltip: true },
+        encoding: { x, y: y('floor'), detail: { field: 'run' }, color: multi ? color : { value: '#c0392b' },
+          tooltip: [{ field: 'run' }, { field: 'floor', title: 'real-vs-real floor', format: '.4g' }] } });
+    }
     const subtitle = [metric.description, metric.better].filter((t) => t).join('; ');
     return { width, height: 240, title: { text: metric.name + (metric.constant !== undefined ? ' (constant)' : ''),
       subtitle: subtitle || undefined, anchor: 'start' }, layer, resolve: { scale: { y: 'shared' } } };
@@ -93,7 +101,8 @@
   // What each line of a metric's chart is, for a figure without the page around it.
   function lineKey(metric) {
     return 'solid: mean over replicates, band: ' + data.band_label + (multi ? '' : '; dotted: median') +
-      (metric.theory.length > 0 ? '; dashed: closed-form theory' : '');
+      (metric.theory.length > 0 ? '; dashed: closed-form theory' : '') +
+      (metric.floor && metric.floor.length > 0 ? '; dash-dot: real-versus-real floor' : '');
   }
 
   // A heatmap of one metric over the last two swept keys: each cell's mean ± s.e. printed on it,
@@ -173,7 +182,8 @@
   add(main, 'h2', {}, 'Metrics');
   add(main, 'p', { class: 'note' },
     'Solid line: mean over replicates; band: ' + data.band_label + (multi ? '' : '; dotted line: median') +
-    '; dashed line: closed-form theory (where the run has one). The tooltip gives mean, s.e. and median. ' +
+    '; dashed line: closed-form theory (where the run has one); dash-dot line: the real-versus-real floor ' +
+    '(where recorded: the metric between two real sets of the run\'s sample sizes). The tooltip gives mean, s.e. and median. ' +
     'Menu (…) of each chart: export SVG or PNG; `ouro plot` writes the same charts as SVG, PNG or PDF.');
   data.metrics.forEach((metric) => {
     add(main, 'h3', {}, metric.name + (metric.log ? ' (log scale)' : ''));

@@ -276,6 +276,24 @@ TEST(ReportData, EmbedsTheSampleGridsOfAnImageRun) {
   }
 }
 
+// A metric's real-versus-real floor (<metric>_floor rows) is drawn on its chart as a flat line at
+// the replicates' mean, from the first generation to the last, and gets no chart of its own.
+TEST(ReportData, DrawsAFloorOnItsMetricsChart) {
+  ouro::testing::TempDir tmp;
+  const fs::path dir = tmp / "r";
+  write_run(dir);
+  write(dir / "metrics.csv",
+        "replicate,generation,metric,value\n"
+        "0,0,frechet,9\n0,0,frechet_floor,1\n0,1,frechet,12\n0,1,frechet_floor,1\n0,2,frechet,20\n0,2,frechet_floor,1\n"
+        "1,0,frechet,7\n1,0,frechet_floor,2\n1,1,frechet,11\n1,1,frechet_floor,2\n1,2,frechet,30\n1,2,frechet_floor,2\n");
+  ouro::testing::reseal_run_folder(dir);
+  const json data = report_data({load_run(dir)}, {});
+  ASSERT_EQ(data["metrics"].size(), 1u);
+  const json& frechet = metric(data, "frechet");
+  EXPECT_EQ(frechet["floor"], json::parse("[[0, 0, 1.5], [0, 2, 1.5]]"));
+  EXPECT_EQ(metric(report_data({load_run(tmp / "r")}, {}), "frechet")["rows"].size(), 3u);
+}
+
 class BadRun : public ::testing::Test {
  protected:
   void SetUp() override { write_run(tmp_ / "r"); }
