@@ -13,7 +13,7 @@
 // header words, so that the shape check passes and the decoder runs. Every refusal must be an
 // ouro::Error naming the file.
 //
-// The layout knowledge lives in seal() and kMagic alone (checkpoint.cpp's format, version 5), so a
+// The layout knowledge lives in seal() and kMagic alone (checkpoint.cpp's format, version 6), so a
 // format change means changing them and regenerating the sealed seeds.
 #include <cstddef>
 #include <cstdint>
@@ -27,7 +27,7 @@
 
 namespace {
 
-constexpr std::string_view kMagic = "OUROCKP5";
+constexpr std::string_view kMagic = "OUROCKP6";
 
 // The file checkpoint.cpp would write around `contents`: magic, contents, check word, trailer.
 std::string seal(std::string_view contents) {

@@ -13,7 +13,7 @@
 // The log's shape is taken from the file's own header words, so the shape check passes. Every
 // refusal must be an ouro::Error naming the file.
 //
-// The layout knowledge lives in seal() and kMagic alone (finished_log.cpp's format 3, OUROFIN3:
+// The layout knowledge lives in seal() and kMagic alone (finished_log.cpp's format 4, OUROFIN4:
 // header = magic, metrics, generations, XXH3 of those; record = [u64 length][u64 XXH3 of the length
 // word][payload][u64 XXH3(payload)]["END."]), so a format change means changing them; the sealed
 // seeds hold only the shape and payloads, so they survive framing changes.
@@ -29,7 +29,7 @@
 
 namespace {
 
-constexpr std::string_view kMagic = "OUROFIN3";
+constexpr std::string_view kMagic = "OUROFIN4";
 
 std::string seal(std::string_view input) {
   namespace codec = ouro::checkpoint_codec;

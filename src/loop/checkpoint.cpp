@@ -23,7 +23,7 @@ using checkpoint_codec::Writer;
 // finished replicates moved to the run's FinishedLog. Version 4: samples by kind, sample ids in the
 // provenance, filter counts and states, the warm-start model, and a check word over the whole file.
 // Version 5: images carry their class labels (a count, 0 when unlabelled, then the labels).
-constexpr std::string_view kMagic = "OUROCKP5";
+constexpr std::string_view kMagic = "OUROCKP6";
 
 // What to do about a checkpoint that cannot be read: without it, its replicate reruns from the start.
 constexpr std::string_view kRemedy =

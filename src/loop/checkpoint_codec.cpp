@@ -39,6 +39,11 @@ void put_results(Writer& w, const ReplicateResult& result) {
   }
   w.put<std::uint64_t>(result.side_rows.size());
   for (const std::string& rows : result.side_rows) put_string(w, rows);
+  w.put<std::uint64_t>(result.side_files.size());
+  for (const SideFile& file : result.side_files) {
+    put_string(w, file.name);
+    put_string(w, file.bytes);
+  }
   w.put<std::uint64_t>(result.filter_counts.size());
   for (const FilterCounts& counts : result.filter_counts) {
     w.put<std::uint64_t>(counts.drawn);
@@ -59,6 +64,11 @@ void get_results(Reader& r, ReplicateResult& result) {
   }
   result.side_rows.resize(r.count(8));
   for (std::string& rows : result.side_rows) rows = get_string(r);
+  result.side_files.resize(r.count(16));
+  for (SideFile& file : result.side_files) {
+    file.name = get_string(r);
+    file.bytes = get_string(r);
+  }
   result.filter_counts.resize(r.count(16));
   for (FilterCounts& counts : result.filter_counts) {
     counts.drawn = r.get<std::uint64_t>();

@@ -25,7 +25,7 @@ namespace ouro::checkpoint_codec {
 // Ends every checkpoint file and finished-log record: a file cut short lacks it.
 inline constexpr std::string_view kTrailer = "END.";
 
-// The opening word of a binary file: a family of seven letters and a version digit ("OUROCKP5").
+// The opening word of a binary file: a family of seven letters and a version digit ("OUROCKP6").
 // Throws DataError naming `path` unless `bytes` start with `magic`: another version of the family
 // is named as such ("checkpoint format 3; this ouro reads 4"), anything else as not `what`. The
 // message ends with `remedy`.

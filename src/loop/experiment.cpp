@@ -76,6 +76,8 @@ Experiment::Experiment(Config config)
   }
   side_outputs_ = make_side_outputs(config_, capabilities_, *truth_, metric_names_);
   for (const auto& output : side_outputs_) keeps_generation0_ = keeps_generation0_ || output->needs_generation0();
+  side_file_outputs_ = make_side_file_outputs(config_, capabilities_);
+  record_every_ = std::max<std::size_t>(static_cast<std::size_t>(config_.integer("run.record_every")), 1);
   // The closed forms describe unfiltered loops fitted from scratch; nothing is written otherwise.
   if (filters_.empty() && init_ == ModelInit::kScratch) theory_ = theory_curves(config_, *truth_);
   // Theory is written only for metrics the run records.
@@ -226,7 +228,8 @@ void Experiment::measure(const GenerationRecord& record, ReplicateState& state) 
                               model_moments ? &*model_moments : nullptr,
                               truth_moments_ ? &*truth_moments_ : nullptr,
                               &state.scratch,
-                              state.generation0.get()};
+                              state.generation0.get(),
+                              &state.streams};
   const std::size_t metrics = metrics_.size();
   for (std::size_t m = 0; m < metrics; ++m) {
     stream = streams(Purpose::kMetric, g, metric_blocks_[m]);
@@ -235,6 +238,9 @@ void Experiment::measure(const GenerationRecord& record, ReplicateState& state) 
   stream = streams(Purpose::kMetric, g, side_outputs_block());
   for (std::size_t t = 0; t < side_outputs_.size(); ++t) {
     side_outputs_[t]->append_rows(state.result.replicate, g, model, context, state.result.side_rows[t]);
+  }
+  if (g % record_every_ == 0 || g == generations_) {
+    for (const auto& output : side_file_outputs_) output->add_files(state.result.replicate, g, context, state.result.side_files);
   }
 }
 
@@ -257,6 +263,7 @@ ReplicateCheckpoint Experiment::checkpoint(const ReplicateState& state, std::siz
   c.results.values.assign(state.result.values.begin(), state.result.values.begin() + values);
   c.results.composition = state.result.composition;
   c.results.side_rows = state.result.side_rows;
+  c.results.side_files = state.result.side_files;
   const auto counts = static_cast<std::ptrdiff_t>(next_generation * filters_.size());
   c.results.filter_counts.assign(state.result.filter_counts.begin(), state.result.filter_counts.begin() + counts);
   c.state = state.loop;

@@ -25,7 +25,7 @@ using checkpoint_codec::Writer;
 
 // Bumped whenever the layout changes: an old log is then refused by name rather than misread.
 // Version 3: the header and each record's length carry check words of their own.
-constexpr std::string_view kMagic = "OUROFIN3";
+constexpr std::string_view kMagic = "OUROFIN4";
 constexpr std::size_t kWord = sizeof(std::uint64_t);
 constexpr std::size_t kHeaderSize = kMagic.size() + 3 * kWord;  // magic, metrics, generations, check
 constexpr std::size_t kRecordHead = 2 * kWord;                   // length, its check word

@@ -231,6 +231,19 @@ void Recorder::write_in_order(const Formatted& formatted) {
              "internal: replicate {} has {} side tables, the recorder {}", result.replicate, result.side_rows.size(),
              side_files_.size());
   for (std::size_t t = 0; t < side_files_.size(); ++t) side_files_[t]->stream() << result.side_rows[t];
+  for (const SideFile& side : result.side_files) {
+    const std::filesystem::path path = out_dir_ / side.name;
+    std::error_code ec;
+    std::filesystem::create_directories(path.parent_path(), ec);
+    OURO_CHECK(!ec, IoError, "cannot create folder '{}': {}", path.parent_path().string(), ec.message());
+    // Committed at once rather than at finish(): a run may write hundreds of grids, and an open
+    // temporary each would hold as many file descriptors. Until run.json exists the run is not
+    // finished, so a grid standing alone looks complete as a grid and nothing more.
+    AtomicFile file(path);
+    file.stream().write(side.bytes.data(), static_cast<std::streamsize>(side.bytes.size()));
+    file.commit();
+    side_file_stamps_.emplace_back(side.name, file.stamp().to_json());
+  }
 }
 
 void Recorder::write_metrics(std::string_view text) {
@@ -285,6 +298,7 @@ void Recorder::finish(const std::vector<TheoryCurve>& theory, const nlohmann::js
   commit(*metrics_file_);
   commit(*composition_file_);
   for (const auto& file : side_files_) commit(*file);
+  for (const auto& [name, stamp] : side_file_stamps_) files[name] = stamp;
   commit(theory_file);
   write_json_file(out_dir_ / kRunFile, info, kRunFileFormat);
 }

@@ -50,6 +50,18 @@ void remove_stale_temporaries(const fs::path& dir) {
   }
 }
 
+void remove_sample_grids(const fs::path& dir) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) return;
+  std::vector<fs::path> grids;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.starts_with("gen-") && name.ends_with(".png")) grids.push_back(it->path());
+  }
+  for (const fs::path& grid : grids) fs::remove(grid, ec);
+  fs::remove(dir, ec);  // only when empty
+}
+
 // A sweep builds one job per cell and `ouro threshold` one per probe, all from the same data file:
 // its warning is said once per process.
 void warn_once(const std::string& message) {
@@ -237,8 +249,12 @@ void RunJob::prepare_folder(const nlohmann::json& resolved) {
     for (const std::string& name : Recorder::file_names(experiment_->side_tables())) fs::remove(out / name, ec);
     fs::remove(out / "report.html", ec);
     remove_all_or_throw(partial);
+    // The previous run's sample grids (a run with fewer generations or replicates would leave
+    // some standing); only files named as grids are removed, then the folder if that emptied it.
+    remove_sample_grids(out / "samples");
   }
   remove_stale_temporaries(out);
+  if (fs::is_directory(out / "samples", ec)) remove_stale_temporaries(out / "samples");
   fs::create_directories(partial, ec);
   OURO_CHECK(!ec, IoError, "cannot create checkpoint folder '{}': {}", partial.string(), ec.message());
   remove_stale_temporaries(partial);

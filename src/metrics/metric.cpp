@@ -64,6 +64,21 @@ std::string capability_summary(const Capabilities& c) {
                      fmt::join(offered, ", "));
 }
 
+// Each recorded sample metric's real-versus-real floor, right after it (metrics.floors: for image
+// truths by default, where the sample metrics are the only measure of a generation and their noise
+// floor is far from zero; "all" adds them for real-row truths too).
+void add_floors(const Config& config, const Truth& truth, std::vector<std::unique_ptr<Metric>>& metrics) {
+  const std::string& floors = config.text("metrics.floors");
+  if (floors == "none" || (floors == "images" && truth.image_shape() == nullptr)) return;
+  std::vector<std::unique_ptr<Metric>> with_floors;
+  for (auto& metric : metrics) {
+    auto floor = make_sample_metric_floor(metric->name(), config);
+    with_floors.push_back(std::move(metric));
+    if (floor) with_floors.push_back(std::move(floor));
+  }
+  metrics = std::move(with_floors);
+}
+
 }  // namespace
 
 std::vector<std::string> metric_names() {
@@ -86,6 +101,7 @@ std::vector<std::unique_ptr<Metric>> make_metrics(const Config& config, const Mo
       auto metric = make_named_metric(name, config);
       if (metric && metric->applies(capabilities, truth)) metrics.push_back(std::move(metric));
     }
+    add_floors(config, truth, metrics);
     return metrics;
   }
   for (const auto& name : requested) {
@@ -111,6 +127,7 @@ std::vector<std::unique_ptr<Metric>> make_metrics(const Config& config, const Mo
     if (duplicate) config.fail("metrics.names", fmt::format("metric '{}' is listed twice", name));
     metrics.push_back(std::move(metric));
   }
+  add_floors(config, truth, metrics);
   return metrics;
 }
 

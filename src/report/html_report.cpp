@@ -104,6 +104,33 @@ json metric_entry(const std::string& name, const std::vector<RunData>& runs, Ban
       }
     }
   }
+  // The metric's real-versus-real floor (<name>_floor rows, the same value at every generation of
+  // a replicate): its mean over replicates, drawn as a flat line across the run's generations.
+  json floor = json::array();
+  for (std::size_t r = 0; r < runs.size(); ++r) {
+    const MetricValues* floor_values = nullptr;
+    std::size_t first = 0, last = 0;
+    bool any = false;
+    for (const MetricValues& metric : runs[r].metrics) {
+      if (metric.name == name + "_floor") floor_values = &metric;
+      if (metric.name != name) continue;
+      for (std::size_t g = 0; g < metric.values.size(); ++g) {
+        if (metric.values[g].empty()) continue;
+        if (!any) first = g;
+        last = g;
+        any = true;
+      }
+    }
+    if (floor_values == nullptr || !any) continue;
+    const auto& values = floor_values->values;
+    const auto recorded = std::find_if(values.begin(), values.end(), [](const auto& v) { return !v.empty(); });
+    if (recorded == values.end()) continue;
+    const double mean = summarize(*recorded).mean;
+    if (!std::isfinite(mean)) continue;
+    see(mean);
+    floor.push_back({r, first, rounded(mean)});
+    floor.push_back({r, last, rounded(mean)});
+  }
   const bool log_scale = all_positive && std::isfinite(min_positive) && max_value / min_positive > kLogSpan;
   for (const Row& row : stats) {
     const BandStat& s = row.stat;
@@ -115,7 +142,7 @@ json metric_entry(const std::string& name, const std::vector<RunData>& runs, Ban
     rows.push_back({row.run, row.generation, rounded(s.mean), rounded(low), rounded(high), s.count, rounded(s.median),
                     rounded(s.standard_error)});
   }
-  json entry = {{"name", name}, {"log", log_scale}, {"rows", rows}, {"theory", theory}};
+  json entry = {{"name", name}, {"log", log_scale}, {"rows", rows}, {"theory", theory}, {"floor", floor}};
   if (const MetricInfo* info = metric_info(name)) {
     entry["description"] = info->description;
     entry["unit"] = info->unit;
@@ -245,6 +272,41 @@ json texts_entry(std::size_t run_index, const SampleTexts& texts) {
 
 // The ppl_gen0 histogram of a few generations as shares of each generation's samples, so
 // generations (and runs) with different sample counts compare on one axis.
+// RFC 4648 base64 with padding, for the data URIs that keep the page one self-contained file.
+std::string encode_base64(std::string_view bytes) {
+  static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((bytes.size() + 2) / 3 * 4);
+  std::size_t i = 0;
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const std::uint32_t v = (std::uint32_t{static_cast<unsigned char>(bytes[i])} << 16) |
+                            (std::uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8) |
+                            static_cast<unsigned char>(bytes[i + 2]);
+    for (int shift = 18; shift >= 0; shift -= 6) out += kAlphabet[(v >> shift) & 63];
+  }
+  if (i < bytes.size()) {
+    std::uint32_t v = std::uint32_t{static_cast<unsigned char>(bytes[i])} << 16;
+    if (i + 1 < bytes.size()) v |= std::uint32_t{static_cast<unsigned char>(bytes[i + 1])} << 8;
+    out += kAlphabet[(v >> 18) & 63];
+    out += kAlphabet[(v >> 12) & 63];
+    out += i + 1 < bytes.size() ? kAlphabet[(v >> 6) & 63] : '=';
+    out += '=';
+  }
+  return out;
+}
+
+// An image run's sample grids, embedded as PNG data URIs (the page stays one file).
+json grids_entry(std::size_t run_index, const SampleGrids& grids) {
+  json cells = json::array();
+  for (const SampleGridImage& g : grids.grids) {
+    cells.push_back({g.replicate, g.generation, "data:image/png;base64," + encode_base64(g.png)});
+  }
+  return {{"run", run_index},
+          {"replicates_in_run", grids.replicates_in_run},
+          {"generations_in_run", grids.generations_in_run},
+          {"cells", cells}};
+}
+
 json histogram_entry(std::size_t run_index, const PplHistogram& histogram) {
   json rows = json::array();
   for (const HistogramBin& bin : histogram.bins) {
@@ -296,6 +358,11 @@ json report_data(const std::vector<RunData>& runs, const ReportOptions& options)
       if (std::find(metric_names.begin(), metric_names.end(), m.name) == metric_names.end()) metric_names.push_back(m.name);
     }
   }
+  // A floor is drawn on its metric's chart, not charted on its own.
+  std::erase_if(metric_names, [&](const std::string& name) {
+    return name.ends_with("_floor") &&
+           std::find(metric_names.begin(), metric_names.end(), name.substr(0, name.size() - 6)) != metric_names.end();
+  });
   data["metrics"] = json::array();
   for (const std::string& name : metric_names) data["metrics"].push_back(metric_entry(name, runs, options.band));
 
@@ -313,7 +380,9 @@ json report_data(const std::vector<RunData>& runs, const ReportOptions& options)
   data["config_differences"] = differences;
   data["texts"] = json::array();
   data["histograms"] = json::array();
+  data["grids"] = json::array();
   for (std::size_t r = 0; r < runs.size(); ++r) {
+    if (runs[r].grids) data["grids"].push_back(grids_entry(r, *runs[r].grids));
     if (runs[r].texts) data["texts"].push_back(texts_entry(r, *runs[r].texts));
     if (runs[r].ppl_histogram && !runs[r].ppl_histogram->bins.empty()) {
       data["histograms"].push_back(histogram_entry(r, *runs[r].ppl_histogram));

@@ -85,6 +85,14 @@
         mark: { type: 'line', strokeDash: [6, 4], strokeWidth: 1.5, opacity: 0.9 },
         encoding: { x, y: y('theory'), detail: { field: 'run' }, color: multi ? color : { value: 'black' } } });
     }
+    const floor = (metric.floor || []).map((r) => ({ run: runNames[r[0]], generation: r[1], floor: r[2] }));
+    if (floor.length > 0) {
+      // The real-versus-real floor: what two real sets of the run's sample sizes give.
+      layer.push({ data: { values: floor },
+        mark: { type: 'line', strokeDash: [8, 3, 2, 3], strokeWidth: 1.5, opacity: 0.9, tooltip: true },
+        encoding: { x, y: y('floor'), detail: { field: 'run' }, color: multi ? color : { value: '#c0392b' },
+          tooltip: [{ field: 'run' }, { field: 'floor', title: 'real-vs-real floor', format: '.4g' }] } });
+    }
     const subtitle = [metric.description, metric.better].filter((t) => t).join('; ');
     return { width, height: 240, title: { text: metric.name + (metric.constant !== undefined ? ' (constant)' : ''),
       subtitle: subtitle || undefined, anchor: 'start' }, layer, resolve: { scale: { y: 'shared' } } };
@@ -93,7 +101,8 @@
   // What each line of a metric's chart is, for a figure without the page around it.
   function lineKey(metric) {
     return 'solid: mean over replicates, band: ' + data.band_label + (multi ? '' : '; dotted: median') +
-      (metric.theory.length > 0 ? '; dashed: closed-form theory' : '');
+      (metric.theory.length > 0 ? '; dashed: closed-form theory' : '') +
+      (metric.floor && metric.floor.length > 0 ? '; dash-dot: real-versus-real floor' : '');
   }
 
   // A heatmap of one metric over the last two swept keys: each cell's mean ± s.e. printed on it,
@@ -173,7 +182,8 @@
   add(main, 'h2', {}, 'Metrics');
   add(main, 'p', { class: 'note' },
     'Solid line: mean over replicates; band: ' + data.band_label + (multi ? '' : '; dotted line: median') +
-    '; dashed line: closed-form theory (where the run has one). The tooltip gives mean, s.e. and median. ' +
+    '; dashed line: closed-form theory (where the run has one); dash-dot line: the real-versus-real floor ' +
+    '(where recorded: the metric between two real sets of the run\'s sample sizes). The tooltip gives mean, s.e. and median. ' +
     'Menu (…) of each chart: export SVG or PNG; `ouro plot` writes the same charts as SVG, PNG or PDF.');
   data.metrics.forEach((metric) => {
     add(main, 'h3', {}, metric.name + (metric.log ? ' (log scale)' : ''));
@@ -268,6 +278,35 @@
       if (h.infinite.length > 0) {
         add(main, 'p', { class: 'note' }, 'Not drawn, infinite perplexity (a token the generation-0 model gives ' +
           'probability 0): ' + h.infinite.map((i) => i[1] + ' samples of generation ' + i[0]).join(', ') + '.');
+      }
+    });
+  }
+
+  // Image runs: each shown replicate's sample grids in a strip, generation 0 on the left, so that
+  // collapse can be seen beside the curves above. The same seeds fill every generation's grid.
+  if (data.grids && data.grids.length > 0) {
+    add(main, 'h2', {}, 'Sample grids');
+    add(main, 'p', { class: 'note' },
+      'The first synthetic samples of each generation (metrics.image_samples), one strip per replicate, ' +
+      'generation 0 on the left; sample i sits in the same cell in every generation. Pixels are the samples\' ' +
+      'own 8-bit levels; the files are samples/gen-G-rep-R.png in the run folder.');
+    data.grids.forEach((entry) => {
+      const replicates = [...new Set(entry.cells.map((c) => c[0]))];
+      replicates.forEach((replicate) => {
+        const cells = entry.cells.filter((c) => c[0] === replicate);
+        const shown = cells.length < entry.generations_in_run
+          ? ' (' + cells.length + ' of ' + entry.generations_in_run + ' generations: the first, the last and evenly spaced ones)' : '';
+        add(main, 'h3', {}, (data.runs.length > 1 ? data.runs[entry.run].name + ', ' : '') + 'replicate ' + replicate + shown);
+        const strip = add(main, 'div', { class: 'grid-strip', 'data-run': String(entry.run), 'data-replicate': String(replicate) });
+        cells.forEach((c) => {
+          const figure = add(strip, 'figure', { class: 'grid-cell', 'data-generation': String(c[1]) });
+          add(figure, 'img', { src: c[2], alt: 'samples of generation ' + c[1] + ', replicate ' + replicate });
+          add(figure, 'figcaption', {}, 'generation ' + c[1]);
+        });
+      });
+      if (entry.replicates_in_run > replicates.length) {
+        add(main, 'p', { class: 'note' }, 'Embedded: ' + replicates.length + ' of the ' + entry.replicates_in_run +
+          ' replicates with grids.');
       }
     });
   }

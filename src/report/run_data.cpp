@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fstream>
+#include <iterator>
 #include <limits>
 #include <regex>
 #include <set>
@@ -150,6 +151,37 @@ void read_composition(RunData& run) {
 
 }  // namespace
 
+SampleGrids read_sample_grids(const fs::path& dir, const nlohmann::json& files, const GridLimits& limits) {
+  static const std::regex grid_name("samples/gen-([0-9]{1,9})-rep-([0-9]{1,9})\\.png");
+  std::map<std::size_t, std::set<std::size_t>> by_replicate;  // replicate -> generations
+  if (files.is_object()) {
+    for (const auto& [name, stamp] : files.items()) {
+      std::smatch m;
+      if (!std::regex_match(name, m, grid_name)) continue;
+      by_replicate[std::stoul(m[2].str())].insert(std::stoul(m[1].str()));
+    }
+  }
+  SampleGrids out;
+  out.replicates_in_run = by_replicate.size();
+  if (by_replicate.empty()) return out;
+  out.generations_in_run = by_replicate.begin()->second.size();
+  std::size_t shown = 0;
+  for (const auto& [replicate, generation_set] : by_replicate) {
+    if (shown++ == limits.replicates) break;
+    const std::vector<std::size_t> generations(generation_set.begin(), generation_set.end());
+    for (const std::size_t k : spread_generations(generations.size(), limits.generations)) {
+      SampleGridImage grid{replicate, generations[k], {}};
+      const fs::path path = dir / fmt::format("samples/gen-{:03}-rep-{}.png", grid.generation, replicate);
+      std::ifstream in(path, std::ios::binary);
+      OURO_CHECK(in, IoError, "cannot read sample grid '{}'", path.string());
+      grid.png.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+      OURO_CHECK(!in.bad(), IoError, "cannot read sample grid '{}'", path.string());
+      out.grids.push_back(std::move(grid));
+    }
+  }
+  return out;
+}
+
 const std::vector<std::string>& composition_layers() {
   static const std::vector<std::string> kLayers = {"original", "fresh", "synthetic, older generations",
                                                    "synthetic, previous generation"};
@@ -172,6 +204,8 @@ RunData load_run(const fs::path& dir) {
   const auto wrote = [&](const char* name) { return run.info["files"].contains(name); };
   if (wrote("samples.jsonl")) run.texts = read_sample_texts(dir / "samples.jsonl", run.generations);
   if (wrote("ppl_gen0_histogram.csv")) run.ppl_histogram = read_ppl_histogram(dir / "ppl_gen0_histogram.csv");
+  SampleGrids grids = read_sample_grids(dir, run.info["files"]);
+  if (!grids.grids.empty()) run.grids = std::move(grids);
   return run;
 }
 

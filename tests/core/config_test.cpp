@@ -37,6 +37,20 @@ TEST(Config, DefaultsFillEveryKeyWithADefault) {
   EXPECT_EQ(config.where("loop.bias"), "default");
 }
 
+TEST(Config, SampleGridKeysRefuseNegativeAndAbsurdValuesNamingTheKey) {
+  Config config;
+  for (const char* assignment : {"metrics.image_samples=-1", "metrics.image_samples=1025",
+                                 "metrics.image_replicates=-2", "metrics.image_replicates=101"}) {
+    const std::string key = std::string(assignment).substr(0, std::string(assignment).find('='));
+    EXPECT_THAT(error_of([&] { config.set(assignment); }), HasSubstr(key)) << assignment;
+  }
+  config.set("metrics.image_samples=0");
+  config.set("metrics.image_replicates=100");
+  EXPECT_EQ(config.integer("metrics.image_samples"), 0);
+  EXPECT_EQ(Config().integer("metrics.image_samples"), 64);
+  EXPECT_EQ(Config().integer("metrics.image_replicates"), 1);
+}
+
 TEST(Config, ParsesTheIssueExample) {
   const Config config = Config::from_string(R"(
 [run]

@@ -12,7 +12,10 @@
 #include <nlohmann/json.hpp>
 
 #include "distribution_test_util.hpp"
+#include "ouro/core/config.hpp"
+#include "ouro/core/fnv1a.hpp"
 #include "ouro/io/array_file.hpp"
+#include "ouro/loop/experiment.hpp"
 #include "ouro/metrics/distribution/frechet.hpp"
 #include "ouro/metrics/distribution/kid.hpp"
 #include "ouro/metrics/distribution/manifold.hpp"
@@ -95,6 +98,49 @@ TEST(PythonReference, CorrelatedNonCommutingCovariances) {
   const Matrix real = gaussian_rows(800, 6, rng) * mix;
   const Matrix gen = gaussian_rows(900, 6, rng) * mix.transpose();
   compare(real, gen, 4, "corr");
+}
+
+// The real-versus-real floor of a Gaussian run (metrics.floors = all): frechet_floor is the FID that
+// pytorch-fid's formula (SciPy) gives between the replicate's held-out test set and a fresh truth
+// draw of the synthetic sample size from generation 0's stream of the floor's name; precision_floor
+// the prdc count on its own draw. Every generation records the same value; the two replicates
+// differ; without metrics.floors = all a Gaussian run records no floors.
+TEST(PythonReference, FloorsOfAGaussianRunEqualScipysOnTheSameTwoRealSets) {
+  Config config;
+  for (const char* assignment : {"truth.dim=3", "run.generations=2", "run.replicates=2", "run.seed=5",
+                                 "loop.initial=200", "loop.synthetic=150", "metrics.test_samples=250",
+                                 "metrics.names=[\"frechet\", \"precision\"]"}) {
+    config.set(assignment);
+  }
+  EXPECT_EQ(Experiment(config).metric_names(), (std::vector<std::string>{"frechet", "precision"}));
+  config.set("metrics.floors=\"all\"");
+  const Experiment experiment(config);
+  ASSERT_EQ(experiment.metric_names(),
+            (std::vector<std::string>{"frechet", "frechet_floor", "precision", "precision_floor"}));
+  std::vector<double> floors;
+  for (std::size_t r = 0; r < 2; ++r) {
+    const ReplicateResult result = experiment.run_replicate(r);
+    for (std::size_t g = 1; g <= 2; ++g) {
+      EXPECT_EQ(result.values[g * 4 + 1], result.values[1]) << "frechet_floor, generation " << g;
+      EXPECT_EQ(result.values[g * 4 + 3], result.values[3]) << "precision_floor, generation " << g;
+    }
+    EXPECT_NE(result.values[0], result.values[1]) << "the synthetic samples' frechet is not the floor";
+    const Streams streams(5, r);
+    Rng test_rng = streams(Purpose::kTestData, 0);
+    const Matrix test = experiment.truth().test_set(250, test_rng);
+    Rng frechet_rng = streams(Purpose::kMetric, 0, fnv1a64("frechet_floor"));
+    const Matrix frechet_real = experiment.truth().draw(150, frechet_rng).real();
+    const nlohmann::json frechet_ref = run_reference(test, frechet_real, 5, "floor_frechet_" + std::to_string(r));
+    EXPECT_NEAR(result.values[1], frechet_ref["fid"].get<double>(), 1e-6 * frechet_ref["fid"].get<double>());
+    Rng precision_rng = streams(Purpose::kMetric, 0, fnv1a64("precision_floor"));
+    const Matrix precision_real = experiment.truth().draw(150, precision_rng).real();
+    const nlohmann::json precision_ref = run_reference(test, precision_real, 5, "floor_precision_" + std::to_string(r));
+    EXPECT_EQ(count(result.values[3], 150.0), precision_ref["precision_hits"].get<long>());
+    floors.push_back(result.values[1]);
+    // Another Experiment of the same config (as after a resume) records the same floor.
+    EXPECT_EQ(Experiment(config).run_replicate(r).values[5], result.values[1]);
+  }
+  EXPECT_NE(floors[0], floors[1]);
 }
 
 }  // namespace

@@ -126,6 +126,8 @@ TEST(CheckpointStore, EveryKindOfSamplesTravelsAtItsNaturalWidth) {
   c.replicate = 0;
   c.next_generation = 2;
   c.results.values.assign(2, 0.25);
+  c.results.side_files = {{"samples/gen-000-rep-0.png", std::string("\x89PNG\r\n\x1a\n\0", 9)},
+                          {"samples/gen-001-rep-0.png", "second"}};
   const Samples tokens(std::vector<std::int32_t>(3000, 7), std::vector<std::size_t>{0, 1000, 1000, 3000});
   const Samples images(ImageShape{1, 28, 28, 0.0f, 1.0f}, std::vector<std::uint8_t>(10 * 784, 191));
   c.state.history = {std::make_shared<const Dataset>(tokens, Provenance{0, Origin::kOriginal}),
@@ -146,6 +148,7 @@ TEST(CheckpointStore, EveryKindOfSamplesTravelsAtItsNaturalWidth) {
   EXPECT_EQ(im.samples().bytes(9), images.bytes(9));
   EXPECT_EQ(im.provenance()[9].generation, 1);
   EXPECT_FALSE(im.samples().has_labels());
+  EXPECT_EQ(back->results.side_files, c.results.side_files) << "sample grids travel with the results";
 }
 
 TEST(CheckpointStore, LabelledImagesKeepTheirLabels) {
@@ -227,7 +230,7 @@ TEST(CheckpointStore, MissingIsNothingAndForeignFilesAreRefusedByName) {
     store.load(2);
     FAIL() << "a checkpoint of another version was read";
   } catch (const DataError& e) {
-    EXPECT_THAT(e.what(), ::testing::HasSubstr("replicate-2.ckpt: checkpoint of format 3; this ouro reads format 5"));
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("replicate-2.ckpt: checkpoint of format 3; this ouro reads format 6"));
   }
   // Format 4 (images without their labels) is refused the same way, never misread.
   bytes[7] = '4';
@@ -236,7 +239,16 @@ TEST(CheckpointStore, MissingIsNothingAndForeignFilesAreRefusedByName) {
     store.load(2);
     FAIL() << "a checkpoint of format 4 was read";
   } catch (const DataError& e) {
-    EXPECT_THAT(e.what(), ::testing::HasSubstr("replicate-2.ckpt: checkpoint of format 4; this ouro reads format 5"));
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("replicate-2.ckpt: checkpoint of format 4; this ouro reads format 6"));
+  }
+  // Format 5 (results without their sample grids) too.
+  bytes[7] = '5';
+  std::ofstream(store.path(2), std::ios::binary) << bytes;
+  try {
+    store.load(2);
+    FAIL() << "a checkpoint of format 5 was read";
+  } catch (const DataError& e) {
+    EXPECT_THAT(e.what(), ::testing::HasSubstr("replicate-2.ckpt: checkpoint of format 5; this ouro reads format 6"));
   }
   const auto back = store.load(1);
   ASSERT_TRUE(back);
@@ -296,7 +308,7 @@ TEST(CheckpointStore, AnInconsistentDataSetBehindAGoodCheckWordNamesTheFile) {
   const fs::path dir = scratch("inconsistent");
   const CheckpointStore store(dir, 1, 2);
   checkpoint_codec::Writer w;
-  w.put_text("OUROCKP5");
+  w.put_text("OUROCKP6");
   for (const std::uint64_t word : {1u, 2u, 0u, 1u}) w.put<std::uint64_t>(word);  // metrics, generations, replicate, next
   ReplicateResult results;
   results.values = {0.5};

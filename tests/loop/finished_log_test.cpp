@@ -40,6 +40,7 @@ ReplicateResult result_of(std::size_t replicate) {
   r.composition.push_back({0, Origin::kOriginal, -1, 20 + replicate});
   r.composition.push_back({1, Origin::kSynthetic, 0, 5});
   r.side_rows = {"", std::string("text with\nnewlines and \0 bytes", 30) + std::to_string(replicate)};
+  r.side_files = {{"samples/gen-000-rep-" + std::to_string(replicate) + ".png", std::string("\x89PNG\0\xff", 7)}};
   return r;
 }
 
@@ -55,6 +56,7 @@ void expect_same(const ReplicateResult& a, const ReplicateResult& b) {
     EXPECT_EQ(a.composition[i].count, b.composition[i].count);
   }
   EXPECT_EQ(a.side_rows, b.side_rows);
+  EXPECT_EQ(a.side_files, b.side_files);
 }
 
 std::uintmax_t size_of(const fs::path& path) { return fs::file_size(path); }
@@ -236,7 +238,7 @@ TEST(FinishedLog, AnotherFormatVersionIsRefusedByName) {
     log.read();
     FAIL() << "read a log of another version";
   } catch (const DataError& e) {
-    EXPECT_THAT(e.what(), HasSubstr("finished-replicate log of format 2; this ouro reads format 3"));
+    EXPECT_THAT(e.what(), HasSubstr("finished-replicate log of format 2; this ouro reads format 4"));
     EXPECT_THAT(e.what(), HasSubstr(path.string()));
   }
 }

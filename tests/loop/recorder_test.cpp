@@ -47,6 +47,30 @@ TEST(Recorder, WritesReplicatesInOrderAndAtomically) {
   }
 }
 
+TEST(Recorder, SideFilesAreWrittenIntoTheirFolderAndStampedInRunJson) {
+  const auto dir = ouro::testing::scratch_dir("ouro_recorder_side_files");
+  {
+    Recorder recorder(dir, {"a", "b"}, 1, 2, false);
+    ReplicateResult second = result_for(1);
+    second.side_files = {{"samples/gen-000-rep-1.png", std::string("one\0", 4)}};
+    ReplicateResult first = result_for(0);
+    first.side_files = {{"samples/gen-000-rep-0.png", "zero"}, {"samples/gen-001-rep-0.png", "zero, one"}};
+    recorder.add(std::move(second));
+    EXPECT_FALSE(std::filesystem::exists(dir / "samples")) << "replicate 1 waits for replicate 0";
+    recorder.add(std::move(first));
+    recorder.finish({}, nlohmann::json::object());
+  }
+  EXPECT_EQ(read_file(dir / "samples/gen-000-rep-0.png"), "zero");
+  EXPECT_EQ(read_file(dir / "samples/gen-001-rep-0.png"), "zero, one");
+  EXPECT_EQ(read_file(dir / "samples/gen-000-rep-1.png"), std::string("one\0", 4));
+  const auto files = nlohmann::json::parse(read_file(dir / "run.json"))["files"];
+  ASSERT_TRUE(files.contains("samples/gen-000-rep-1.png"));
+  EXPECT_EQ(files["samples/gen-000-rep-1.png"]["bytes"], 4);
+  for (const auto& entry : std::filesystem::directory_iterator(dir / "samples")) {
+    EXPECT_EQ(entry.path().filename().string().find(".tmp"), std::string::npos) << entry.path();
+  }
+}
+
 TEST(Recorder, AbandonedRunLeavesNoFinalFiles) {
   const auto dir = ouro::testing::scratch_dir("ouro_recorder_abandoned");
   {

@@ -2,7 +2,8 @@
 // images, so the default test run can afford it): the same bytes for 1 and 2 threads, a run
 // killed after a checkpoint and resumed equals the uninterrupted one (with model.init = previous,
 // so the checkpoint carries the model's weights), latent_std is recorded, and bad input fails
-// before anything is written.
+// before anything is written. Sample grids (samples/gen-G-rep-R.png) are written for the replicates
+// asked for, of the size the grid's layout gives, the same bytes for any thread count and on resume.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -27,6 +28,16 @@ std::string smoke_config(const std::string& extra = "") {
          "[loop]\ninitial = 200\nsynthetic = 200\n[metrics]\ntest_samples = 300\nlatent_samples = 100\n";
 }
 
+// A PNG's width and height from its IHDR chunk (bytes 16..23, big-endian).
+std::pair<std::uint32_t, std::uint32_t> png_size(const std::string& png) {
+  const auto word = [&](std::size_t at) {
+    std::uint32_t v = 0;
+    for (std::size_t i = 0; i < 4; ++i) v = (v << 8) | static_cast<unsigned char>(png.at(at + i));
+    return v;
+  };
+  return {word(16), word(20)};
+}
+
 std::string run(const fs::path& config, const fs::path& out, const std::string& flags = "",
                 const std::string& environment = "", int expected_exit = 0) {
   const auto outcome =
@@ -45,6 +56,29 @@ TEST(VaeLoop, SameBytesForAnyThreadCountAndLatentStdIsRecorded) {
   EXPECT_THAT(metrics, HasSubstr(",latent_std,"));
   EXPECT_THAT(metrics, HasSubstr(",frechet,"));
   EXPECT_THAT(metrics, Not(HasSubstr(",nll_real,")));  // no density
+  // Default grids: 64 samples of replicate 0, 8 x 8 images of 28 px with 1-px gaps.
+  for (int g = 0; g <= 2; ++g) {
+    const std::string name = "samples/gen-00" + std::to_string(g) + "-rep-0.png";
+    const std::string png = read_file(dir / "one" / name);
+    EXPECT_EQ(png.substr(1, 3), "PNG") << name;
+    EXPECT_EQ(png_size(png), std::make_pair(8u * 28 + 7, 8u * 28 + 7)) << name;
+    EXPECT_EQ(png, read_file(dir / "two" / name)) << name;
+  }
+  EXPECT_FALSE(fs::exists(dir / "one" / "samples" / "gen-000-rep-1.png"));
+  EXPECT_NE(read_file(dir / "one" / "samples" / "gen-000-rep-0.png"), read_file(dir / "one" / "samples" / "gen-002-rep-0.png"));
+}
+
+TEST(VaeLoop, SampleGridsFollowTheirOptions) {
+  const auto dir = testing::scratch_dir("vae_grids");
+  const auto config = testing::write_config(dir, smoke_config());
+  run(config, dir / "ten", "--threads 2 --set metrics.image_samples=10 --set metrics.image_replicates=2");
+  for (int r = 0; r < 2; ++r) {
+    // 10 samples: 8 columns, 2 rows.
+    EXPECT_EQ(png_size(read_file(dir / "ten" / "samples" / ("gen-001-rep-" + std::to_string(r) + ".png"))),
+              std::make_pair(8u * 28 + 7, 2u * 28 + 1));
+  }
+  run(config, dir / "none", "--threads 2 --set metrics.image_samples=0");
+  EXPECT_FALSE(fs::exists(dir / "none" / "samples"));
 }
 
 TEST(VaeLoop, KilledAndResumedEqualsUninterrupted) {
@@ -55,6 +89,11 @@ TEST(VaeLoop, KilledAndResumedEqualsUninterrupted) {
   EXPECT_FALSE(fs::exists(dir / "part" / "metrics.csv"));
   run(config, dir / "part", "--threads 1 --checkpoint-every 1 --resume");
   EXPECT_EQ(read_file(dir / "whole" / "metrics.csv"), read_file(dir / "part" / "metrics.csv"));
+  for (int g = 0; g <= 2; ++g) {
+    const std::string name = "samples/gen-00" + std::to_string(g) + "-rep-0.png";
+    EXPECT_EQ(read_file(dir / "whole" / name), read_file(dir / "part" / name)) << name;
+  }
+  EXPECT_EQ(read_file(dir / "whole" / "run.json").find("gen-002-rep-0.png") != std::string::npos, true);
 }
 
 TEST(VaeLoop, BadInputFailsBeforeAnythingIsWritten) {

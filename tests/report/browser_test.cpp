@@ -25,7 +25,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "ouro/io/png.hpp"
 #include "support/cli_runner.hpp"
+#include "support/run_folder.hpp"
 
 namespace {
 
@@ -471,6 +473,43 @@ TEST_F(Browser_, TextRunShowsGenerationsSideBySide) {
   EXPECT_EQ(count_matches(b.dom, R"(<div class="text-cell")"), 4u);
   EXPECT_EQ(count_matches(b.dom, R"(<div class="text-label">)"), 0u);
   EXPECT_THAT(b.dom, ::testing::HasSubstr("<option value=\"1\">1</option>"));
+}
+
+// An image run's folder, written by hand: three generations' sample grids (gray PNGs whose digits
+// fade) and frechet with its real-versus-real floor. The page shows replicate 0's grids in one strip,
+// generation 0 first, each an embedded PNG, and draws the floor on frechet's chart (its own colour)
+// with no chart of its own.
+TEST_F(Browser_, ImageRunShowsSampleGridsAndTheFloor) {
+  const fs::path run = dir_ / "images";
+  fs::create_directories(run / "samples");
+  for (int g = 0; g < 3; ++g) {
+    // 8 x 2 cells of 28 x 28 with a 1-px gap: a bright square per cell that dims each generation.
+    const std::uint32_t width = 8 * 28 + 7, height = 2 * 28 + 1;
+    std::vector<std::uint8_t> pixels(static_cast<std::size_t>(width) * height, 128);
+    for (std::uint32_t y = 0; y < height; ++y)
+      for (std::uint32_t x = 0; x < width; ++x)
+        if (x % 29 < 28 && y % 29 < 28) pixels[y * width + x] = (x % 29 > 8 && x % 29 < 20 && y % 29 > 6) ? 250 - 80 * g : 0;
+    std::ofstream(run / "samples" / ("gen-00" + std::to_string(g) + "-rep-0.png"), std::ios::binary)
+        << ouro::encode_png(width, height, 1, pixels);
+  }
+  std::ofstream(run / "metrics.csv") << "replicate,generation,metric,value\n"
+                                        "0,0,frechet,3.5\n0,0,frechet_floor,1.5\n0,1,frechet,9\n0,1,frechet_floor,1.5\n"
+                                        "0,2,frechet,20\n0,2,frechet_floor,1.5\n"
+                                        "1,0,frechet,4.5\n1,0,frechet_floor,2.5\n1,1,frechet,8\n1,1,frechet_floor,2.5\n"
+                                        "1,2,frechet,24\n1,2,frechet_floor,2.5\n";
+  std::ofstream(run / "theory.csv") << "generation,metric,expected\n";
+  std::ofstream(run / "composition.csv") << "replicate,generation,origin,origin_generation,count\n"
+                                            "all,0,original,0,100\nall,1,synthetic,0,100\nall,2,synthetic,1,100\n";
+  ouro::testing::seal_run_folder(run, {{"version", "0.1.0"}, {"seed", 1}, {"threads", 1},
+                                       {"metrics", {"frechet", "frechet_floor"}},
+                                       {"config", {{"run", {{"generations", 2}}}}}});
+  const auto outcome = run_cli("report " + run.string() + " --out " + (dir_ / "images.html").string());
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.output;
+  const std::string dom = check_renders(dir_ / "images.html", "report_images.png", 1400);
+  EXPECT_EQ(last_charts_, 2u) << "frechet and the composition; the floor has no chart";
+  EXPECT_EQ(count_matches(dom, R"re(<figure class="grid-cell" data-generation="\d"><img src="data:image/png;base64,iVBOR)re"), 3u);
+  EXPECT_THAT(dom, ::testing::HasSubstr("<figcaption>generation 2</figcaption>"));
+  EXPECT_THAT(chart_dom(dom, "metric-chart", "frechet"), ::testing::HasSubstr("#c0392b"));
 }
 
 }  // namespace

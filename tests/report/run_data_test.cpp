@@ -228,6 +228,72 @@ TEST(RenderReport, SelfContainedPage) {
   EXPECT_EQ(html.find("https://cdn"), std::string::npos);
 }
 
+// An image run's grids: the files run.json lists are read and embedded as PNG data URIs, a bounded
+// selection of generations (the first, the last, evenly spread ones) of the lowest replicates, and a
+// grid changed after the run is refused by its stamp.
+TEST(ReportData, EmbedsTheSampleGridsOfAnImageRun) {
+  ouro::testing::TempDir tmp;
+  const fs::path dir = tmp / "r1";
+  fs::create_directories(dir / "samples");
+  // Three bytes per file ('g', the generation, the replicate), so each data URI is checkable by hand.
+  for (std::size_t r = 0; r < 6; ++r) {
+    for (std::size_t g = 0; g < 20; ++g) {
+      std::ofstream(dir / fmt::format("samples/gen-{:03}-rep-{}.png", g, r), std::ios::binary)
+          << 'g' << static_cast<char>(g) << static_cast<char>(r);
+    }
+  }
+  write(dir / "samples" / "notes.txt", "not a grid");
+  write_run(dir);
+  const RunData run = load_run(dir);
+  ASSERT_TRUE(run.grids);
+  EXPECT_EQ(run.grids->replicates_in_run, 6u);
+  EXPECT_EQ(run.grids->generations_in_run, 20u);
+  GridLimits limits;
+  ASSERT_EQ(run.grids->grids.size(), limits.replicates * limits.generations);
+  EXPECT_EQ(run.grids->grids.front().generation, 0u);
+  EXPECT_EQ(run.grids->grids[limits.generations - 1].generation, 19u);
+  EXPECT_EQ(run.grids->grids.back().replicate, limits.replicates - 1);
+  EXPECT_EQ(run.grids->grids[1].png, std::string("g\x02\0", 3));  // round(1 * 19 / 11) = 2
+  const json data = report_data({run}, {});
+  ASSERT_EQ(data["grids"].size(), 1u);
+  const json& cell = data["grids"][0]["cells"][0];
+  EXPECT_EQ(cell[0], 0);
+  EXPECT_EQ(cell[1], 0);
+  EXPECT_EQ(cell[2], "data:image/png;base64,ZwAA");  // 'g', 0, 0
+  EXPECT_EQ(data["grids"][0]["cells"][limits.generations + 1][2], "data:image/png;base64,ZwIB");  // 'g', 2, 1
+  EXPECT_THAT(render_report({run}, {}), HasSubstr("data:image/png;base64,ZwAA"));
+
+  // A run without grids has none, and a changed grid is refused naming it.
+  write_run(tmp / "plain");
+  EXPECT_FALSE(load_run(tmp / "plain").grids);
+  EXPECT_TRUE(report_data({load_run(tmp / "plain")}, {})["grids"].empty());
+  write(dir / "samples" / "gen-003-rep-0.png", "changed");
+  try {
+    load_run(dir);
+    FAIL() << "a changed grid was read";
+  } catch (const ouro::Error& e) {
+    EXPECT_THAT(e.what(), HasSubstr("gen-003-rep-0.png"));
+  }
+}
+
+// A metric's real-versus-real floor (<metric>_floor rows) is drawn on its chart as a flat line at
+// the replicates' mean, from the first generation to the last, and gets no chart of its own.
+TEST(ReportData, DrawsAFloorOnItsMetricsChart) {
+  ouro::testing::TempDir tmp;
+  const fs::path dir = tmp / "r";
+  write_run(dir);
+  write(dir / "metrics.csv",
+        "replicate,generation,metric,value\n"
+        "0,0,frechet,9\n0,0,frechet_floor,1\n0,1,frechet,12\n0,1,frechet_floor,1\n0,2,frechet,20\n0,2,frechet_floor,1\n"
+        "1,0,frechet,7\n1,0,frechet_floor,2\n1,1,frechet,11\n1,1,frechet_floor,2\n1,2,frechet,30\n1,2,frechet_floor,2\n");
+  ouro::testing::reseal_run_folder(dir);
+  const json data = report_data({load_run(dir)}, {});
+  ASSERT_EQ(data["metrics"].size(), 1u);
+  const json& frechet = metric(data, "frechet");
+  EXPECT_EQ(frechet["floor"], json::parse("[[0, 0, 1.5], [0, 2, 1.5]]"));
+  EXPECT_EQ(metric(report_data({load_run(tmp / "r")}, {}), "frechet")["rows"].size(), 3u);
+}
+
 class BadRun : public ::testing::Test {
  protected:
   void SetUp() override { write_run(tmp_ / "r"); }

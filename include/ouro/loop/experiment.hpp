@@ -119,6 +119,8 @@ class Experiment {
   std::vector<std::string> filter_labels_;
   std::vector<std::unique_ptr<Metric>> metrics_;
   std::vector<std::unique_ptr<SideOutput>> side_outputs_;
+  std::vector<std::unique_ptr<SideFileOutput>> side_file_outputs_;
+  std::size_t record_every_ = 1;  // whole side files are written for the generations the recorder records
   bool keeps_generation0_ = false;  // some metric, side output or model.init reads the generation-0 model
   std::vector<std::string> metric_names_;
   std::optional<Moments> truth_moments_;  // computed once for every metric of every generation

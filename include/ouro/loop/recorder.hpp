@@ -35,6 +35,7 @@
 
 #include "ouro/core/dataset.hpp"
 #include "ouro/filters/filter.hpp"
+#include "ouro/metrics/side_output.hpp"
 #include "ouro/theory/theory.hpp"
 
 namespace ouro {
@@ -54,6 +55,7 @@ struct ReplicateResult {
   std::vector<double> values;                   // values[generation * metrics + m]
   std::vector<CompositionCount> composition;    // every generation, ordered
   std::vector<std::string> side_rows;           // side_rows[t]: this replicate's rows of side table t
+  std::vector<SideFile> side_files;             // whole files (sample grids), in the order they were made
   // filter_counts[g * filters + f]: what filter f examined and rejected while S_g was drawn (for
   // every generation g the replicate ran; empty when the run has no filters).
   std::vector<FilterCounts> filter_counts;
@@ -98,6 +100,10 @@ class Recorder {
   // for one that is.
   void add(ReplicateResult result);
 
+  // Whole side files (ReplicateResult::side_files) are written, synced and renamed with their
+  // replicate's rows, into subfolders of the run folder (samples/) created as needed; run.json
+  // lists them with the other files.
+  //
   // Writes theory.csv, makes every file visible (and synced) under its final name, then writes
   // run.json: `run_info` with "files", each result file's size and check word (check_word.hpp).
   void finish(const std::vector<TheoryCurve>& theory, const nlohmann::json& run_info);
@@ -151,6 +157,7 @@ class Recorder {
   std::unique_ptr<GzipWriter> metrics_gzip_;  // gzip_metrics: metrics.csv.gz's text goes through it
   std::unique_ptr<AtomicFile> composition_file_;
   std::vector<std::unique_ptr<AtomicFile>> side_files_;  // one per side table
+  std::vector<std::pair<std::string, nlohmann::json>> side_file_stamps_;  // whole side files written, in order
 };
 
 // Shortest text that reads back to the same double ("inf", "-inf", "nan" for non-finite values).

@@ -67,6 +67,10 @@ struct MetricContext {
   // generations by it (ppl_gen0); the engine keeps it only when such a metric is recorded
   // (Metric::needs_generation0). nullptr otherwise.
   const GenerativeModel* generation0 = nullptr;
+  // The replicate's streams, for values that must not depend on the generation they are computed
+  // in (a distance's real-versus-real floor draws from generation 0's metric stream, so a resumed
+  // run computes it again to the same value). nullptr: such metrics are not recorded.
+  const Streams* streams = nullptr;
 };
 
 class Metric {

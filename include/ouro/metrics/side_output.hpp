@@ -6,6 +6,11 @@
 // replicate appends its rows to a string; the Recorder writes the strings in replicate order, so
 // the files are byte-identical for any thread count. Every row starts with its replicate and
 // generation, so the files stay tidy.
+//
+// A SideFileOutput writes whole files of its own per (replicate, generation) instead, such as the
+// sample grids of image runs (samples/gen-003-rep-0.png, sample_grid.hpp): each replicate collects
+// its files' bytes with its results (so checkpoints carry them and a resumed run writes the same
+// bytes), and the Recorder writes them when it writes that replicate's rows.
 #pragma once
 
 #include <cstddef>
@@ -31,11 +36,31 @@ class SideOutput {
   virtual bool needs_generation0() const { return false; }
 };
 
+// A whole file a side output writes: its path relative to the run folder, and its bytes.
+struct SideFile {
+  std::string name;
+  std::string bytes;
+  friend bool operator==(const SideFile&, const SideFile&) = default;
+};
+
+class SideFileOutput {
+ public:
+  virtual ~SideFileOutput() = default;
+  // Appends this generation's files (none when it writes nothing for this replicate).
+  virtual void add_files(std::size_t replicate, std::size_t generation, const MetricContext& context,
+                         std::vector<SideFile>& out) const = 0;
+};
+
 // The side outputs a run writes: the sample texts of text runs (a corpus truth and token samples;
 // metrics.text_samples per generation, when positive) and the histogram of ppl_gen0 when a
 // ppl_gen0 metric is recorded.
 std::vector<std::unique_ptr<SideOutput>> make_side_outputs(const Config& config, const Capabilities& family,
                                                            const Truth& truth,
                                                            const std::vector<std::string>& metric_names);
+
+// The whole-file side outputs a run writes: the sample grids of image runs (a family whose samples
+// are images; metrics.image_samples per grid, when positive, for the first metrics.image_replicates
+// replicates).
+std::vector<std::unique_ptr<SideFileOutput>> make_side_file_outputs(const Config& config, const Capabilities& family);
 
 }  // namespace ouro

@@ -6,7 +6,9 @@
 // stacked areas; the resolved config (with the keys that differ between runs) and the timings. For
 // text runs it also shows the generated texts with generations side by side (samples.jsonl, a
 // bounded selection: text_samples.hpp) and the histogram of per-sample perplexity under the
-// generation-0 model for the first, middle and last generation (ppl_gen0_histogram.csv).
+// generation-0 model for the first, middle and last generation (ppl_gen0_histogram.csv). For image
+// runs it shows the sample grids (samples/*.png) of each shown replicate in a strip, generation 0
+// on the left, embedded as data URIs.
 // The summaries are computed in C++ and embedded as JSON; Vega, Vega-Lite and vega-embed are
 // inlined, so the file opens from the file system with no network. vega-embed's action menu exports
 // each chart as SVG or PNG.
@@ -49,7 +51,9 @@ struct ReportOptions {
 // generation, expected]), composition rows per run [generation, layer, rows], config differences,
 // texts per text run ({run, generations, replicates, ..., cells [replicate, generation, sample, text,
 // truncated]}) and ppl_gen0 histograms per run ({run, generations, rows [generation, bin_low,
-// bin_high, share of the generation's samples, count], infinite [generation, count]}).
+// bin_high, share of the generation's samples, count], infinite [generation, count]}) and sample
+// grids per image run ({run, replicates_in_run, generations_in_run, cells [replicate, generation,
+// PNG data URI]}).
 nlohmann::json report_data(const std::vector<RunData>& runs, const ReportOptions& options);
 
 // The whole HTML page. Throws IoError when the build carries no Vega bundles.

@@ -12,6 +12,8 @@
 #include <fmt/format.h>
 
 #include "ouro/core/config.hpp"
+#include "ouro/core/error.hpp"
+#include "ouro/core/fnv1a.hpp"
 #include "ouro/metrics/image_features.hpp"
 #include "ouro/metrics/distribution/manifold.hpp"
 #include "ouro/metrics/distribution/distribution_metrics.hpp"
@@ -68,7 +70,41 @@ class SampleMetric final : public Metric {
   std::shared_ptr<ImageFeatures> features_;
 };
 
+class FloorMetric final : public Metric {
+ public:
+  explicit FloorMetric(std::unique_ptr<Metric> base) : base_(std::move(base)), name_(floor_metric_name(base_->name())) {}
+
+  std::string_view name() const override { return name_; }
+  bool applies(const Capabilities& family, const Truth& truth) const override { return base_->applies(family, truth); }
+
+  double compute(const GenerativeModel& model, const MetricContext& context) const override {
+    OURO_CHECK(context.streams != nullptr, Error, "internal: {} computed without the replicate's streams", name_);
+    const auto n = static_cast<std::size_t>(context.samples.size());
+    const auto value = [&] {
+      Rng rng = (*context.streams)(Purpose::kMetric, 0, fnv1a64(name_));
+      const Samples real = context.truth.draw(n, rng);
+      // No scratch: its entries hold the generation's synthetic samples' features and k-NN pass.
+      const MetricContext floor{context.truth, context.test, real, rng};
+      return base_->compute(model, floor);
+    };
+    if (!context.scratch) return value();
+    return context.scratch->replicate_entry<double>(fmt::format("{} n={}", name_, n), value);
+  }
+
+ private:
+  std::unique_ptr<Metric> base_;
+  std::string name_;
+};
+
 }  // namespace
+
+std::string floor_metric_name(std::string_view name) { return std::string(name) + "_floor"; }
+
+std::unique_ptr<Metric> make_sample_metric_floor(std::string_view name, const Config& config) {
+  auto base = make_sample_metric(name, config);
+  if (!base) return nullptr;
+  return std::make_unique<FloorMetric>(std::move(base));
+}
 
 std::vector<std::string> sample_metric_names() { return distribution_metric_names(); }
 
