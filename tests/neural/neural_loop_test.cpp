@@ -1,9 +1,11 @@
-// The vae family in the loop, end to end through `ouro run` on MNIST (tiny models, a few hundred
-// images, so the default test run can afford it): the same bytes for 1 and 2 threads, a run
+// The neural families in the loop, end to end through `ouro run` on MNIST (tiny models, a few
+// hundred images, so the default test run can afford it). For the vae: the same bytes for 1 and 2 threads, a run
 // killed after a checkpoint and resumed equals the uninterrupted one (with model.init = previous,
 // so the checkpoint carries the model's weights), latent_std is recorded, and bad input fails
 // before anything is written. Sample grids (samples/gen-G-rep-R.png) are written for the replicates
 // asked for, of the size the grid's layout gives, the same bytes for any thread count and on resume.
+// For ddpm and wgan-gp: the same bytes for 1 and 2 threads and after a kill and resume, the
+// conditional DDPM's label_agreement recorded, and their own keys checked.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -21,12 +23,17 @@ using ::testing::HasSubstr;
 using testing::read_file;
 using testing::run_cli;
 
-std::string smoke_config(const std::string& extra = "") {
+// `model` holds the [model] table's lines after family.
+std::string family_config(const std::string& family, const std::string& model) {
   return std::string("[run]\ngenerations = 2\nreplicates = 2\n") + "[truth]\nkind = \"mnist\"\npath = \"" +
-         OURO_SHARED_DATA + "/mnist\"\n" +
-         "[model]\nfamily = \"vae\"\ncapacity = 4\nlatent = 3\nepochs = 1\nbatch = 50\n" + extra +
-         "[loop]\ninitial = 200\nsynthetic = 200\n[metrics]\ntest_samples = 300\nlatent_samples = 100\n";
+         OURO_SHARED_DATA + "/mnist\"\n" + "[model]\nfamily = \"" + family + "\"\nepochs = 1\nbatch = 50\n" + model +
+         "[loop]\ninitial = 200\nsynthetic = 200\nbias = 0.5\n[metrics]\ntest_samples = 300\nlatent_samples = 100\n";
 }
+
+std::string smoke_config(const std::string& extra = "") { return family_config("vae", "capacity = 4\nlatent = 3\n" + extra); }
+
+const char* const kTinyDdpm = "features = 4\nsteps = 20\nsampling_steps = 2\n";
+const char* const kTinyWgan = "capacity = 4\nlatent = 3\ncritic_steps = 2\nlr = 2e-4\n";
 
 // A PNG's width and height from its IHDR chunk (bytes 16..23, big-endian).
 std::pair<std::uint32_t, std::uint32_t> png_size(const std::string& png) {
@@ -114,6 +121,48 @@ TEST(VaeLoop, BadInputFailsBeforeAnythingIsWritten) {
   const auto zero = run_cli("run " + odd.string() + " --out " + (dir / "z").string() + " --set model.latent=0");
   EXPECT_NE(zero.exit_code, 0);
   EXPECT_THAT(zero.output, HasSubstr("model.latent"));
+}
+
+// The ddpm (guided: bias 0.5 is w = 1) and the wgan-gp (bias 0.5 truncates the latent) in the loop.
+class ImageFamilyLoop : public ::testing::TestWithParam<std::pair<const char*, const char*>> {};
+
+TEST_P(ImageFamilyLoop, SameBytesForAnyThreadCountAndAfterAKillAndResume) {
+  const auto [family, model] = GetParam();
+  const auto dir = testing::scratch_dir(std::string("loop_") + family);
+  const auto config = testing::write_config(dir, family_config(family, std::string(model) + "init = \"previous\"\n"));
+  run(config, dir / "one", "--threads 1");
+  run(config, dir / "two", "--threads 2");
+  const std::string metrics = read_file(dir / "one" / "metrics.csv");
+  EXPECT_EQ(metrics, read_file(dir / "two" / "metrics.csv"));
+  EXPECT_THAT(metrics, HasSubstr(",frechet,"));
+  EXPECT_THAT(metrics, HasSubstr(",frechet_floor,"));
+  // Only the conditional DDPM's samples carry the label they were generated for.
+  EXPECT_EQ(metrics.find(",label_agreement,") != std::string::npos, std::string(family) == "ddpm");
+  EXPECT_EQ(read_file(dir / "one" / "samples" / "gen-002-rep-0.png"), read_file(dir / "two" / "samples" / "gen-002-rep-0.png"));
+  run(config, dir / "part", "--threads 1 --checkpoint-every 1", "OURO_TEST_KILL_AFTER_CHECKPOINTS=2", 137);
+  run(config, dir / "part", "--threads 1 --checkpoint-every 1 --resume");
+  EXPECT_EQ(metrics, read_file(dir / "part" / "metrics.csv"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Families, ImageFamilyLoop,
+                         ::testing::Values(std::pair{"ddpm", kTinyDdpm}, std::pair{"wgan-gp", kTinyWgan}),
+                         [](const auto& info) { return std::string(info.param.first) == "ddpm" ? "Ddpm" : "WganGp"; });
+
+TEST(ImageFamilyLoop, TheirOwnKeysAreChecked) {
+  const auto dir = testing::scratch_dir("loop_keys");
+  const auto ddpm = testing::write_config(dir, family_config("ddpm", kTinyDdpm), "ddpm.toml");
+  const auto respaced = run_cli("run " + ddpm.string() + " --out " + (dir / "d").string() + " --set model.sampling_steps=21");
+  EXPECT_NE(respaced.exit_code, 0);
+  EXPECT_THAT(respaced.output, HasSubstr("model.sampling_steps"));
+  const auto dropout = run_cli("run " + ddpm.string() + " --out " + (dir / "d").string() + " --set model.condition_dropout=1.5");
+  EXPECT_NE(dropout.exit_code, 0);
+  EXPECT_THAT(dropout.output, HasSubstr("model.condition_dropout"));
+  const auto wgan = testing::write_config(dir, family_config("wgan-gp", kTinyWgan), "wgan.toml");
+  const auto critic = run_cli("run " + wgan.string() + " --out " + (dir / "w").string() + " --set model.critic_steps=0");
+  EXPECT_NE(critic.exit_code, 0);
+  EXPECT_THAT(critic.output, HasSubstr("model.critic_steps"));
+  EXPECT_FALSE(fs::exists(dir / "d" / "metrics.csv"));
+  EXPECT_FALSE(fs::exists(dir / "w" / "metrics.csv"));
 }
 
 }  // namespace
