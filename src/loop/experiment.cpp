@@ -68,7 +68,7 @@ Experiment::Experiment(Config config)
   filter_labels_ = ouro::filter_labels(filters_);
   metrics_ = make_metrics(config_, *family_, *truth_);
   truth_moments_ = truth_->moments();
-  keeps_generation0_ = init_ == ModelInit::kInitial;
+  keeps_generation0_ = init_ == ModelInit::kInitial || capabilities_.fits_from_generation0;
   for (const auto& metric : metrics_) {
     metric_names_.emplace_back(metric->name());
     metric_blocks_.push_back(metric_block(metric->name()));
@@ -199,7 +199,8 @@ void Experiment::fit(GenerationRecord& record, ReplicateState& state) const {
   if (g > 0 && init_ == ModelInit::kPrevious) start = state.previous.get();
   if (g > 0 && init_ == ModelInit::kInitial) start = state.generation0.get();
   Rng fit_rng = state.streams(Purpose::kFit, g);
-  record.model = family_->fit(record.training->samples(), fit_rng, start);
+  const GenerativeModel* generation0 = g > 0 && capabilities_.fits_from_generation0 ? state.generation0.get() : nullptr;
+  record.model = family_->fit(record.training->samples(), fit_rng, start, generation0);
 }
 
 void Experiment::sample(GenerationRecord& record, ReplicateState& state) const {

@@ -74,7 +74,8 @@ std::size_t CategoricalFamily::min_samples(Eigen::Index dim) const {
 }
 
 std::unique_ptr<GenerativeModel> CategoricalFamily::fit_model(const Samples& samples, Rng& rng,
-                                                              const GenerativeModel* /*start*/) const {
+                                                              const GenerativeModel* /*start*/,
+                                                              const GenerativeModel* /*generation0*/) const {
   const Matrix& data = samples.real();
   (void)rng;
   detail::check_fit_input(data, 1, 1, "categorical fit", "");

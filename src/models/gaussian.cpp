@@ -127,7 +127,8 @@ GaussianFamily::GaussianFamily(Eigen::Index dim, GaussianEstimator estimator) : 
 std::size_t GaussianFamily::min_samples(Eigen::Index dim) const { return static_cast<std::size_t>(dim) + 1; }
 
 std::unique_ptr<GenerativeModel> GaussianFamily::fit_model(const Samples& samples, Rng& rng,
-                                                           const GenerativeModel* /*start*/) const {
+                                                           const GenerativeModel* /*start*/,
+                                                           const GenerativeModel* /*generation0*/) const {
   const Matrix& data = samples.real();
   (void)rng;  // the fit is deterministic
   const Eigen::Index n = data.rows();

@@ -31,12 +31,19 @@ std::string_view sample_kind_name(SampleKind kind) {
   return "unknown";
 }
 
-std::unique_ptr<GenerativeModel> ModelFamily::fit(const Samples& data, Rng& rng, const GenerativeModel* start) const {
+std::unique_ptr<GenerativeModel> ModelFamily::fit(const Samples& data, Rng& rng, const GenerativeModel* start,
+                                                  const GenerativeModel* generation0) const {
   if (start) {
     OURO_CHECK(capabilities().warm_start, DataError, "{} fit: this family cannot start from an earlier model", name());
     OURO_CHECK(start->family() == name(), DataError, "{} fit: cannot start from a {} model", name(), start->family());
   }
-  return fit_model(data, rng, start);
+  if (generation0) {
+    OURO_CHECK(capabilities().fits_from_generation0, DataError, "{} fit: this family reads nothing from generation 0",
+               name());
+    OURO_CHECK(generation0->family() == name(), DataError, "{} fit: cannot read a {} model as generation 0", name(),
+               generation0->family());
+  }
+  return fit_model(data, rng, start, generation0);
 }
 
 std::unique_ptr<GenerativeModel> ModelFamily::decode(std::string_view /*bytes*/) const {

@@ -162,7 +162,8 @@ std::size_t GmmFamily::min_samples(Eigen::Index dim) const {
 }
 
 std::unique_ptr<GenerativeModel> GmmFamily::fit_model(const Samples& samples, Rng& rng,
-                                                      const GenerativeModel* start) const {
+                                                      const GenerativeModel* start,
+                                                      const GenerativeModel* /*generation0*/) const {
   const Matrix& data = samples.real();
   detail::check_fit_input(data, dim_, min_samples(dim_), "gmm fit", "max(k, 2)");
   const Eigen::Index k = settings_.components;

@@ -118,7 +118,8 @@ std::size_t KdeFamily::min_samples(Eigen::Index dim) const {
 }
 
 std::unique_ptr<GenerativeModel> KdeFamily::fit_model(const Samples& samples, Rng& rng,
-                                                      const GenerativeModel* /*start*/) const {
+                                                      const GenerativeModel* /*start*/,
+                                                      const GenerativeModel* /*generation0*/) const {
   const Matrix& data = samples.real();
   (void)rng;
   detail::check_fit_input(data, dim_, min_samples(dim_), "kde fit", "");

@@ -67,7 +67,8 @@ LinearRegressionFamily::LinearRegressionFamily(Eigen::Index inputs, double noise
 std::size_t LinearRegressionFamily::min_samples(Eigen::Index dim) const { return static_cast<std::size_t>(dim) + 1; }
 
 std::unique_ptr<GenerativeModel> LinearRegressionFamily::fit_model(const Samples& samples, Rng& rng,
-                                                                   const GenerativeModel* /*start*/) const {
+                                                                   const GenerativeModel* /*start*/,
+                                                                   const GenerativeModel* /*generation0*/) const {
   const Matrix& data = samples.real();
   (void)rng;
   const Eigen::Index d = inputs_;

@@ -51,7 +51,8 @@ std::vector<std::vector<TokenId>> NgramFamily::sentences(const Samples& blocks, 
 }
 
 std::unique_ptr<GenerativeModel> NgramFamily::fit_model(const Samples& data, Rng& /*rng*/,
-                                                     const GenerativeModel* /*start*/) const {
+                                                     const GenerativeModel* /*start*/,
+                                                     const GenerativeModel* /*generation0*/) const {
   // Real rows are blocks of ids padded with -1 (as tests and tools write them), checked as rows.
   if (data.storage() == SampleStorage::kReal) {
     const Matrix& rows = data.real();

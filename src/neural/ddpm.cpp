@@ -26,8 +26,14 @@ torch::Tensor int64_tensor(const std::vector<std::int64_t>& values) {
 }  // namespace
 
 DdpmNetImpl::DdpmNetImpl(const DdpmShape& shape) : shape_(shape) {
-  unet = register_module("unet", Unet(UnetShape{static_cast<int>(shape.image.channels), static_cast<int>(shape.image.height),
-                                                 static_cast<int>(shape.image.width), shape.features, shape.classes}));
+  if (shape.space == DiffusionSpace::kPixel) {
+    unet = register_module("unet", Unet(UnetShape{static_cast<int>(shape.image.channels), static_cast<int>(shape.image.height),
+                                                   static_cast<int>(shape.image.width), shape.features, shape.classes}));
+  } else {
+    denoiser = register_module("denoiser", LatentDenoiser(LatentDenoiserShape{shape.autoencoder.latent, 8 * shape.features,
+                                                                              shape.classes}));
+    autoencoder = register_module("autoencoder", VaeNet(shape.autoencoder));
+  }
   const DiffusionSchedule schedule = DiffusionSchedule::linear(shape.steps);
   std::vector<double> root(schedule.alpha_bars()), root_complement(schedule.alpha_bars());
   for (double& a : root) a = std::sqrt(a);
@@ -35,13 +41,23 @@ DdpmNetImpl::DdpmNetImpl(const DdpmShape& shape) : shape_(shape) {
   sqrt_alpha_bars = register_buffer("sqrt_alpha_bars", as_tensor(root));
   sqrt_one_minus_alpha_bars = register_buffer("sqrt_one_minus_alpha_bars", as_tensor(root_complement));
   label_shares = register_buffer("label_shares", torch::zeros({shape.classes + 1}, torch::kFloat32));
+  if (shape.space == DiffusionSpace::kLatent) {
+    latent_mean = register_buffer("latent_mean", torch::zeros({shape.autoencoder.latent}, torch::kFloat32));
+    latent_std = register_buffer("latent_std", torch::ones({shape.autoencoder.latent}, torch::kFloat32));
+  }
+}
+
+torch::Tensor DdpmNetImpl::predict_noise(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& labels) {
+  return shape_.space == DiffusionSpace::kPixel ? unet(x, t, labels) : denoiser(x, t, labels);
 }
 
 torch::Tensor DdpmNetImpl::loss(const torch::Tensor& x0, const torch::Tensor& t, const torch::Tensor& labels,
                                 const torch::Tensor& eps) {
-  const torch::Tensor a = sqrt_alpha_bars.index_select(0, t).view({-1, 1, 1, 1});
-  const torch::Tensor s = sqrt_one_minus_alpha_bars.index_select(0, t).view({-1, 1, 1, 1});
-  return torch::mse_loss(unet(a * x0 + s * eps, t, labels), eps);
+  std::vector<std::int64_t> broadcast(static_cast<std::size_t>(x0.dim()), 1);
+  broadcast[0] = -1;
+  const torch::Tensor a = sqrt_alpha_bars.index_select(0, t).view(broadcast);
+  const torch::Tensor s = sqrt_one_minus_alpha_bars.index_select(0, t).view(broadcast);
+  return torch::mse_loss(predict_noise(a * x0 + s * eps, t, labels), eps);
 }
 
 DdpmFamily::DdpmFamily(DdpmShape shape, NeuralTraining training) : shape_(shape), training_(training) {
@@ -51,12 +67,55 @@ DdpmFamily::DdpmFamily(DdpmShape shape, NeuralTraining training) : shape_(shape)
 
 Capabilities DdpmFamily::capabilities() const {
   return {.samples = SampleKind::kImage, .density = false, .feature_embedding = true, .warm_start = true,
-          .labelled_samples = shape_.classes > 0};
+          .labelled_samples = shape_.classes > 0, .fits_from_generation0 = shape_.space == DiffusionSpace::kLatent};
 }
 
-std::size_t DdpmFamily::min_samples(Eigen::Index) const { return 1; }
+namespace {
 
-std::unique_ptr<GenerativeModel> DdpmFamily::fit_model(const Samples& data, Rng& rng, const GenerativeModel* start) const {
+// The encoder means of every image of `data`, N x k (no gradients; chunked to bound memory).
+torch::Tensor encode_all(VaeNet& autoencoder, const Samples& data, torch::Device device) {
+  torch::NoGradGuard no_grad;
+  const auto n = static_cast<std::size_t>(data.size());
+  std::vector<torch::Tensor> parts;
+  std::vector<std::size_t> indices;
+  for (std::size_t begin = 0; begin < n; begin += static_cast<std::size_t>(kChunk)) {
+    indices.clear();
+    for (std::size_t i = begin; i < std::min(begin + static_cast<std::size_t>(kChunk), n); ++i) indices.push_back(i);
+    parts.push_back(autoencoder->encode(images_tensor(data, indices).to(device)).first);
+  }
+  return torch::cat(parts);
+}
+
+}  // namespace
+
+void DdpmFamily::prepare_autoencoder(DdpmNet& net, const Samples& data, Rng& rng, const GenerativeModel* generation0) const {
+  if (generation0 != nullptr) {
+    torch::NoGradGuard no_grad;
+    // Generation 0's autoencoder and standardisation, frozen.
+    const DdpmNet& first = dynamic_cast<const DdpmModel&>(*generation0).net();
+    copy_parameters(*first->autoencoder, *net->autoencoder);
+    net->latent_mean.copy_(first->latent_mean);
+    net->latent_std.copy_(first->latent_std);
+    return;
+  }
+  NeuralTraining training = training_;
+  training.epochs = shape_.autoencoder_epochs;
+  const auto trained = VaeFamily(shape_.autoencoder, training).fit(data, rng);
+  torch::NoGradGuard no_grad;
+  copy_parameters(*dynamic_cast<const VaeModel&>(*trained).net(), *net->autoencoder);
+  net->autoencoder->to(training_.device);
+  const torch::Tensor means = encode_all(net->autoencoder, data, training_.device);
+  net->latent_mean.copy_(means.mean(0));
+  // A coordinate the encoder never varies keeps scale 1 rather than dividing by 0.
+  const torch::Tensor spread = means.std(0);
+  net->latent_std.copy_(torch::where(spread > 1e-6, spread, torch::ones_like(spread)));
+}
+
+// The latent standardisation needs a spread: two images.
+std::size_t DdpmFamily::min_samples(Eigen::Index) const { return shape_.space == DiffusionSpace::kLatent ? 2 : 1; }
+
+std::unique_ptr<GenerativeModel> DdpmFamily::fit_model(const Samples& data, Rng& rng, const GenerativeModel* start,
+                                                       const GenerativeModel* generation0) const {
   use_one_thread();
   OURO_CHECK(data.image_shape() == shape_.image, DataError,
              "ddpm: training images are {} x {} x {}; the model was built for {} x {} x {}", data.image_shape().channels,
@@ -76,16 +135,32 @@ std::unique_ptr<GenerativeModel> DdpmFamily::fit_model(const Samples& data, Rng&
   DdpmNet net(shape_);
   if (start != nullptr) {
     copy_parameters(*dynamic_cast<const DdpmModel&>(*start).net(), *net);
-  } else {
+  } else if (shape_.space == DiffusionSpace::kPixel) {
     init_parameters(*net->unet, rng);
+  } else {
+    init_parameters(*net->denoiser, rng);
   }
   {
     torch::NoGradGuard no_grad;
     net->label_shares.copy_(as_tensor(shares));
   }
   net->to(training_.device);
+  // The clean x_0 the denoiser learns: images in [-1, 1], or standardised latents computed once.
+  torch::Tensor latents;
+  if (shape_.space == DiffusionSpace::kLatent) {
+    prepare_autoencoder(net, data, rng, generation0);
+    latents = (encode_all(net->autoencoder, data, training_.device) - net->latent_mean) / net->latent_std;
+  }
+  auto clean = [&](std::span<const std::size_t> batch) {
+    if (shape_.space == DiffusionSpace::kPixel) {
+      return to_signed_unit(images_tensor(data, batch), shape_.image).to(training_.device);
+    }
+    std::vector<std::int64_t> rows(batch.begin(), batch.end());
+    return latents.index_select(0, int64_tensor(rows).to(training_.device));
+  };
   net->train();
-  torch::optim::Adam optimizer(net->parameters(),
+  if (net->autoencoder) net->autoencoder->eval();
+  torch::optim::Adam optimizer(shape_.space == DiffusionSpace::kPixel ? net->unet->parameters() : net->denoiser->parameters(),
                                torch::optim::AdamOptions(training_.lr).weight_decay(training_.weight_decay));
   std::vector<double> epoch_losses;
   std::vector<std::int64_t> steps, conditions;
@@ -101,7 +176,7 @@ std::unique_ptr<GenerativeModel> DdpmFamily::fit_model(const Samples& data, Rng&
         const bool dropped = labels.empty() || rng.uniform() < shape_.condition_dropout;
         conditions.push_back(dropped ? shape_.classes : labels[i]);
       }
-      const torch::Tensor x0 = to_signed_unit(images_tensor(data, batch), shape_.image).to(training_.device);
+      const torch::Tensor x0 = clean(batch);
       const torch::Tensor eps = normal_tensor(x0.sizes(), rng).to(training_.device);
       optimizer.zero_grad();
       torch::Tensor loss = net->loss(x0, int64_tensor(steps).to(training_.device),
@@ -135,11 +210,11 @@ Eigen::Index DdpmModel::dim() const { return static_cast<Eigen::Index>(net_->sha
 
 torch::Tensor DdpmModel::guided_noise(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& labels,
                                       double guidance) const {
-  if (guidance == 0.0) return net_->unet(x, t, labels);
+  if (guidance == 0.0) return net_->predict_noise(x, t, labels);
   // The conditional and the unconditional estimate in one pass over twice the batch.
   const torch::Tensor none = torch::full_like(labels, net_->shape().classes);
   const std::vector<torch::Tensor> both =
-      net_->unet(torch::cat({x, x}), torch::cat({t, t}), torch::cat({labels, none})).chunk(2);
+      net_->predict_noise(torch::cat({x, x}), torch::cat({t, t}), torch::cat({labels, none})).chunk(2);
   return (1.0 + guidance) * both[0] - guidance * both[1];
 }
 
@@ -161,17 +236,21 @@ Samples DdpmModel::draw(std::size_t n, double bias, Rng& rng) const {
     const torch::Tensor chunk_labels =
         torch::tensor(std::vector<std::int64_t>(labels.begin() + begin, labels.begin() + begin + size), torch::kInt64)
             .to(device_);
-    const std::vector<std::int64_t> image_size{size, shape.image.channels, shape.image.height, shape.image.width};
-    torch::Tensor x = normal_tensor(image_size, rng).to(device_);
+    const bool latent = shape.space == DiffusionSpace::kLatent;
+    const std::vector<std::int64_t> size_of_x =
+        latent ? std::vector<std::int64_t>{size, shape.autoencoder.latent}
+               : std::vector<std::int64_t>{size, shape.image.channels, shape.image.height, shape.image.width};
+    torch::Tensor x = normal_tensor(size_of_x, rng).to(device_);
     for (std::size_t i = chain_.timesteps.size(); i-- > 0;) {
       const torch::Tensor t = torch::full({size}, chain_.timesteps[i], torch::kInt64).to(device_);
       const torch::Tensor eps = guided_noise(x, t, chunk_labels, guidance);
-      const torch::Tensor x0 =
-          ((x - std::sqrt(1.0 - chain_.alpha_bars[i]) * eps) / std::sqrt(chain_.alpha_bars[i])).clamp(-1.0, 1.0);
+      torch::Tensor x0 = (x - std::sqrt(1.0 - chain_.alpha_bars[i]) * eps) / std::sqrt(chain_.alpha_bars[i]);
+      if (!latent) x0 = x0.clamp(-1.0, 1.0);  // pixels have a range; standardised latents do not
       x = chain_.coef_x0[i] * x0 + chain_.coef_xt[i] * x;
-      if (i > 0) x = x + std::sqrt(chain_.posterior_variances[i]) * normal_tensor(image_size, rng).to(device_);
+      if (i > 0) x = x + std::sqrt(chain_.posterior_variances[i]) * normal_tensor(size_of_x, rng).to(device_);
     }
-    parts.push_back(from_signed_unit(x, shape.image).cpu());
+    parts.push_back(latent ? net_->autoencoder->decode(x * net_->latent_std + net_->latent_mean).cpu()
+                           : from_signed_unit(x, shape.image).cpu());
   }
   if (parts.empty()) return Samples(shape.image, {});
   const Samples images = images_from_tensor(torch::cat(parts), shape.image);

@@ -14,21 +14,36 @@
 // chain of model.sampling_steps steps with x_0 clipped to [-1, 1] at each step, and classifier-free
 // guidance eps~ = (1 + w) eps(x, t, c) - w eps(x, t, none) with w = 1/lambda - 1 from the loop's
 // sampling bias. Samples keep their labels (label_agreement compares them with the classifier's).
+//
+// model.space = "latent" diffuses instead in the latent space of an autoencoder (the vae family's
+// network, model.capacity and model.latent) trained on generation 0's data for
+// model.autoencoder_epochs and then frozen: every later generation keeps generation 0's encoder
+// and decoder (Capabilities::fits_from_generation0) and fits only the denoiser, a residual MLP
+// (latent_denoiser.hpp), on its training images' encoder means, standardised per coordinate by
+// generation 0's mean and standard deviation. Samples are decoded to the decoder's Bernoulli means.
+// No clipping in latent space.
 #pragma once
 
 #include <memory>
 #include <vector>
 
 #include "diffusion_schedule.hpp"
+#include "latent_denoiser.hpp"
 #include "neural_settings.hpp"
 #include "ouro/models/generative_model.hpp"
 #include "torch_runtime.hpp"
 #include "unet.hpp"
+#include "vae.hpp"
 
 namespace ouro::neural {
 
+enum class DiffusionSpace { kPixel, kLatent };
+
 struct DdpmShape {
   ImageShape image;
+  DiffusionSpace space = DiffusionSpace::kPixel;  // model.space
+  VaeShape autoencoder;                           // latent space: model.capacity, model.latent
+  int autoencoder_epochs = 10;                    // latent space: model.autoencoder_epochs
   int features = 32;                 // model.features
   int classes = 10;                  // the truth's classes (0: unlabelled)
   int steps = 1000;                  // model.steps, T
@@ -36,19 +51,26 @@ struct DdpmShape {
   double condition_dropout = 0.1;    // model.condition_dropout
 };
 
-// The network and what the fit learns besides it: the share of each label in the training set.
+// The network and what the fit learns besides it: the share of each label in the training set
+// and, in latent space, the frozen autoencoder with its latent standardisation.
 class DdpmNetImpl : public torch::nn::Module {
  public:
   explicit DdpmNetImpl(const DdpmShape& shape);
 
-  // The training loss (mean squared noise error) of images x_0 in [-1, 1] with steps t, labels
-  // (already dropped to shape.classes where the condition is dropped) and noise eps.
+  // The predicted noise of x_t (images N x C x H x W, or latents N x k) at steps t with labels.
+  torch::Tensor predict_noise(const torch::Tensor& x, const torch::Tensor& t, const torch::Tensor& labels);
+  // The training loss (mean squared noise error) of clean x_0 (images in [-1, 1], or standardised
+  // latents) with steps t, labels (already dropped to shape.classes where the condition is
+  // dropped) and noise eps.
   torch::Tensor loss(const torch::Tensor& x0, const torch::Tensor& t, const torch::Tensor& labels,
                      const torch::Tensor& eps);
 
-  Unet unet{nullptr};
+  Unet unet{nullptr};                      // pixel space
+  LatentDenoiser denoiser{nullptr};        // latent space
+  VaeNet autoencoder{nullptr};             // latent space, frozen after generation 0
   torch::Tensor label_shares;  // buffer, classes + 1 entries (the last: unlabelled images)
   torch::Tensor sqrt_alpha_bars, sqrt_one_minus_alpha_bars;  // buffers, T each
+  torch::Tensor latent_mean, latent_std;  // buffers (latent space), k each
 
   const DdpmShape& shape() const { return shape_; }
 
@@ -67,9 +89,14 @@ class DdpmFamily final : public ModelFamily {
   std::unique_ptr<GenerativeModel> decode(std::string_view bytes) const override;
 
  protected:
-  std::unique_ptr<GenerativeModel> fit_model(const Samples& data, Rng& rng, const GenerativeModel* start) const override;
+  std::unique_ptr<GenerativeModel> fit_model(const Samples& data, Rng& rng, const GenerativeModel* start,
+                                             const GenerativeModel* generation0) const override;
 
  private:
+  // Latent space: trains the autoencoder on generation 0's data (generation0 null) or copies
+  // generation 0's, with the latent standardisation.
+  void prepare_autoencoder(DdpmNet& net, const Samples& data, Rng& rng, const GenerativeModel* generation0) const;
+
   DdpmShape shape_;
   NeuralTraining training_;
 };

@@ -52,6 +52,20 @@ std::unique_ptr<ModelFamily> make_ddpm(const Config& config, const Truth& truth)
                                             "multiples of 4; the truth's images are {} x {}",
                                             shape.image.height, shape.image.width));
   }
+  shape.space = config.text("model.space") == "latent" ? DiffusionSpace::kLatent : DiffusionSpace::kPixel;
+  if (shape.space == DiffusionSpace::kLatent) {
+    if (shape.image.low != 0.0f || shape.image.high != 1.0f) {
+      config.fail("model.space", fmt::format("the latent space's autoencoder has a Bernoulli decoder, which needs image "
+                                             "values in [0, 1]; the truth's are in [{}, {}]",
+                                             shape.image.low, shape.image.high));
+    }
+    shape.autoencoder = VaeShape{shape.image, static_cast<int>(config.integer("model.capacity")),
+                                 static_cast<int>(config.integer("model.latent"))};
+    shape.autoencoder_epochs = static_cast<int>(config.integer("model.autoencoder_epochs"));
+    if (shape.autoencoder.capacity < 1) config.fail("model.capacity", "expected at least 1 channel");
+    if (shape.autoencoder.latent < 1) config.fail("model.latent", "expected at least 1 latent dimension");
+    if (shape.autoencoder_epochs < 1) config.fail("model.autoencoder_epochs", "expected at least 1 epoch");
+  }
   shape.features = static_cast<int>(config.integer("model.features"));
   shape.classes = truth.classes();
   shape.steps = static_cast<int>(config.integer("model.steps"));

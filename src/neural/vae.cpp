@@ -63,7 +63,8 @@ Capabilities VaeFamily::capabilities() const {
 
 std::size_t VaeFamily::min_samples(Eigen::Index) const { return 1; }
 
-std::unique_ptr<GenerativeModel> VaeFamily::fit_model(const Samples& data, Rng& rng, const GenerativeModel* start) const {
+std::unique_ptr<GenerativeModel> VaeFamily::fit_model(const Samples& data, Rng& rng, const GenerativeModel* start,
+                                                      const GenerativeModel* /*generation0*/) const {
   use_one_thread();
   OURO_CHECK(data.image_shape() == shape_.image, DataError,
              "vae: training images are {} x {} x {}; the model was built for {} x {} x {}", data.image_shape().channels,

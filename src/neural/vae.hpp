@@ -59,7 +59,8 @@ class VaeFamily final : public ModelFamily {
   std::unique_ptr<GenerativeModel> decode(std::string_view bytes) const override;
 
  protected:
-  std::unique_ptr<GenerativeModel> fit_model(const Samples& data, Rng& rng, const GenerativeModel* start) const override;
+  std::unique_ptr<GenerativeModel> fit_model(const Samples& data, Rng& rng, const GenerativeModel* start,
+                                             const GenerativeModel* generation0) const override;
 
  private:
   VaeShape shape_;

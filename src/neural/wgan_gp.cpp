@@ -106,7 +106,8 @@ Capabilities WganFamily::capabilities() const {
 
 std::size_t WganFamily::min_samples(Eigen::Index) const { return 2; }
 
-std::unique_ptr<GenerativeModel> WganFamily::fit_model(const Samples& data, Rng& rng, const GenerativeModel* start) const {
+std::unique_ptr<GenerativeModel> WganFamily::fit_model(const Samples& data, Rng& rng, const GenerativeModel* start,
+                                                       const GenerativeModel* /*generation0*/) const {
   use_one_thread();
   OURO_CHECK(data.image_shape() == shape_.image, DataError,
              "wgan-gp: training images are {} x {} x {}; the model was built for {} x {} x {}",

@@ -1,9 +1,11 @@
 """The UNet of src/neural/unet.hpp and the DDPM loss of src/neural/ddpm.hpp in Debian's
 python3-torch, as an independent reference.
 
-Usage: ddpm_reference.py DIR CHANNELS HEIGHT WIDTH FEATURES CLASSES STEPS
+Usage: ddpm_reference.py DIR CHANNELS HEIGHT WIDTH FEATURES CLASSES STEPS [LATENT]
 Reads DIR/params.npy (the UNet's parameters flattened in registration order), DIR/x0.npy (N x
 C*H*W values in [-1, 1]), DIR/eps.npy (N x C*H*W), DIR/t.npy and DIR/labels.npy (N x 1 each);
+with LATENT, the denoiser is the latent-space MLP of src/neural/latent_denoiser.hpp over LATENT
+coordinates (width 8 x FEATURES) and x0 and eps are N x LATENT;
 writes DIR/reference.json with the loss and DIR/grads.npy, its gradient in params.npy's order,
 and DIR/noise.npy, the network's output.
 """
@@ -81,11 +83,44 @@ class Unet(nn.Module):
         return self.conv_out(F.silu(self.norm_out(h)))
 
 
+class LatentBlock(nn.Module):
+    def __init__(self, width, embedding):
+        super().__init__()
+        self.norm = nn.LayerNorm(width)
+        self.fc1 = nn.Linear(width, width)
+        self.project = nn.Linear(embedding, width)
+        self.fc2 = nn.Linear(width, width)
+
+    def forward(self, h, e):
+        return h + self.fc2(F.silu(self.fc1(F.silu(self.norm(h))) + self.project(F.silu(e))))
+
+
+class LatentDenoiser(nn.Module):
+    def __init__(self, latent, width, classes, blocks=4):
+        super().__init__()
+        self.width = width
+        self.time1 = nn.Linear(width, width)
+        self.time2 = nn.Linear(width, width)
+        self.label_embedding = nn.Embedding(classes + 1, width)
+        self.inp = nn.Linear(latent, width)
+        self.blocks = nn.ModuleList([LatentBlock(width, width) for _ in range(blocks)])
+        self.norm_out = nn.LayerNorm(width)
+        self.out = nn.Linear(width, latent)
+
+    def forward(self, z, t, labels):
+        e = self.time2(F.silu(self.time1(timestep_embedding(t, self.width)))) + self.label_embedding(labels)
+        h = self.inp(z)
+        for block in self.blocks:
+            h = block(h, e)
+        return self.out(F.silu(self.norm_out(h)))
+
+
 def main():
     out = sys.argv[1]
     channels, height, width, features, classes, steps = map(int, sys.argv[2:8])
     torch.set_num_threads(1)
-    net = Unet(channels, features, classes)
+    latent = int(sys.argv[8]) if len(sys.argv) > 8 else 0
+    net = LatentDenoiser(latent, 8 * features, classes) if latent else Unet(channels, features, classes)
     flat = torch.from_numpy(np.load(f"{out}/params.npy").astype(np.float32).ravel())
     at = 0
     with torch.no_grad():
@@ -94,16 +129,18 @@ def main():
             at += p.numel()
     assert at == flat.numel(), (at, flat.numel())
     load = lambda name: torch.from_numpy(np.load(f"{out}/{name}.npy").astype(np.float32))
-    x0 = load("x0").view(-1, channels, height, width)
-    eps = load("eps").view(-1, channels, height, width)
+    shape = (-1, latent) if latent else (-1, channels, height, width)
+    x0 = load("x0").view(*shape)
+    eps = load("eps").view(*shape)
     t = load("t").long().ravel()
     labels = load("labels").long().ravel()
     # Ho et al.'s linear schedule, scaled by 1000 / T.
     scale = 1000.0 / steps
     betas = np.linspace(1e-4 * scale, min(0.02 * scale, 0.999), steps, dtype=np.float64)
     alpha_bars = torch.from_numpy(np.cumprod(1.0 - betas)).float()
-    a = alpha_bars[t].sqrt()[:, None, None, None]
-    s = (1.0 - alpha_bars[t]).sqrt()[:, None, None, None]
+    broadcast = (-1, 1) if latent else (-1, 1, 1, 1)
+    a = alpha_bars[t].sqrt().view(*broadcast)
+    s = (1.0 - alpha_bars[t]).sqrt().view(*broadcast)
     noise = net(a * x0 + s * eps, t, labels)
     loss = F.mse_loss(noise, eps)
     loss.backward()

@@ -1,7 +1,9 @@
 // The DDPM family (src/neural/ddpm.hpp): its noise schedule and respaced chain against hand-computed
 // values, the guidance formula, the UNet's loss and gradients against the same network in Debian's
 // python3-torch, and the contracts every family keeps: deterministic fits, checkpoint bytes that
-// restore the same model, labels drawn as the data's, sampling bias and bad input.
+// restore the same model, labels drawn as the data's, sampling bias and bad input. In latent space:
+// the MLP denoiser against python3-torch, and the autoencoder trained at generation 0 and then
+// carried, frozen, into every later fit.
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -224,6 +226,85 @@ TEST(Ddpm, BadInputIsRefused) {
   const auto model = family.fit(square_images(kSmall, 16, rng, true), rng);
   EXPECT_THROW(model->draw(1, 0.0, rng), DataError);
   EXPECT_THROW(model->log_prob(Matrix::Zero(1, 64)), DataError);
+}
+
+DdpmShape latent_ddpm() {
+  DdpmShape shape = small_ddpm();
+  shape.space = DiffusionSpace::kLatent;
+  shape.autoencoder = VaeShape{kSmall, 4, 3};
+  shape.autoencoder_epochs = 3;
+  return shape;
+}
+
+TEST(DdpmLatent, DenoiserLossAndGradientsEqualPythonTorch) {
+  const auto dir = testing::scratch_dir("ddpm_latent_reference");
+  DdpmShape shape = latent_ddpm();
+  shape.features = 3;  // width 24
+  shape.autoencoder.latent = 5;
+  DdpmNet net(shape);
+  Rng rng = test_rng(20);
+  init_parameters(*net->denoiser, rng);
+  const std::int64_t n = 6;
+  const torch::Tensor x0 = normal_tensor({n, 5}, rng), eps = normal_tensor({n, 5}, rng);
+  const torch::Tensor t = torch::tensor(std::vector<std::int64_t>{0, 3, 9, 17, 28, 39});
+  const torch::Tensor labels = torch::tensor(std::vector<std::int64_t>{0, 1, 2, 3, 4, 2});  // 4 = no condition
+  const torch::Tensor params = testing::flat_parameters(*net->denoiser);
+  write_npy(dir / "params.npy", to_matrix(params, params.numel()));
+  write_npy(dir / "x0.npy", to_matrix(x0, n));
+  write_npy(dir / "eps.npy", to_matrix(eps, n));
+  write_npy(dir / "t.npy", to_matrix(t, n));
+  write_npy(dir / "labels.npy", to_matrix(labels, n));
+  torch::Tensor loss = net->loss(x0, t, labels, eps);
+  loss.backward();
+  const Matrix ours = to_matrix(testing::flat_gradients(*net->denoiser), params.numel());
+  const std::string command = fmt::format("'{}' '{}/tests/neural/ddpm_reference.py' '{}' 1 8 8 {} {} {} 5", OURO_PYTHON,
+                                          OURO_SOURCE_DIR, dir.string(), shape.features, shape.classes, shape.steps);
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  const auto reference = nlohmann::json::parse(testing::read_file(dir / "reference.json"));
+  EXPECT_EQ(reference["parameters"].get<std::int64_t>(), params.numel());
+  EXPECT_NEAR(loss.item<double>(), reference["loss"].get<double>(), 1e-5 * std::abs(reference["loss"].get<double>()));
+  const Matrix theirs = read_array(dir / "grads.npy");
+  ASSERT_EQ(theirs.rows(), ours.rows());
+  EXPECT_LE((ours - theirs).cwiseAbs().maxCoeff(), 1e-4 * theirs.cwiseAbs().maxCoeff());
+}
+
+TEST(DdpmLatent, LaterFitsKeepGenerationZerosAutoencoderFrozen) {
+  DdpmFamily family(latent_ddpm(), quick_training(4));
+  EXPECT_TRUE(family.capabilities().fits_from_generation0);
+  Rng rng = test_rng(21);
+  const Samples first = square_images(kSmall, 96, rng, true), second = square_images(kSmall, 96, rng, true);
+  const auto generation0 = family.fit(first, rng);
+  const auto later = family.fit(second, rng, nullptr, generation0.get());
+  const auto unanchored = family.fit(second, rng);
+  auto autoencoder = [](const GenerativeModel& m) { return save_parameters(*dynamic_cast<const DdpmModel&>(m).net()->autoencoder); };
+  auto standardisation = [](const GenerativeModel& m) {
+    const DdpmNet& net = dynamic_cast<const DdpmModel&>(m).net();
+    return std::pair{net->latent_mean.clone(), net->latent_std.clone()};
+  };
+  EXPECT_EQ(autoencoder(*later), autoencoder(*generation0));
+  EXPECT_TRUE(torch::equal(standardisation(*later).first, standardisation(*generation0).first));
+  EXPECT_TRUE(torch::equal(standardisation(*later).second, standardisation(*generation0).second));
+  EXPECT_NE(autoencoder(*unanchored), autoencoder(*generation0));  // no generation 0: trains its own
+  // The standardisation is the encoder means' own: mean 0 and sd 1 over generation 0's data.
+  const auto [mean, sd] = standardisation(*generation0);
+  EXPECT_GT(sd.min().item<double>(), 0.0);
+  const Samples drawn = later->draw(40, 0.5, rng);
+  EXPECT_EQ(drawn.size(), 40);
+  EXPECT_EQ(drawn.image_shape(), kSmall);
+  EXPECT_TRUE(drawn.has_labels());
+  // A family of another kind is not a generation 0 it can read.
+  EXPECT_THROW(DdpmFamily(small_ddpm(), quick_training(1)).fit(second, rng, nullptr, generation0.get()), DataError);
+}
+
+TEST(DdpmLatent, CheckpointBytesRestoreTheSameSamples) {
+  DdpmFamily family(latent_ddpm(), quick_training(1));
+  Rng rng = test_rng(22);
+  const auto model = family.fit(square_images(kSmall, 32, rng, true), rng);
+  const auto restored = family.decode(model->encode());
+  Rng r1 = test_rng(23), r2 = test_rng(23);
+  const Samples s1 = model->draw(20, 1.0, r1), s2 = restored->draw(20, 1.0, r2);
+  EXPECT_TRUE(std::equal(s1.levels().begin(), s1.levels().end(), s2.levels().begin(), s2.levels().end()));
+  EXPECT_THROW(DdpmFamily(small_ddpm(), quick_training(1)).decode(model->encode()), DataError);  // pixel != latent
 }
 
 }  // namespace

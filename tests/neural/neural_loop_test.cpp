@@ -34,6 +34,14 @@ std::string smoke_config(const std::string& extra = "") { return family_config("
 
 const char* const kTinyDdpm = "features = 4\nsteps = 20\nsampling_steps = 2\n";
 const char* const kTinyWgan = "capacity = 4\nlatent = 3\ncritic_steps = 2\nlr = 2e-4\n";
+const char* const kTinyLatentDdpm =
+    "space = \"latent\"\ncapacity = 4\nlatent = 3\nautoencoder_epochs = 1\nfeatures = 4\nsteps = 20\nsampling_steps = 4\n";
+
+struct FamilyCase {
+  const char* name;  // the test's and its scratch folder's
+  const char* family;
+  const char* model;
+};
 
 // A PNG's width and height from its IHDR chunk (bytes 16..23, big-endian).
 std::pair<std::uint32_t, std::uint32_t> png_size(const std::string& png) {
@@ -123,12 +131,14 @@ TEST(VaeLoop, BadInputFailsBeforeAnythingIsWritten) {
   EXPECT_THAT(zero.output, HasSubstr("model.latent"));
 }
 
-// The ddpm (guided: bias 0.5 is w = 1) and the wgan-gp (bias 0.5 truncates the latent) in the loop.
-class ImageFamilyLoop : public ::testing::TestWithParam<std::pair<const char*, const char*>> {};
+// The ddpm in pixel and latent space (guided: bias 0.5 is w = 1) and the wgan-gp (bias 0.5
+// truncates the latent) in the loop. The latent ddpm's resumed run refits generation 0 to recover
+// its frozen autoencoder.
+class ImageFamilyLoop : public ::testing::TestWithParam<FamilyCase> {};
 
 TEST_P(ImageFamilyLoop, SameBytesForAnyThreadCountAndAfterAKillAndResume) {
-  const auto [family, model] = GetParam();
-  const auto dir = testing::scratch_dir(std::string("loop_") + family);
+  const auto [name, family, model] = GetParam();
+  const auto dir = testing::scratch_dir(std::string("loop_") + name);
   const auto config = testing::write_config(dir, family_config(family, std::string(model) + "init = \"previous\"\n"));
   run(config, dir / "one", "--threads 1");
   run(config, dir / "two", "--threads 2");
@@ -145,8 +155,9 @@ TEST_P(ImageFamilyLoop, SameBytesForAnyThreadCountAndAfterAKillAndResume) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Families, ImageFamilyLoop,
-                         ::testing::Values(std::pair{"ddpm", kTinyDdpm}, std::pair{"wgan-gp", kTinyWgan}),
-                         [](const auto& info) { return std::string(info.param.first) == "ddpm" ? "Ddpm" : "WganGp"; });
+                         ::testing::Values(FamilyCase{"Ddpm", "ddpm", kTinyDdpm}, FamilyCase{"WganGp", "wgan-gp", kTinyWgan},
+                                           FamilyCase{"DdpmLatent", "ddpm", kTinyLatentDdpm}),
+                         [](const auto& info) { return std::string(info.param.name); });
 
 TEST(ImageFamilyLoop, TheirOwnKeysAreChecked) {
   const auto dir = testing::scratch_dir("loop_keys");

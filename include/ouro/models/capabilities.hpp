@@ -56,6 +56,10 @@ struct Capabilities {
   // Each sample is generated for a chosen class and carries that label (a class-conditional
   // generator's images), for diagnostics that compare it with a classifier's (label_agreement).
   bool labelled_samples = false;
+  // Fits after generation 0 read the loop's generation-0 model (ModelFamily::fit's generation0):
+  // a part fitted once on the original data and then frozen, as a latent diffusion model's
+  // autoencoder.
+  bool fits_from_generation0 = false;
 };
 
 // Where a generation's fit starts (model.init).

@@ -49,7 +49,8 @@ class GaussianFamily final : public ModelFamily {
 
  protected:
   std::unique_ptr<GenerativeModel> fit_model(const Samples& data, Rng& rng,
-                                             const GenerativeModel* start) const override;
+                                             const GenerativeModel* start,
+                                             const GenerativeModel* generation0) const override;
 
  private:
   Eigen::Index dim_;

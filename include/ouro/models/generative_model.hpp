@@ -118,10 +118,13 @@ class ModelFamily {
   virtual Capabilities capabilities() const = 0;
 
   // Fits a model to the rows of `data`, continuing from `start` when given (a model this family
-  // fitted; only for families declaring warm_start, DataError otherwise). Throws DataError when
-  // the data cannot support a fit (too few rows for the dimension, NaN, a wrong encoding), naming
-  // the problem.
-  std::unique_ptr<GenerativeModel> fit(const Samples& data, Rng& rng, const GenerativeModel* start = nullptr) const;
+  // fitted; only for families declaring warm_start, DataError otherwise). `generation0` is the
+  // loop's generation-0 model for fits after generation 0 of families declaring
+  // fits_from_generation0 (what they keep from it, such as a frozen autoencoder), null otherwise.
+  // Throws DataError when the data cannot support a fit (too few rows for the dimension, NaN, a
+  // wrong encoding), naming the problem.
+  std::unique_ptr<GenerativeModel> fit(const Samples& data, Rng& rng, const GenerativeModel* start = nullptr,
+                                       const GenerativeModel* generation0 = nullptr) const;
   // The same, on real rows (a copy; the loop fits Samples).
   std::unique_ptr<GenerativeModel> fit(const Matrix& data, Rng& rng, const GenerativeModel* start = nullptr) const {
     return fit(Samples(data), rng, start);
@@ -136,9 +139,11 @@ class ModelFamily {
   virtual std::unique_ptr<GenerativeModel> decode(std::string_view bytes) const;
 
  protected:
-  // fit() after its checks: `start` is null or a model of this family, and only when warm_start.
+  // fit() after its checks: `start` is null or a model of this family, and only when warm_start;
+  // `generation0` likewise, and only when fits_from_generation0.
   virtual std::unique_ptr<GenerativeModel> fit_model(const Samples& data, Rng& rng,
-                                                     const GenerativeModel* start) const = 0;
+                                                     const GenerativeModel* start,
+                                                     const GenerativeModel* generation0) const = 0;
 };
 
 // Reads model.init; a value other than "scratch" for a family without warm starts is a ConfigError
