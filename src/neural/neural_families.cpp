@@ -14,6 +14,7 @@
 namespace ouro::neural {
 namespace {
 
+// The truth's image shape; every neural family's networks halve it twice (two stride-2 layers).
 const ImageShape& require_images(const Config& config, const Truth& truth, std::string_view family) {
   const ImageShape* shape = truth.image_shape();
   if (shape == nullptr) {
@@ -21,17 +22,17 @@ const ImageShape& require_images(const Config& config, const Truth& truth, std::
                                             "\"fashion-mnist\"), but truth.kind is \"{}\"",
                                             family, truth.kind()));
   }
+  if (shape->height % 4 != 0 || shape->width % 4 != 0) {
+    config.fail("model.family", fmt::format("a {} model halves the image size twice, so height and width must be "
+                                            "multiples of 4; the truth's images are {} x {}",
+                                            family, shape->height, shape->width));
+  }
   return *shape;
 }
 
 std::unique_ptr<ModelFamily> make_vae(const Config& config, const Truth& truth) {
   VaeShape shape;
   shape.image = require_images(config, truth, "vae");
-  if (shape.image.height % 4 != 0 || shape.image.width % 4 != 0) {
-    config.fail("model.family", fmt::format("a vae model halves the image size twice, so height and width must be "
-                                            "multiples of 4; the truth's images are {} x {}",
-                                            shape.image.height, shape.image.width));
-  }
   if (shape.image.low != 0.0f || shape.image.high != 1.0f) {
     config.fail("model.family", fmt::format("a vae model's Bernoulli decoder needs image values in [0, 1]; the "
                                             "truth's are in [{}, {}]",
@@ -47,11 +48,6 @@ std::unique_ptr<ModelFamily> make_vae(const Config& config, const Truth& truth) 
 std::unique_ptr<ModelFamily> make_ddpm(const Config& config, const Truth& truth) {
   DdpmShape shape;
   shape.image = require_images(config, truth, "ddpm");
-  if (shape.image.height % 4 != 0 || shape.image.width % 4 != 0) {
-    config.fail("model.family", fmt::format("a ddpm's UNet halves the image size twice, so height and width must be "
-                                            "multiples of 4; the truth's images are {} x {}",
-                                            shape.image.height, shape.image.width));
-  }
   shape.space = config.text("model.space") == "latent" ? DiffusionSpace::kLatent : DiffusionSpace::kPixel;
   if (shape.space == DiffusionSpace::kLatent) {
     if (shape.image.low != 0.0f || shape.image.high != 1.0f) {
@@ -86,11 +82,6 @@ std::unique_ptr<ModelFamily> make_ddpm(const Config& config, const Truth& truth)
 std::unique_ptr<ModelFamily> make_wgan(const Config& config, const Truth& truth) {
   WganShape shape;
   shape.image = require_images(config, truth, "wgan-gp");
-  if (shape.image.height % 4 != 0 || shape.image.width % 4 != 0) {
-    config.fail("model.family", fmt::format("a wgan-gp's networks halve the image size twice, so height and width "
-                                            "must be multiples of 4; the truth's images are {} x {}",
-                                            shape.image.height, shape.image.width));
-  }
   shape.capacity = static_cast<int>(config.integer("model.capacity"));
   shape.latent = static_cast<int>(config.integer("model.latent"));
   shape.critic_steps = static_cast<int>(config.integer("model.critic_steps"));

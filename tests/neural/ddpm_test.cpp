@@ -26,15 +26,9 @@ using testing::square_images;
 using testing::test_rng;
 using testing::to_matrix;
 
-const ImageShape kSmall{1, 8, 8, 0.0f, 1.0f};
+const ImageShape& kSmall = testing::kSmallImages;
 
-NeuralTraining quick_training(int epochs) {
-  NeuralTraining t;
-  t.epochs = epochs;
-  t.finetune_epochs = 1;
-  t.batch = 16;
-  return t;
-}
+using testing::quick_training;
 
 DdpmShape small_ddpm(int classes = 4) {
   DdpmShape shape;
@@ -44,6 +38,37 @@ DdpmShape small_ddpm(int classes = 4) {
   shape.steps = 40;
   shape.sampling_steps = 10;
   return shape;
+}
+
+// The loss of `net` on (x0, t, labels, eps) and its gradient in `denoiser`'s parameters equal
+// tests/neural/ddpm_reference.py's on the same weights and inputs (`geometry`: the script's image
+// and, in latent space, latent arguments).
+void expect_equal_to_python(DdpmNet& net, torch::nn::Module& denoiser, const std::string& geometry, const torch::Tensor& x0,
+                            const torch::Tensor& t, const torch::Tensor& labels, const torch::Tensor& eps,
+                            const std::string& name) {
+  const auto dir = testing::scratch_dir(name);
+  const std::int64_t n = x0.size(0);
+  const torch::Tensor params = testing::flat_parameters(denoiser);
+  write_npy(dir / "params.npy", to_matrix(params, params.numel()));
+  write_npy(dir / "x0.npy", to_matrix(x0, n));
+  write_npy(dir / "eps.npy", to_matrix(eps, n));
+  write_npy(dir / "t.npy", to_matrix(t, n));
+  write_npy(dir / "labels.npy", to_matrix(labels, n));
+  torch::Tensor loss = net->loss(x0, t, labels, eps);
+  loss.backward();
+  const Matrix ours = to_matrix(testing::flat_gradients(denoiser), params.numel());
+  const DdpmShape& shape = net->shape();
+  const std::string command =
+      fmt::format("'{}' '{}/tests/neural/ddpm_reference.py' '{}' {}", OURO_PYTHON, OURO_SOURCE_DIR, dir.string(),
+                  fmt::format(fmt::runtime(geometry), shape.features, shape.classes, shape.steps));
+  ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  const auto reference = nlohmann::json::parse(testing::read_file(dir / "reference.json"));
+  EXPECT_EQ(reference["parameters"].get<std::int64_t>(), params.numel());
+  // float32 sums: agreement to ~1e-6 relative in the loss, 1e-4 of the largest gradient.
+  EXPECT_NEAR(loss.item<double>(), reference["loss"].get<double>(), 1e-5 * std::abs(reference["loss"].get<double>()));
+  const Matrix theirs = read_array(dir / "grads.npy");
+  ASSERT_EQ(theirs.rows(), ours.rows());
+  EXPECT_LE((ours - theirs).cwiseAbs().maxCoeff(), 1e-4 * theirs.cwiseAbs().maxCoeff());
 }
 
 TEST(DiffusionSchedule, LinearScheduleIsHosAtAThousandSteps) {
@@ -98,7 +123,6 @@ TEST(DiffusionSchedule, GuidanceWeightIsOneOverLambdaMinusOne) {
 }
 
 TEST(Ddpm, LossAndGradientsEqualPythonTorch) {
-  const auto dir = testing::scratch_dir("ddpm_reference");
   const DdpmShape shape = [] {
     DdpmShape s = small_ddpm(3);
     s.image = ImageShape{2, 8, 12, 0.0f, 1.0f};  // two channels, not square
@@ -113,26 +137,7 @@ TEST(Ddpm, LossAndGradientsEqualPythonTorch) {
   const torch::Tensor eps = normal_tensor({n, 2, 8, 12}, rng);
   const torch::Tensor t = torch::tensor(std::vector<std::int64_t>{0, 7, 19, 33, 39});
   const torch::Tensor labels = torch::tensor(std::vector<std::int64_t>{0, 1, 2, 3, 1});  // 3 = no condition
-  const torch::Tensor params = testing::flat_parameters(*net->unet);
-  write_npy(dir / "params.npy", to_matrix(params, params.numel()));
-  write_npy(dir / "x0.npy", to_matrix(x0, n));
-  write_npy(dir / "eps.npy", to_matrix(eps, n));
-  write_npy(dir / "t.npy", to_matrix(t, n));
-  write_npy(dir / "labels.npy", to_matrix(labels, n));
-
-  torch::Tensor loss = net->loss(x0, t, labels, eps);
-  loss.backward();
-  const Matrix ours = to_matrix(testing::flat_gradients(*net->unet), params.numel());
-
-  const std::string command = fmt::format("'{}' '{}/tests/neural/ddpm_reference.py' '{}' 2 8 12 {} {} {}", OURO_PYTHON,
-                                          OURO_SOURCE_DIR, dir.string(), shape.features, shape.classes, shape.steps);
-  ASSERT_EQ(std::system(command.c_str()), 0) << command;
-  const auto reference = nlohmann::json::parse(testing::read_file(dir / "reference.json"));
-  EXPECT_EQ(reference["parameters"].get<std::int64_t>(), params.numel());
-  EXPECT_NEAR(loss.item<double>(), reference["loss"].get<double>(), 1e-5 * std::abs(reference["loss"].get<double>()));
-  const Matrix theirs = read_array(dir / "grads.npy");
-  ASSERT_EQ(theirs.rows(), ours.rows());
-  EXPECT_LE((ours - theirs).cwiseAbs().maxCoeff(), 1e-4 * theirs.cwiseAbs().maxCoeff());
+  expect_equal_to_python(net, *net->unet, "2 8 12 {} {} {}", x0, t, labels, eps, "ddpm_reference");
 }
 
 TEST(Ddpm, GuidedNoiseIsTheGuidanceFormula) {
@@ -237,7 +242,6 @@ DdpmShape latent_ddpm() {
 }
 
 TEST(DdpmLatent, DenoiserLossAndGradientsEqualPythonTorch) {
-  const auto dir = testing::scratch_dir("ddpm_latent_reference");
   DdpmShape shape = latent_ddpm();
   shape.features = 3;  // width 24
   shape.autoencoder.latent = 5;
@@ -248,24 +252,7 @@ TEST(DdpmLatent, DenoiserLossAndGradientsEqualPythonTorch) {
   const torch::Tensor x0 = normal_tensor({n, 5}, rng), eps = normal_tensor({n, 5}, rng);
   const torch::Tensor t = torch::tensor(std::vector<std::int64_t>{0, 3, 9, 17, 28, 39});
   const torch::Tensor labels = torch::tensor(std::vector<std::int64_t>{0, 1, 2, 3, 4, 2});  // 4 = no condition
-  const torch::Tensor params = testing::flat_parameters(*net->denoiser);
-  write_npy(dir / "params.npy", to_matrix(params, params.numel()));
-  write_npy(dir / "x0.npy", to_matrix(x0, n));
-  write_npy(dir / "eps.npy", to_matrix(eps, n));
-  write_npy(dir / "t.npy", to_matrix(t, n));
-  write_npy(dir / "labels.npy", to_matrix(labels, n));
-  torch::Tensor loss = net->loss(x0, t, labels, eps);
-  loss.backward();
-  const Matrix ours = to_matrix(testing::flat_gradients(*net->denoiser), params.numel());
-  const std::string command = fmt::format("'{}' '{}/tests/neural/ddpm_reference.py' '{}' 1 8 8 {} {} {} 5", OURO_PYTHON,
-                                          OURO_SOURCE_DIR, dir.string(), shape.features, shape.classes, shape.steps);
-  ASSERT_EQ(std::system(command.c_str()), 0) << command;
-  const auto reference = nlohmann::json::parse(testing::read_file(dir / "reference.json"));
-  EXPECT_EQ(reference["parameters"].get<std::int64_t>(), params.numel());
-  EXPECT_NEAR(loss.item<double>(), reference["loss"].get<double>(), 1e-5 * std::abs(reference["loss"].get<double>()));
-  const Matrix theirs = read_array(dir / "grads.npy");
-  ASSERT_EQ(theirs.rows(), ours.rows());
-  EXPECT_LE((ours - theirs).cwiseAbs().maxCoeff(), 1e-4 * theirs.cwiseAbs().maxCoeff());
+  expect_equal_to_python(net, *net->denoiser, "1 8 8 {} {} {} 5", x0, t, labels, eps, "ddpm_latent_reference");
 }
 
 TEST(DdpmLatent, LaterFitsKeepGenerationZerosAutoencoderFrozen) {

@@ -1,4 +1,4 @@
-// Small image sets, streams and tensor conversions shared by the neural families' tests.
+// Small image sets, training settings, streams and tensor conversions shared by the neural families' tests.
 #pragma once
 
 #include <cstdint>
@@ -8,11 +8,24 @@
 
 #include "ouro/core/matrix.hpp"
 #include "ouro/core/rng.hpp"
+#include "neural_settings.hpp"
 #include "ouro/core/samples.hpp"
 
 namespace ouro::testing {
 
 inline Rng test_rng(std::uint64_t block) { return Rng(7, StreamKey{Purpose::kUser, 0, 0, block}); }
+
+// 8 x 8 gray images in [0, 1]: big enough for two stride-2 layers, small enough for fast fits.
+inline const ImageShape kSmallImages{1, 8, 8, 0.0f, 1.0f};
+
+// Short training: `epochs` from scratch, one fine-tuning epoch, minibatches of 16.
+inline neural::NeuralTraining quick_training(int epochs) {
+  neural::NeuralTraining t;
+  t.epochs = epochs;
+  t.finetune_epochs = 1;
+  t.batch = 16;
+  return t;
+}
 
 // n random images of `shape`, every level drawn uniformly.
 inline Samples random_images(const ImageShape& shape, std::size_t n, Rng& rng) {

@@ -23,15 +23,9 @@ using testing::random_images;
 using testing::square_images;
 using testing::test_rng;
 
-const ImageShape kSmall{1, 8, 8, 0.0f, 1.0f};
+const ImageShape& kSmall = testing::kSmallImages;
 
-NeuralTraining quick_training(int epochs) {
-  NeuralTraining t;
-  t.epochs = epochs;
-  t.finetune_epochs = 1;
-  t.batch = 16;
-  return t;
-}
+using testing::quick_training;
 
 TEST(Vae, PaperNetworkHasItsParameterCount) {
   // capacity 64, latent 20 on 28 x 28: conv 1088 + 131200, two heads 2 x 125460, decoder

@@ -22,14 +22,11 @@ using testing::square_images;
 using testing::test_rng;
 using testing::to_matrix;
 
-const ImageShape kSmall{1, 8, 8, 0.0f, 1.0f};
+const ImageShape& kSmall = testing::kSmallImages;
 
 NeuralTraining quick_training(int epochs) {
-  NeuralTraining t;
-  t.epochs = epochs;
-  t.finetune_epochs = 1;
-  t.batch = 16;
-  t.lr = 2e-4;
+  NeuralTraining t = testing::quick_training(epochs);
+  t.lr = 2e-4;  // a GAN wants a smaller step than the default
   return t;
 }
 
