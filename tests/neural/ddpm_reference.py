@@ -6,8 +6,7 @@ Reads DIR/params.npy (the UNet's parameters flattened in registration order), DI
 C*H*W values in [-1, 1]), DIR/eps.npy (N x C*H*W), DIR/t.npy and DIR/labels.npy (N x 1 each);
 with LATENT, the denoiser is the latent-space MLP of src/neural/latent_denoiser.hpp over LATENT
 coordinates (width 8 x FEATURES) and x0 and eps are N x LATENT;
-writes DIR/reference.json with the loss and DIR/grads.npy, its gradient in params.npy's order,
-and DIR/noise.npy, the network's output.
+writes DIR/reference.json with the loss and DIR/grads.npy, its gradient in params.npy's order.
 """
 import json
 import math
@@ -17,6 +16,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from reference_weights import load_parameters, save_gradients
 
 
 def group_norm(channels):
@@ -121,13 +122,7 @@ def main():
     torch.set_num_threads(1)
     latent = int(sys.argv[8]) if len(sys.argv) > 8 else 0
     net = LatentDenoiser(latent, 8 * features, classes) if latent else Unet(channels, features, classes)
-    flat = torch.from_numpy(np.load(f"{out}/params.npy").astype(np.float32).ravel())
-    at = 0
-    with torch.no_grad():
-        for p in net.parameters():
-            p.copy_(flat[at:at + p.numel()].view_as(p))
-            at += p.numel()
-    assert at == flat.numel(), (at, flat.numel())
+    at = load_parameters([net], f"{out}/params.npy")
     load = lambda name: torch.from_numpy(np.load(f"{out}/{name}.npy").astype(np.float32))
     shape = (-1, latent) if latent else (-1, channels, height, width)
     x0 = load("x0").view(*shape)
@@ -144,9 +139,7 @@ def main():
     noise = net(a * x0 + s * eps, t, labels)
     loss = F.mse_loss(noise, eps)
     loss.backward()
-    grads = torch.cat([p.grad.ravel() for p in net.parameters()]).double().numpy()
-    np.save(f"{out}/grads.npy", grads.reshape(-1, 1))
-    np.save(f"{out}/noise.npy", noise.detach().double().numpy().reshape(noise.shape[0], -1))
+    save_gradients(net, f"{out}/grads.npy")
     with open(f"{out}/reference.json", "w") as f:
         json.dump({"loss": loss.item(), "parameters": at}, f)
 

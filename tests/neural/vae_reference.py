@@ -13,6 +13,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from reference_weights import load_parameters, save_gradients
+
 
 class Vae(nn.Module):
     def __init__(self, channels, height, width, c, latent):
@@ -44,19 +46,12 @@ def main():
     channels, height, width, capacity, latent = map(int, sys.argv[2:7])
     torch.set_num_threads(1)
     net = Vae(channels, height, width, capacity, latent)
-    flat = torch.from_numpy(np.load(f"{out}/params.npy").astype(np.float32).ravel())
-    at = 0
-    with torch.no_grad():
-        for p in net.parameters():
-            p.copy_(flat[at:at + p.numel()].view_as(p))
-            at += p.numel()
-    assert at == flat.numel(), (at, flat.numel())
+    at = load_parameters([net], f"{out}/params.npy")
     x = torch.from_numpy(np.load(f"{out}/x.npy").astype(np.float32)).view(-1, channels, height, width)
     eps = torch.from_numpy(np.load(f"{out}/eps.npy").astype(np.float32))
     loss = net.loss(x, eps)
     loss.backward()
-    grads = torch.cat([p.grad.ravel() for p in net.parameters()]).double().numpy()
-    np.save(f"{out}/grads.npy", grads.reshape(-1, 1))
+    save_gradients(net, f"{out}/grads.npy")
     with open(f"{out}/reference.json", "w") as f:
         json.dump({"loss": loss.item(), "parameters": at}, f)
 

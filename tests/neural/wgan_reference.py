@@ -16,6 +16,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from reference_weights import load_parameters, save_gradients
+
 
 class Generator(nn.Module):
     def __init__(self, channels, height, width, c, latent):
@@ -47,17 +49,6 @@ class Critic(nn.Module):
         return self.score(h).squeeze(1)
 
 
-def load_into(modules, flat):
-    at = 0
-    with torch.no_grad():
-        for module in modules:
-            for p in module.parameters():
-                p.copy_(flat[at:at + p.numel()].view_as(p))
-                at += p.numel()
-    assert at == flat.numel(), (at, flat.numel())
-    return at
-
-
 def main():
     out = sys.argv[1]
     channels, height, width, capacity, latent = map(int, sys.argv[2:7])
@@ -65,7 +56,7 @@ def main():
     torch.set_num_threads(1)
     generator = Generator(channels, height, width, capacity, latent)
     critic = Critic(channels, height, width, capacity)
-    count = load_into([generator, critic], torch.from_numpy(np.load(f"{out}/params.npy").astype(np.float32).ravel()))
+    count = load_parameters([generator, critic], f"{out}/params.npy")
     load = lambda name: torch.from_numpy(np.load(f"{out}/{name}.npy").astype(np.float32))
     real = load("real").view(-1, channels, height, width)
     z = load("z")
@@ -78,14 +69,12 @@ def main():
     penalty = ((grad.flatten(1).norm(2, dim=1) - 1) ** 2).mean()
     critic_loss = critic(fake).mean() - critic(real).mean() + penalty_weight * penalty
     critic_loss.backward()
-    critic_grads = torch.cat([p.grad.ravel() for p in critic.parameters()]).double().numpy()
+    save_gradients(critic, f"{out}/critic_grads.npy")
     critic.zero_grad()
 
     generator_loss = -critic(generator(z)).mean()
     generator_loss.backward()
-    generator_grads = torch.cat([p.grad.ravel() for p in generator.parameters()]).double().numpy()
-    np.save(f"{out}/critic_grads.npy", critic_grads.reshape(-1, 1))
-    np.save(f"{out}/generator_grads.npy", generator_grads.reshape(-1, 1))
+    save_gradients(generator, f"{out}/generator_grads.npy")
     with open(f"{out}/reference.json", "w") as f:
         json.dump({"critic_loss": critic_loss.item(), "generator_loss": generator_loss.item(),
                    "penalty": penalty.item(), "parameters": count}, f)
