@@ -92,7 +92,11 @@ std::unique_ptr<ModelFamily> make_wgan(const Config& config, const Truth& truth)
   if (!(shape.gradient_penalty >= 0.0) || !std::isfinite(shape.gradient_penalty)) {
     config.fail("model.gradient_penalty", "expected a weight >= 0");
   }
-  return std::make_unique<WganFamily>(shape, NeuralTraining::from(config));
+  const NeuralTraining training = NeuralTraining::from(config);
+  if (training.batch < 2) {
+    config.fail("model.batch", "a wgan-gp's generator normalises over the minibatch (BatchNorm), which needs at least 2 images");
+  }
+  return std::make_unique<WganFamily>(shape, training);
 }
 
 }  // namespace

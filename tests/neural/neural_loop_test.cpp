@@ -172,6 +172,9 @@ TEST(ImageFamilyLoop, TheirOwnKeysAreChecked) {
   const auto critic = run_cli("run " + wgan.string() + " --out " + (dir / "w").string() + " --set model.critic_steps=0");
   EXPECT_NE(critic.exit_code, 0);
   EXPECT_THAT(critic.output, HasSubstr("model.critic_steps"));
+  const auto single = run_cli("run " + wgan.string() + " --out " + (dir / "w").string() + " --set model.batch=1");
+  EXPECT_NE(single.exit_code, 0);
+  EXPECT_THAT(single.output, HasSubstr("model.batch"));
   EXPECT_FALSE(fs::exists(dir / "d" / "metrics.csv"));
   EXPECT_FALSE(fs::exists(dir / "w" / "metrics.csv"));
 }
