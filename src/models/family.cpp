@@ -119,15 +119,15 @@ std::unique_ptr<ModelFamily> make_ngram(const Config& config, const Truth& truth
   settings.order = static_cast<int>(config.integer("model.order"));
   if (settings.order < 2 || settings.order > 6) config.fail("model.order", "expected an order from 2 to 6");
   settings.vocab_size = corpus->vocabulary().size();
-  settings.generation = config.text("model.generation") == "unconditional" ? NgramGeneration::kUnconditional
-                                                                           : NgramGeneration::kPrompted;
+  settings.generation = config.text("model.generation") == "unconditional" ? text::Generation::kUnconditional
+                                                                           : text::Generation::kPrompted;
   settings.prompt_tokens = static_cast<std::size_t>(config.integer("model.prompt_tokens"));
   settings.top_k = static_cast<std::size_t>(config.integer("model.top_k"));
   settings.top_p = config.real("model.top_p");
   return std::make_unique<NgramFamily>(truth.dim(), settings);
 }
 
-// vae, ddpm and wgan-gp come from the neural library, opened here on first use (neural_library.hpp).
+// vae, ddpm, wgan-gp and transformer come from the neural library, opened here on first use (neural_library.hpp).
 std::unique_ptr<ModelFamily> make_neural(const Config& config, const Truth& truth) {
   const std::string why = fmt::format("model.family = \"{}\"", config.text("model.family"));
   return neural_library(why).make_family(config, truth);
@@ -141,7 +141,7 @@ struct FamilyEntry {
 };
 
 // The name table: every value model.family accepts (options.cpp lists the same names as choices).
-constexpr std::array<FamilyEntry, 9> kFamilies{{
+constexpr std::array<FamilyEntry, 10> kFamilies{{
     {"gaussian", make_gaussian},
     {"categorical", make_categorical},
     {"gmm", make_gmm},
@@ -151,6 +151,7 @@ constexpr std::array<FamilyEntry, 9> kFamilies{{
     {"vae", make_neural},
     {"ddpm", make_neural},
     {"wgan-gp", make_neural},
+    {"transformer", make_neural},
 }};
 
 }  // namespace
@@ -160,7 +161,7 @@ ModelInit model_init(const Config& config, const ModelFamily& family) {
   if (init == "scratch") return ModelInit::kScratch;
   if (!family.capabilities().warm_start) {
     config.fail("model.init", fmt::format("a {} model cannot start from an earlier model; use \"scratch\" (families "
-                                          "with warm starts: gmm, vae, ddpm, wgan-gp)",
+                                          "with warm starts: gmm, vae, ddpm, wgan-gp, transformer)",
                                           family.name()));
   }
   return init == "previous" ? ModelInit::kPrevious : ModelInit::kInitial;

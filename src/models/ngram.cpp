@@ -88,7 +88,7 @@ Samples NgramModel::draw(std::size_t n, double bias, Rng& rng) const {
   std::vector<double> dense;
   for (std::size_t i = 0; i < n; ++i) {
     history.assign(1, kBos);
-    if (settings_.generation == NgramGeneration::kPrompted) {
+    if (settings_.generation == text::Generation::kPrompted) {
       const auto prompt = prompts_.tokens(static_cast<Eigen::Index>(i % static_cast<std::size_t>(prompts_.size())));
       const std::size_t used = std::min(settings_.prompt_tokens, prompt.size());
       for (std::size_t j = 0; j < used; ++j) push(history, static_cast<TokenId>(prompt[j]), keep);

@@ -6,8 +6,10 @@
 #include <fmt/format.h>
 
 #include "ouro/core/config.hpp"
+#include "ouro/models/ngram_corpus.hpp"
 #include "ouro/models/truth.hpp"
 #include "ddpm.hpp"
+#include "transformer.hpp"
 #include "vae.hpp"
 #include "wgan_gp.hpp"
 
@@ -99,6 +101,57 @@ std::unique_ptr<ModelFamily> make_wgan(const Config& config, const Truth& truth)
   return std::make_unique<WganFamily>(shape, training);
 }
 
+std::unique_ptr<ModelFamily> make_transformer(const Config& config, const Truth& truth) {
+  const CorpusTruth* corpus = truth.corpus();
+  if (corpus == nullptr) {
+    config.fail("model.family",
+                fmt::format("a transformer model needs a corpus truth, but truth.kind is \"{}\"", truth.kind()));
+  }
+  TransformerSettings settings;
+  TransformerShape& shape = settings.shape;
+  shape.vocab = static_cast<std::int64_t>(corpus->vocabulary().size());
+  shape.layers = config.integer("model.layers");
+  shape.heads = config.integer("model.heads");
+  shape.width = config.integer("model.width");
+  shape.dropout = config.real("model.dropout");
+  settings.generation =
+      config.text("model.generation") == "unconditional" ? text::Generation::kUnconditional : text::Generation::kPrompted;
+  settings.prompt_tokens = static_cast<std::size_t>(config.integer("model.prompt_tokens"));
+  settings.top_k = static_cast<std::size_t>(config.integer("model.top_k"));
+  settings.top_p = config.real("model.top_p");
+  settings.beams = static_cast<std::size_t>(config.integer("model.beams"));
+  settings.repetition_penalty = config.real("model.repetition_penalty");
+  settings.warmup = config.real("model.warmup");
+  settings.clip = config.real("model.clip");
+  if (shape.layers < 1) config.fail("model.layers", "expected at least 1 block");
+  if (shape.heads < 1) config.fail("model.heads", "expected at least 1 attention head");
+  if (shape.width < 1 || shape.width % shape.heads != 0) {
+    config.fail("model.width", fmt::format("expected a positive multiple of model.heads ({}), got {}", shape.heads,
+                                           shape.width));
+  }
+  if (!(shape.dropout >= 0.0 && shape.dropout < 1.0)) config.fail("model.dropout", "expected a probability in [0, 1)");
+  if (settings.beams < 1) config.fail("model.beams", "expected at least 1 beam");
+  if (!(settings.repetition_penalty > 0.0) || !std::isfinite(settings.repetition_penalty)) {
+    config.fail("model.repetition_penalty", "expected a factor > 0");
+  }
+  if (!(settings.warmup >= 0.0 && settings.warmup <= 1.0)) config.fail("model.warmup", "expected a share in [0, 1]");
+  if (!(settings.clip >= 0.0) || !std::isfinite(settings.clip)) config.fail("model.clip", "expected a norm >= 0");
+  // A block after <s>, and when prompted the prompt before the generated block.
+  const auto block = static_cast<std::int64_t>(truth.dim());
+  const std::int64_t prompt = settings.generation == text::Generation::kPrompted
+                                  ? std::min<std::int64_t>(static_cast<std::int64_t>(settings.prompt_tokens), block)
+                                  : 0;
+  const std::int64_t needed = 1 + prompt + block;
+  shape.context = config.integer("model.context");
+  if (shape.context == 0) shape.context = needed;
+  if (shape.context < needed) {
+    config.fail("model.context", fmt::format("expected at least {} positions: <s>, a prompt of {} tokens and a block of {} "
+                                             "(0 chooses that)",
+                                             needed, prompt, block));
+  }
+  return std::make_unique<TransformerFamily>(truth.dim(), settings, NeuralTraining::from(config));
+}
+
 }  // namespace
 
 std::unique_ptr<ModelFamily> make_neural_family(const Config& config, const Truth& truth) {
@@ -106,7 +159,9 @@ std::unique_ptr<ModelFamily> make_neural_family(const Config& config, const Trut
   if (name == "vae") return make_vae(config, truth);
   if (name == "ddpm") return make_ddpm(config, truth);
   if (name == "wgan-gp") return make_wgan(config, truth);
-  config.fail("model.family", fmt::format("this neural library has no {} family (it has vae, ddpm and wgan-gp)", name));
+  if (name == "transformer") return make_transformer(config, truth);
+  config.fail("model.family",
+              fmt::format("this neural library has no {} family (it has vae, ddpm, wgan-gp and transformer)", name));
 }
 
 }  // namespace ouro::neural

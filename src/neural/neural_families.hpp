@@ -1,5 +1,6 @@
-// make_neural_family: the name table of the neural library's families (vae; ddpm and wgan-gp to
-// come), each reading its [model] keys and checking that the truth gives it images it can model.
+// make_neural_family: the name table of the neural library's families (vae, ddpm, wgan-gp,
+// transformer), each reading its [model] keys and checking that the truth gives it the samples it
+// models (images, or token blocks for the transformer).
 #pragma once
 
 #include <memory>

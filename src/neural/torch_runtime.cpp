@@ -66,6 +66,12 @@ torch::Tensor normal_tensor(torch::IntArrayRef shape, Rng& rng) {
   return out;
 }
 
+torch::Tensor uniform_tensor(torch::IntArrayRef shape, Rng& rng) {
+  torch::Tensor out = torch::empty(shape, torch::kFloat32);
+  fill_from(out, [&] { return static_cast<float>(rng.uniform()); });
+  return out;
+}
+
 void init_parameters(torch::nn::Module& module, Rng& rng) {
   for (const auto& child : module.modules(/*include_self=*/true)) {
     torch::Tensor weight, bias;

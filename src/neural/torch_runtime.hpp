@@ -32,6 +32,8 @@ torch::Device device_from_config(const Config& config);
 
 // A float tensor of `shape` filled with standard normals from `rng`.
 torch::Tensor normal_tensor(torch::IntArrayRef shape, Rng& rng);
+// A float tensor of `shape` filled with uniforms on [0, 1) from `rng` (dropout masks).
+torch::Tensor uniform_tensor(torch::IntArrayRef shape, Rng& rng);
 
 // Every parameter of `module` initialised as torch.nn's layers reset their own, but from `rng`:
 // Conv2d, ConvTranspose2d and Linear weights and biases uniform on +-1/sqrt(fan_in), Embedding

@@ -83,6 +83,19 @@ TokenId draw(const Candidates& c, Rng& rng) {
   return c.ids.back();  // rounding: u within an ulp of the total
 }
 
+void apply_repetition_penalty(std::span<float> logits, std::span<const TokenId> history, double penalty) {
+  OURO_CHECK(penalty > 0.0 && std::isfinite(penalty), ConfigError, "repetition penalty {} must be > 0", penalty);
+  if (penalty == 1.0) return;
+  std::vector<bool> seen(logits.size(), false);
+  for (const TokenId t : history) {
+    OURO_CHECK(t < logits.size(), DataError, "repetition penalty: token {} is outside the {} logits", t, logits.size());
+    if (seen[t]) continue;  // once per token, however often it occurred
+    seen[t] = true;
+    float& l = logits[t];
+    l = l > 0.0f ? static_cast<float>(l / penalty) : static_cast<float>(l * penalty);
+  }
+}
+
 TokenId sample_chain(Candidates& c, const SamplerSettings& settings, Rng& rng) {
   apply_temperature(c, settings.temperature);
   apply_top_k(c, settings.top_k);

@@ -5,7 +5,8 @@
 // before anything is written. Sample grids (samples/gen-G-rep-R.png) are written for the replicates
 // asked for, of the size the grid's layout gives, the same bytes for any thread count and on resume.
 // For ddpm and wgan-gp: the same bytes for 1 and 2 threads and after a kill and resume, the
-// conditional DDPM's label_agreement recorded, and their own keys checked.
+// conditional DDPM's label_agreement recorded, and their own keys checked. For the transformer, on
+// tinyshakespeare's characters: the same, with sampling and with beam search, and its keys checked.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -177,6 +178,53 @@ TEST(ImageFamilyLoop, TheirOwnKeysAreChecked) {
   EXPECT_THAT(single.output, HasSubstr("model.batch"));
   EXPECT_FALSE(fs::exists(dir / "d" / "metrics.csv"));
   EXPECT_FALSE(fs::exists(dir / "w" / "metrics.csv"));
+}
+
+// A character-level transformer on the first 20,000 characters of tinyshakespeare: blocks of 24,
+// prompts of 8, one small block.
+std::string transformer_config(const std::string& model = "") {
+  return std::string("[run]\ngenerations = 2\nreplicates = 2\n") + "[truth]\nkind = \"corpus\"\ncorpus = \"text\"\npath = \"" +
+         OURO_SHARED_DATA + "/tinyshakespeare/input.txt\"\ntokenizer = \"char\"\nmax_tokens = 20000\nblock_tokens = 24\n" +
+         "[model]\nfamily = \"transformer\"\nlayers = 1\nheads = 2\nwidth = 16\nepochs = 1\nbatch = 16\n"
+         "prompt_tokens = 8\ninit = \"previous\"\n" +
+         model + "[loop]\ninitial = 120\nsynthetic = 120\nbias = 0.9\n[metrics]\ntest_samples = 20\n";
+}
+
+TEST(TransformerLoop, SameBytesForAnyThreadCountAndAfterAKillAndResume) {
+  for (const std::string& decoding : {std::string(), std::string("beams = 2\nrepetition_penalty = 1.5\n")}) {
+    const auto dir = testing::scratch_dir(decoding.empty() ? "loop_transformer" : "loop_transformer_beams");
+    const auto config = testing::write_config(dir, transformer_config(decoding));
+    run(config, dir / "one", "--threads 1");
+    run(config, dir / "two", "--threads 2");
+    const std::string metrics = read_file(dir / "one" / "metrics.csv");
+    EXPECT_EQ(metrics, read_file(dir / "two" / "metrics.csv"));
+    EXPECT_THAT(metrics, HasSubstr(",ppl_real,"));
+    EXPECT_THAT(metrics, HasSubstr(",ppl_gen0,"));
+    if (!decoding.empty()) continue;  // resuming does not depend on the decoding
+    run(config, dir / "part", "--threads 1 --checkpoint-every 1", "OURO_TEST_KILL_AFTER_CHECKPOINTS=2", 137);
+    run(config, dir / "part", "--threads 1 --checkpoint-every 1 --resume");
+    EXPECT_EQ(metrics, read_file(dir / "part" / "metrics.csv"));
+  }
+}
+
+TEST(TransformerLoop, ItsKeysAreChecked) {
+  const auto dir = testing::scratch_dir("loop_transformer_keys");
+  const auto config = testing::write_config(dir, transformer_config(), "t.toml");
+  const auto expect_refused = [&](const std::string& set, const std::string& key) {
+    const auto outcome = run_cli("run " + config.string() + " --out " + (dir / "t").string() + " --set " + set);
+    EXPECT_NE(outcome.exit_code, 0) << set;
+    EXPECT_THAT(outcome.output, HasSubstr(key)) << set;
+  };
+  expect_refused("model.context=20", "model.context");  // <s> + 8 + 24 = 33 needed
+  expect_refused("model.width=15", "model.width");
+  expect_refused("model.dropout=1", "model.dropout");
+  expect_refused("model.beams=0", "model.beams");
+  expect_refused("model.repetition_penalty=0", "model.repetition_penalty");
+  EXPECT_FALSE(fs::exists(dir / "t" / "metrics.csv"));
+  const auto images = testing::write_config(dir, family_config("transformer", ""), "images.toml");
+  const auto refused = run_cli("run " + images.string() + " --out " + (dir / "i").string());
+  EXPECT_NE(refused.exit_code, 0);
+  EXPECT_THAT(refused.output, HasSubstr("a transformer model needs a corpus truth"));
 }
 
 }  // namespace

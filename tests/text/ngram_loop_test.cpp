@@ -71,7 +71,7 @@ TEST(NgramFamily, PromptedContinuationOfADeterministicChain) {
     for (Eigen::Index j = 0; j < 5; ++j) matches += s(i, j) == expected[j];
   EXPECT_GE(matches, 19);
   // Unconditional generation starts at <s>: p q r s </s>.
-  settings.generation = NgramGeneration::kUnconditional;
+  settings.generation = text::Generation::kUnconditional;
   const auto model2 = NgramFamily(t->dim(), settings).fit(many, fit_rng);
   Rng rng2(3, {});
   const Matrix u = model2->sample(1, 1.0, rng2);
@@ -86,7 +86,7 @@ TEST(NgramFamily, BiasIsTemperatureOnTheModelDistribution) {
   NgramSettings settings;
   settings.order = 2;
   settings.vocab_size = t->vocabulary().size();
-  settings.generation = NgramGeneration::kUnconditional;
+  settings.generation = text::Generation::kUnconditional;
   Matrix rows(2, 3);
   rows << 3, 4, kEos, 3, 5, kEos;  // x y </s> / x z </s>
   Matrix data(8, 3);

@@ -81,5 +81,18 @@ TEST(Sampler, BadSettings) {
   EXPECT_THROW(draw(Candidates{}, rng), DataError);
 }
 
+TEST(RepetitionPenalty, DividesPositiveAndMultipliesNegativeLogitsOfSeenTokensOnce) {
+  std::vector<float> logits{2.0f, -1.0f, 0.5f, 0.0f, 3.0f};
+  // Token 0 occurs twice (penalised once), 1 negative, 3 zero, 4 unseen.
+  const std::vector<TokenId> history{0, 1, 0, 3};
+  apply_repetition_penalty(logits, history, 2.0);
+  EXPECT_THAT(logits, ElementsAre(1.0f, -2.0f, 0.5f, 0.0f, 3.0f));
+  std::vector<float> unchanged{2.0f, -1.0f};
+  apply_repetition_penalty(unchanged, std::vector<TokenId>{0, 1}, 1.0);
+  EXPECT_THAT(unchanged, ElementsAre(2.0f, -1.0f));
+  EXPECT_THROW(apply_repetition_penalty(unchanged, std::vector<TokenId>{2}, 2.0), DataError);
+  EXPECT_THROW(apply_repetition_penalty(unchanged, std::vector<TokenId>{0}, 0.0), ConfigError);
+}
+
 }  // namespace
 }  // namespace ouro::text

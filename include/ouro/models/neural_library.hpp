@@ -1,7 +1,7 @@
 // The neural families' library: libouro_neural.so, built on LibTorch and loaded on first use.
 //
 // Torch brings ~290 shared libraries and a BLAS thread pool, which a Gaussian loop has no use for,
-// so the neural families (vae, ddpm, wgan-gp) and the feature network's trainer live in a plugin
+// so the neural families (vae, ddpm, wgan-gp, transformer) and the feature network's trainer live in a plugin
 // that the engine opens with dlopen only when something asks for it: a config naming a neural
 // family, or `ouro features train`. Nothing else links torch, and a build without LibTorch still
 // builds and runs everything else; asking it for a neural family is a ConfigError that says how to
@@ -50,7 +50,7 @@ struct NeuralLibrary {
   int abi = kAbi;
   // "libtorch 1.13.1, CPU" and the like, for `ouro version` and run.json.
   std::string (*describe)() = nullptr;
-  // The neural family named by model.family (vae, ddpm, wgan-gp), its settings read from `config`
+  // The neural family named by model.family (vae, ddpm, wgan-gp, transformer), its settings read from `config`
   // and checked against the truth (ConfigError naming the key otherwise).
   std::unique_ptr<ModelFamily> (*make_family)(const Config& config, const Truth& truth) = nullptr;
   FeatureTrainingResult (*train_feature_network)(const FeatureTrainingRequest& request) = nullptr;

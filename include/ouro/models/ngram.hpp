@@ -28,12 +28,10 @@
 
 namespace ouro {
 
-enum class NgramGeneration { kPrompted, kUnconditional };
-
 struct NgramSettings {
   int order = 3;
   std::size_t vocab_size = 0;
-  NgramGeneration generation = NgramGeneration::kPrompted;
+  text::Generation generation = text::Generation::kPrompted;
   std::size_t prompt_tokens = 64;
   std::size_t top_k = 0;
   double top_p = 1.0;

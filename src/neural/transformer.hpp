@@ -1,0 +1,108 @@
+// The transformer family (model.family = "transformer"): a GPT-2-style language model
+// (transformer_net.hpp) fitted on token blocks, as Shumailov et al. fine-tuned OPT-125m on
+// wikitext-2.
+//
+// Training: each block b (a token sequence as a CorpusTruth draws it) is read as `<s> b`, and the
+// model learns every next token with cross-entropy; `</s>` inside a block is an ordinary token, so
+// the model sees context across sentence ends. AdamW (model.lr, model.weight_decay) with a linear
+// warm-up over the first model.warmup share of the fit's steps and a cosine decay to 0 after it,
+// gradients clipped to norm model.clip, dropout model.dropout, shuffled minibatches of
+// model.batch blocks.
+//
+// Generation (model.generation, as the ngram family's): prompted row i continues training block
+// (i mod rows) from its first model.prompt_tokens tokens, unconditional rows start at `<s>`; each
+// sample is a block's length of new tokens. With model.beams = 1 each token is drawn from the
+// logits after the repetition penalty, then the sampler chain (temperature lambda, top-k, top-p);
+// with model.beams > 1 the continuation is a beam search (text/beam_search.hpp) over the
+// log-softmax of the same penalised logits at temperature lambda. A key/value cache makes each new
+// token cost one position.
+//
+// Scoring: a sentence `<s> w.. </s>` (or a generated sequence after `<s>`) is scored token by
+// token; one longer than the context is scored in windows of model.context positions advancing
+// by half a context, each token predicted once, with at least half a context before it.
+#pragma once
+
+#include <memory>
+
+#include "neural_settings.hpp"
+#include "ouro/models/generative_model.hpp"
+#include "ouro/text/sampler.hpp"
+#include "transformer_net.hpp"
+
+namespace ouro::neural {
+
+struct TransformerSettings {
+  TransformerShape shape;
+  text::Generation generation = text::Generation::kPrompted;
+  std::size_t prompt_tokens = 64;
+  std::size_t top_k = 0;
+  double top_p = 1.0;
+  std::size_t beams = 1;
+  double repetition_penalty = 1.0;
+  double warmup = 0.05;  // share of the fit's optimiser steps
+  double clip = 1.0;     // gradient norm; 0: no clipping
+};
+
+class TransformerFamily final : public ModelFamily {
+ public:
+  // `length`: tokens per sample (the truth's block length).
+  TransformerFamily(Eigen::Index length, TransformerSettings settings, NeuralTraining training);
+
+  std::string_view name() const override { return "transformer"; }
+  Capabilities capabilities() const override;
+  std::size_t min_samples(Eigen::Index dim) const override;
+  std::unique_ptr<GenerativeModel> decode(std::string_view bytes) const override;
+
+ protected:
+  std::unique_ptr<GenerativeModel> fit_model(const Samples& data, Rng& rng, const GenerativeModel* start,
+                                             const GenerativeModel* generation0) const override;
+
+ private:
+  Eigen::Index length_;
+  TransformerSettings settings_;
+  NeuralTraining training_;
+};
+
+// A trained transformer (immutable: evaluation mode, no gradients).
+class TransformerModel final : public GenerativeModel {
+ public:
+  // `prompts`: the training blocks that prompted generation continues.
+  TransformerModel(TransformerNet net, Samples prompts, Eigen::Index length, TransformerSettings settings,
+                   torch::Device device, std::vector<double> epoch_losses);
+
+  std::string_view family() const override { return "transformer"; }
+  Eigen::Index dim() const override { return length_; }
+  Samples draw(std::size_t n, double bias, Rng& rng) const override;
+  Matrix sample(std::size_t n, double bias, Rng& rng) const override;
+  Vector log_prob(const Matrix& x) const override;
+  std::optional<TokenScore> score_sentences(std::span<const std::vector<std::uint32_t>> sentences) const override;
+  std::optional<std::vector<TokenScore>> score_sequences(const Samples& sequences) const override;
+  std::string encode() const override;
+
+  const TransformerNet& net() const { return net_; }
+  const Samples& prompts() const { return prompts_; }
+  // Mean cross-entropy per predicted token of each training epoch (nats).
+  const std::vector<double>& epoch_losses() const { return epoch_losses_; }
+
+  // Natural-log probability of tokens 1.. of each sequence given the tokens before it (token 0 is
+  // the start, usually <s>), in context windows (see the file comment).
+  std::vector<double> sequence_log_probs(const std::vector<std::vector<std::int64_t>>& sequences) const;
+
+ private:
+  // The prompt (with <s>) of synthetic row i.
+  std::vector<std::int64_t> prompt(std::size_t row) const;
+  // `length` new tokens after each prompt of `prompts` (all of one length), sampled by the chain.
+  std::vector<std::vector<std::int64_t>> sample_continuations(const std::vector<std::vector<std::int64_t>>& prompts,
+                                                              double bias, Rng& rng) const;
+  // `length` new tokens after `prompt` by beam search.
+  std::vector<std::int64_t> beam_continuation(const std::vector<std::int64_t>& prompt, double bias) const;
+
+  mutable TransformerNet net_;  // see VaeModel: forward() is not const, but only reads in eval mode
+  Samples prompts_;
+  Eigen::Index length_;
+  TransformerSettings settings_;
+  torch::Device device_;
+  std::vector<double> epoch_losses_;
+};
+
+}  // namespace ouro::neural
