@@ -11,6 +11,7 @@
 #include "ouro/core/error.hpp"
 #include "ouro/models/ngram_corpus.hpp"
 #include "ouro/text/corpus.hpp"
+#include "ouro/text/gpt2_tokenizer.hpp"
 #include "ouro/text/kneser_ney.hpp"
 #include "ouro/text/subword_tokenizer.hpp"
 #include "truth_kinds.hpp"
@@ -37,7 +38,10 @@ CorpusTruth::CorpusTruth(std::string source, const std::vector<std::string>& tra
     docs.push_back(tokenizer_->tokenize(doc));
     tokens += docs.back().size() + 1;
   }
-  vocabulary_ = text::Vocabulary::build(docs);
+  // A tokenizer with its own vocabulary (gpt2) fixes the ids: all of its tokens, in its order, so a
+  // pretrained model's embedding rows map by a fixed offset whatever the corpus holds.
+  const auto fixed = tokenizer_->fixed_vocabulary();
+  vocabulary_ = fixed.empty() ? text::Vocabulary::build(docs) : text::Vocabulary::from_list(fixed);
   std::vector<text::TokenId> stream;
   for (const auto& doc : docs) {
     const auto ids = vocabulary_.encode(doc);
@@ -176,9 +180,29 @@ std::unique_ptr<text::Tokenizer> make_corpus_tokenizer(const Config& config, con
     }
   }
   if (has_model) config.fail("truth.tokenizer_model", "a model file is used only with truth.tokenizer = \"sentencepiece\"");
+  const bool has_vocab = config.has("truth.tokenizer_vocab");
+  const bool has_merges = config.has("truth.tokenizer_merges");
+  if (name == "gpt2") {
+    if (!has_vocab) config.fail("truth.tokenizer", "set truth.tokenizer_vocab to GPT-2's vocab.json");
+    if (!has_merges) config.fail("truth.tokenizer", "set truth.tokenizer_merges to GPT-2's merges.txt");
+    std::vector<std::string> vocabulary;
+    try {
+      vocabulary = text::read_gpt2_vocabulary(config.text("truth.tokenizer_vocab"));
+    } catch (const Error& e) {
+      config.fail("truth.tokenizer_vocab", e.what());
+    }
+    const std::string& merges = config.text("truth.tokenizer_merges");
+    try {
+      return std::make_unique<text::Gpt2Tokenizer>(std::move(vocabulary), text::read_gpt2_merges(merges), merges);
+    } catch (const Error& e) {
+      config.fail("truth.tokenizer_merges", e.what());
+    }
+  }
+  for (const char* key : {"truth.tokenizer_vocab", "truth.tokenizer_merges"})
+    if (config.has(key)) config.fail(key, "used only with truth.tokenizer = \"gpt2\"");
   if (auto fixed = text::make_tokenizer(name)) return fixed;
   text::SubwordModel model{};
-  if (!text::parse_subword_model(name, &model)) config.fail("truth.tokenizer", "expected word, char, bpe, unigram or sentencepiece");
+  if (!text::parse_subword_model(name, &model)) config.fail("truth.tokenizer", "expected word, char, bpe, unigram, sentencepiece or gpt2");
   const auto documents = tokenizer_documents(train, max_tokens);
   if (std::all_of(documents.begin(), documents.end(), [](const std::string& d) { return d.empty(); }))
     config.fail("truth.path", fmt::format("the training split holds no text to train the {} tokenizer on", name));

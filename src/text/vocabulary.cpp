@@ -28,6 +28,19 @@ Vocabulary Vocabulary::build(const std::vector<std::vector<std::string>>& docume
   return vocabulary;
 }
 
+Vocabulary Vocabulary::from_list(std::span<const std::string> tokens) {
+  Vocabulary vocabulary;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const std::size_t before = vocabulary.size();
+    const TokenId id = vocabulary.add(tokens[i]);
+    OURO_CHECK(vocabulary.size() > before, DataError,
+               "token {} of the fixed vocabulary, '{}', {} (id {}); every token must be distinct and none may be "
+               "spelled <unk>, </s> or <s>",
+               i, tokens[i], id < 3 ? "is spelled as a reserved token" : "repeats an earlier one", id);
+  }
+  return vocabulary;
+}
+
 TokenId Vocabulary::add(std::string_view token) {
   if (const auto it = ids_.find(token); it != ids_.end()) return it->second;
   OURO_CHECK(tokens_.size() < 0xFFFFFFF0u, DataError, "vocabulary overflow: more than 2^32 - 16 types");

@@ -1,9 +1,11 @@
 // Tokenizers: word-level (whitespace, as wikitext-2 ships it: `<unk>` and `@-@` stay tokens) and
 // character-level (one token per Unicode code point; whitespace characters are tokens too, so
-// detokenizing is concatenation and round-trips exactly).
+// detokenizing is concatenation and round-trips exactly). Subword tokenizers implement the same
+// interface: sentencepiece (subword_tokenizer.hpp) and GPT-2's byte-level BPE (gpt2_tokenizer.hpp).
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -17,6 +19,12 @@ class Tokenizer {
   virtual std::vector<std::string> tokenize(std::string_view document) const = 0;
   // Text from tokens: words are joined with single spaces, characters concatenated.
   virtual std::string detokenize(const std::vector<std::string>& tokens) const = 0;
+  // A tokenizer that comes with a fixed vocabulary (gpt2: vocab.json) lists its token strings in its
+  // own id order; the corpus Vocabulary then holds exactly these after the three reserved ids
+  // (Vocabulary::from_list), so a corpus id is 3 + the tokenizer's id and a pretrained model's
+  // embedding rows map by that fixed offset. Empty for tokenizers whose vocabulary is built from
+  // the corpus.
+  virtual std::span<const std::string> fixed_vocabulary() const { return {}; }
 };
 
 class WordTokenizer final : public Tokenizer {

@@ -3,11 +3,13 @@
 // Ids 0..2 are reserved: 0 = `<unk>` (every token not in the vocabulary; wikitext-2's own `<unk>`
 // token is the same type), 1 = `</s>` (end of a document/sentence, predicted and counted in
 // perplexity), 2 = `<s>` (start context only, never predicted). Other types get ids in first-seen
-// order, so a vocabulary built from the same documents is always the same.
+// order, so a vocabulary built from the same documents is always the same; a tokenizer with a fixed
+// vocabulary (GPT-2's) gives its types in its own id order instead (from_list).
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -30,6 +32,10 @@ class Vocabulary {
   // Types of the tokenized documents with at least `min_count` occurrences (rarer ones become
   // `<unk>`), in first-seen order.
   static Vocabulary build(const std::vector<std::vector<std::string>>& documents, std::size_t min_count = 1);
+  // The three reserved ids, then `tokens` in their order: token i gets id 3 + i (a tokenizer's fixed
+  // vocabulary, Tokenizer::fixed_vocabulary()). Throws DataError naming the token and its index when
+  // one repeats or is spelled as a reserved token, since the offset would then no longer hold.
+  static Vocabulary from_list(std::span<const std::string> tokens);
 
   // Adds `token` if new; returns its id.
   TokenId add(std::string_view token);
