@@ -92,6 +92,7 @@ constexpr Option kOptions[] = {
     {"model.dropout", T::kReal, "0.1", "transformer: dropout on the embeddings, attention weights and residual branches during training.", {}, "[0, 1)"},
     {"model.warmup", T::kReal, "0.05", "transformer: share of a fit's optimiser steps over which the learning rate rises linearly to model.lr; a cosine decay to 0 follows.", {}, "[0, 1]"},
     {"model.clip", T::kReal, "1.0", "transformer: gradients are clipped to this norm (0: no clipping).", {}, "[0, inf)"},
+    {"model.checkpoint", T::kString, "", "transformer: GPT-2 weights (.safetensors, Hugging Face's GPT-2 layout) that every fit without a starting model fine-tunes instead of a random initialisation; layers, width and context come from the file, model.heads must be set (GPT-2 small: 12), and the corpus must use truth.tokenizer = \"gpt2\" with the checkpoint's vocab.json and merges.txt.", {}, {}, false, kPath},
     {"model.beams", T::kInteger, "1", "transformer: 1 samples each token through the sampler chain; more decodes each continuation by beam search with this many beams (Shumailov et al.: 5), deterministically.", {}, "[1, inf)"},
     {"model.repetition_penalty", T::kReal, "1.0", "transformer: logits of tokens already in the prompt or the continuation are divided by this when positive and multiplied when negative (Shumailov et al.: 3.0 with beam search).", {}, "(0, inf)"},
 

@@ -14,6 +14,7 @@
 #include "ouro/text/gpt2_tokenizer.hpp"
 #include "ouro/text/kneser_ney.hpp"
 #include "ouro/text/subword_tokenizer.hpp"
+#include "ouro/text/utf8.hpp"
 #include "truth_kinds.hpp"
 
 namespace ouro {
@@ -107,7 +108,8 @@ std::string CorpusTruth::render(std::span<const std::int32_t> tokens) const {
       line.push_back(id < vocabulary_.size() ? vocabulary_.token(id) : "<unk>");
     }
   }
-  return out + tokenizer_->detokenize(line);
+  // A byte-level tokenizer's model may emit half a character; what is written out stays UTF-8.
+  return text::valid_utf8(out + tokenizer_->detokenize(line));
 }
 
 std::string CorpusTruth::render(const Eigen::Ref<const Eigen::RowVectorXd>& row) const {

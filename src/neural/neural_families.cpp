@@ -1,11 +1,13 @@
 // The neural families' constructors (see neural_families.hpp).
 #include "neural_families.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 #include <fmt/format.h>
 
 #include "ouro/core/config.hpp"
+#include "ouro/core/error.hpp"
 #include "ouro/models/ngram_corpus.hpp"
 #include "ouro/models/truth.hpp"
 #include "ddpm.hpp"
@@ -101,6 +103,49 @@ std::unique_ptr<ModelFamily> make_wgan(const Config& config, const Truth& truth)
   return std::make_unique<WganFamily>(shape, training);
 }
 
+// The shape, vocabulary mapping and path of a GPT-2 checkpoint (model.checkpoint): layers, width and
+// context come from the file, so setting them too is an error unless they agree.
+void use_gpt2_checkpoint(const Config& config, const CorpusTruth& corpus, TransformerSettings& settings) {
+  const std::span<const std::string> fixed = corpus.tokenizer().fixed_vocabulary();
+  if (fixed.empty()) {
+    config.fail("model.checkpoint", "a GPT-2 checkpoint needs GPT-2's tokenizer: set truth.tokenizer = \"gpt2\" with "
+                                    "the checkpoint's vocab.json and merges.txt");
+  }
+  Gpt2Checkpoint checkpoint;
+  try {
+    checkpoint = read_gpt2_checkpoint(config.text("model.checkpoint"));
+  } catch (const Error& e) {
+    config.fail("model.checkpoint", e.what());
+  }
+  if (checkpoint.vocab != static_cast<std::int64_t>(fixed.size())) {
+    config.fail("model.checkpoint", fmt::format("its wte.weight has {} rows but the tokenizer's vocab.json {} tokens",
+                                                checkpoint.vocab, fixed.size()));
+  }
+  const auto separator = std::find(fixed.begin(), fixed.end(), "<|endoftext|>");
+  if (separator == fixed.end()) {
+    config.fail("truth.tokenizer_vocab", "GPT-2's vocab.json holds <|endoftext|>, which the reserved ids </s> and <s> "
+                                         "take their embedding from; this one does not");
+  }
+  TransformerShape& shape = settings.shape;
+  const std::pair<const char*, std::int64_t> from_file[] = {
+      {"model.layers", checkpoint.layers}, {"model.width", checkpoint.width}, {"model.context", checkpoint.context}};
+  for (const auto& [key, value] : from_file) {
+    if (config.user_set(key) && config.integer(key) != value) {
+      config.fail(key, fmt::format("the checkpoint {} has {}; leave it unset", config.text("model.checkpoint"), value));
+    }
+  }
+  shape.layers = checkpoint.layers;
+  shape.width = checkpoint.width;
+  shape.context = checkpoint.context;
+  if (shape.width % shape.heads != 0) {
+    config.fail("model.heads", fmt::format("the checkpoint's width {} is not a multiple of {} heads (GPT-2 small has 12)",
+                                           shape.width, shape.heads));
+  }
+  settings.vocab_offset = shape.vocab - checkpoint.vocab;
+  settings.separator = separator - fixed.begin();
+  settings.checkpoint = std::move(checkpoint);
+}
+
 std::unique_ptr<ModelFamily> make_transformer(const Config& config, const Truth& truth) {
   const CorpusTruth* corpus = truth.corpus();
   if (corpus == nullptr) {
@@ -123,8 +168,9 @@ std::unique_ptr<ModelFamily> make_transformer(const Config& config, const Truth&
   settings.repetition_penalty = config.real("model.repetition_penalty");
   settings.warmup = config.real("model.warmup");
   settings.clip = config.real("model.clip");
-  if (shape.layers < 1) config.fail("model.layers", "expected at least 1 block");
   if (shape.heads < 1) config.fail("model.heads", "expected at least 1 attention head");
+  if (config.has("model.checkpoint")) use_gpt2_checkpoint(config, *corpus, settings);
+  if (shape.layers < 1) config.fail("model.layers", "expected at least 1 block");
   if (shape.width < 1 || shape.width % shape.heads != 0) {
     config.fail("model.width", fmt::format("expected a positive multiple of model.heads ({}), got {}", shape.heads,
                                            shape.width));
@@ -142,12 +188,13 @@ std::unique_ptr<ModelFamily> make_transformer(const Config& config, const Truth&
                                   ? std::min<std::int64_t>(static_cast<std::int64_t>(settings.prompt_tokens), block)
                                   : 0;
   const std::int64_t needed = 1 + prompt + block;
-  shape.context = config.integer("model.context");
+  if (!settings.checkpoint) shape.context = config.integer("model.context");
   if (shape.context == 0) shape.context = needed;
   if (shape.context < needed) {
-    config.fail("model.context", fmt::format("expected at least {} positions: <s>, a prompt of {} tokens and a block of {} "
-                                             "(0 chooses that)",
-                                             needed, prompt, block));
+    const std::string_view key = settings.checkpoint ? "model.checkpoint" : "model.context";
+    config.fail(key, fmt::format("expected at least {} positions: <s>, a prompt of {} tokens and a block of {} (the "
+                                 "model has {})",
+                                 needed, prompt, block, shape.context));
   }
   return std::make_unique<TransformerFamily>(truth.dim(), settings, NeuralTraining::from(config));
 }

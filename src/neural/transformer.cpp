@@ -94,7 +94,12 @@ std::vector<double> log_softmax(std::span<const float> row, double temperature) 
 }  // namespace
 
 TransformerFamily::TransformerFamily(Eigen::Index length, TransformerSettings settings, NeuralTraining training)
-    : length_(length), settings_(settings), training_(training) {}
+    : length_(length), settings_(std::move(settings)), training_(training) {
+  if (settings_.checkpoint) {
+    pretrained_ = TransformerNet(settings_.shape);
+    load_gpt2_weights(*settings_.checkpoint, *pretrained_, settings_.vocab_offset, settings_.separator);
+  }
+}
 
 Capabilities TransformerFamily::capabilities() const {
   return {.samples = SampleKind::kTokens, .token_scoring = true, .warm_start = true};
@@ -113,6 +118,8 @@ std::unique_ptr<GenerativeModel> TransformerFamily::fit_model(const Samples& dat
   TransformerNet net(shape);
   if (start != nullptr) {
     copy_parameters(*dynamic_cast<const TransformerModel&>(*start).net(), *net);
+  } else if (pretrained_) {
+    copy_parameters(*pretrained_, *net);
   } else {
     net->initialise(rng);
   }

@@ -9,6 +9,10 @@
 // gradients clipped to norm model.clip, dropout model.dropout, shuffled minibatches of
 // model.batch blocks.
 //
+// Pretrained weights (model.checkpoint, gpt2_checkpoint.hpp) replace the random initialisation: a fit
+// without a starting model (model.init = "scratch", and generation 0 always) fine-tunes them, as
+// Shumailov et al. fine-tune the pretrained OPT-125m in every generation.
+//
 // Generation (model.generation, as the ngram family's): prompted row i continues training block
 // (i mod rows) from its first model.prompt_tokens tokens, unconditional rows start at `<s>`; each
 // sample is a block's length of new tokens. With model.beams = 1 each token is drawn from the
@@ -24,6 +28,9 @@
 
 #include <memory>
 
+#include <optional>
+
+#include "gpt2_checkpoint.hpp"
 #include "neural_settings.hpp"
 #include "ouro/models/generative_model.hpp"
 #include "ouro/text/sampler.hpp"
@@ -41,6 +48,11 @@ struct TransformerSettings {
   double repetition_penalty = 1.0;
   double warmup = 0.05;  // share of the fit's optimiser steps
   double clip = 1.0;     // gradient norm; 0: no clipping
+  // model.checkpoint: GPT-2 weights that fits without a starting model start from (instead of
+  // GPT-2's random initialisation), with the corpus vocabulary's offset and the separator's row.
+  std::optional<Gpt2Checkpoint> checkpoint;
+  std::int64_t vocab_offset = 0;
+  std::int64_t separator = 0;
 };
 
 class TransformerFamily final : public ModelFamily {
@@ -61,6 +73,7 @@ class TransformerFamily final : public ModelFamily {
   Eigen::Index length_;
   TransformerSettings settings_;
   NeuralTraining training_;
+  TransformerNet pretrained_{nullptr};  // the checkpoint's weights, loaded once
 };
 
 // A trained transformer (immutable: evaluation mode, no gradients).

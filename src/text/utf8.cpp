@@ -50,6 +50,16 @@ void check_utf8(std::string_view s, std::string_view source, std::size_t line) {
                                 source, line, *at + 1, static_cast<unsigned char>(s[*at])));
 }
 
+std::string valid_utf8(std::string_view s) {
+  std::string out;
+  while (const auto at = utf8_error(s)) {
+    out.append(s.substr(0, *at));
+    out.append("\xEF\xBF\xBD");  // U+FFFD
+    s.remove_prefix(*at + 1);
+  }
+  return out.append(s);
+}
+
 std::vector<std::string> utf8_characters(std::string_view s) {
   std::vector<std::string> out;
   for (std::size_t i = 0; i < s.size();) {

@@ -46,6 +46,15 @@ TEST(Utf8, AcceptsValidAndRejectsMalformed) {
   EXPECT_THAT(utf8_characters("a\xc3\xa9\xe2\x82\xac"), ElementsAre("a", "\xc3\xa9", "\xe2\x82\xac"));
 }
 
+TEST(Utf8, InvalidBytesBecomeReplacementCharacters) {
+  const std::string fffd = "\xef\xbf\xbd";
+  EXPECT_EQ(valid_utf8("caf\xc3\xa9"), "caf\xc3\xa9");
+  EXPECT_EQ(valid_utf8("ab\xff"), "ab" + fffd);
+  EXPECT_EQ(valid_utf8("xy\xe2\x82"), "xy" + fffd + fffd);  // half a euro sign: each byte replaced
+  EXPECT_EQ(valid_utf8("\x80\xc3\xa9\xff!"), fffd + "\xc3\xa9" + fffd + "!");
+  EXPECT_FALSE(utf8_error(valid_utf8("\xed\xa0\x80 \xf4\x90\x80\x80")));
+}
+
 TEST(ReadText, LinesAndParagraphs) {
   ouro::testing::TextDir dir;
   const auto file = dir.write("t.txt", "one two\r\n\nthree\nfour five\n\n\nsix\n");

@@ -47,7 +47,8 @@ class CorpusTruth final : public Truth {
   std::size_t train_tokens() const { return train_tokens_; }
   std::size_t blocks() const { return static_cast<std::size_t>(pool_.size()); }
 
-  // The text of one token sequence (ids -> tokens, </s> as a line break).
+  // The text of one token sequence (ids -> tokens, </s> as a line break), valid UTF-8: bytes that
+  // do not form a character (half of one, from a byte-level model) become U+FFFD.
   std::string render(std::span<const std::int32_t> tokens) const;
   // The same for a row of ids padded with -1 (a test-set row).
   std::string render(const Eigen::Ref<const Eigen::RowVectorXd>& row) const;
