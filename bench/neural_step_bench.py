@@ -45,6 +45,16 @@ DEFAULT_BATCH = {"vae": 128, "ddpm": 128, "transformer": 16, "transformer-sample
 VOCAB, LAYERS, HEADS, WIDTH, BLOCK = 8192, 2, 4, 128, 64
 
 
+def seconds_per_call(step, steps, warmup):
+    """Seconds per call of `step` over `steps` calls after `warmup` untimed ones."""
+    for _ in range(warmup):
+        step()
+    start = time.perf_counter()
+    for _ in range(steps):
+        step()
+    return (time.perf_counter() - start) / steps
+
+
 def gpt2(dropout):
     return transformer_reference.Gpt2(VOCAB, LAYERS, HEADS, WIDTH, 2 * BLOCK + 1, dropout)
 
@@ -76,12 +86,7 @@ def python_transformer_seconds(model, batch, steps, warmup=3):
             for _ in range(BLOCK):
                 token = torch.multinomial(torch.softmax(logits.double(), -1), 1)
                 logits = net(token, cache)[:, -1]
-    for _ in range(warmup):
-        step()
-    start = time.perf_counter()
-    for _ in range(steps):
-        step()
-    return (time.perf_counter() - start) / steps
+    return seconds_per_call(step, steps, warmup)
 
 
 def python_step_seconds(model, batch, steps, warmup=3):
@@ -113,12 +118,7 @@ def python_step_seconds(model, batch, steps, warmup=3):
         adam.zero_grad()
         loss().backward()
         adam.step()
-    for _ in range(warmup):
-        step()
-    start = time.perf_counter()
-    for _ in range(steps):
-        step()
-    return (time.perf_counter() - start) / steps
+    return seconds_per_call(step, steps, warmup)
 
 
 def ouro_step_seconds(bench, model, batch, steps):

@@ -50,6 +50,14 @@ std::unique_ptr<GenerativeModel> ModelFamily::decode(std::string_view /*bytes*/)
   throw DataError(fmt::format("{} models cannot be decoded from a checkpoint", name()));
 }
 
+Vector padded_sequence_log_probs(const GenerativeModel& model, const Matrix& rows) {
+  const std::optional<std::vector<TokenScore>> scores = model.score_sequences(Samples::tokens_from_padded_rows(rows));
+  OURO_CHECK(scores.has_value(), DataError, "{}: the model does not score token sequences", model.family());
+  Vector out(rows.rows());
+  for (Eigen::Index i = 0; i < rows.rows(); ++i) out[i] = (*scores)[static_cast<std::size_t>(i)].log_prob;
+  return out;
+}
+
 double GenerativeModel::mean_log_prob(const TestSet& test) const { return log_prob(test.x).mean(); }
 
 }  // namespace ouro

@@ -136,11 +136,6 @@ std::optional<std::vector<TokenScore>> NgramModel::score_sequences(const Samples
   return out;
 }
 
-Vector NgramModel::log_prob(const Matrix& x) const {
-  const std::vector<TokenScore> scores = *score_sequences(Samples::tokens_from_padded_rows(x));
-  Vector out(x.rows());
-  for (Eigen::Index i = 0; i < x.rows(); ++i) out[i] = scores[static_cast<std::size_t>(i)].log_prob;
-  return out;
-}
+Vector NgramModel::log_prob(const Matrix& x) const { return padded_sequence_log_probs(*this, x); }
 
 }  // namespace ouro

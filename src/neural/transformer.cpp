@@ -376,12 +376,7 @@ std::optional<std::vector<TokenScore>> TransformerModel::score_sequences(const S
   return out;
 }
 
-Vector TransformerModel::log_prob(const Matrix& x) const {
-  const std::vector<TokenScore> scores = *score_sequences(Samples::tokens_from_padded_rows(x));
-  Vector out(x.rows());
-  for (Eigen::Index i = 0; i < x.rows(); ++i) out[i] = scores[static_cast<std::size_t>(i)].log_prob;
-  return out;
-}
+Vector TransformerModel::log_prob(const Matrix& x) const { return padded_sequence_log_probs(*this, x); }
 
 std::string TransformerModel::encode() const { return save_parameters(*net_); }
 

@@ -146,6 +146,10 @@ class ModelFamily {
                                                      const GenerativeModel* generation0) const = 0;
 };
 
+// log_prob() of a token model (Capabilities::token_scoring): each row of ids padded with -1 scored
+// as the model generated it, the log-probability of its score_sequences().
+Vector padded_sequence_log_probs(const GenerativeModel& model, const Matrix& rows);
+
 // Reads model.init; a value other than "scratch" for a family without warm starts is a ConfigError
 // naming the key and the family.
 ModelInit model_init(const Config& config, const ModelFamily& family);
