@@ -22,7 +22,7 @@ elif [[ "${1:-}" =~ ^[0-9]+$ ]]; then
 fi
 
 all_targets=(fuzz_config_toml fuzz_config_set fuzz_npy fuzz_csv fuzz_idx fuzz_report_csv fuzz_corpus fuzz_samples_jsonl
-             fuzz_json_state fuzz_checkpoint fuzz_finished_log)
+             fuzz_json_state fuzz_checkpoint fuzz_finished_log fuzz_safetensors fuzz_gpt2_tokenizer)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 for t in "${targets[@]}"; do
