@@ -28,7 +28,8 @@ Matrix token_blocks(const std::vector<text::TokenId>& stream, std::size_t block)
 }
 
 CorpusTruth::CorpusTruth(std::string source, const std::vector<std::string>& train,
-                         const std::vector<std::string>& test, std::unique_ptr<text::Tokenizer> tokenizer,
+                         const std::vector<std::string>& valid, const std::vector<std::string>& test,
+                         std::unique_ptr<text::Tokenizer> tokenizer,
                          std::size_t block_tokens, std::size_t max_tokens)
     : source_(std::move(source)), tokenizer_(std::move(tokenizer)), block_tokens_(block_tokens) {
   // The training stream, cut at max_tokens, and the vocabulary of exactly those tokens.
@@ -63,6 +64,7 @@ CorpusTruth::CorpusTruth(std::string source, const std::vector<std::string>& tra
   test_tokens_ = test_stream.size();
   test_oov_rate_ = static_cast<double>(oov) / static_cast<double>(test_tokens_);
   test_blocks_ = token_blocks(test_stream, block_tokens_);
+  if (!valid.empty()) valid_sentences_ = text::KneserNey::split_sentences(text::encode_documents(valid, *tokenizer_, vocabulary_));
 }
 
 Samples CorpusTruth::draw(std::size_t n, Rng& rng) const {
@@ -226,12 +228,13 @@ std::unique_ptr<Truth> make_corpus_truth(const Config& config, std::uint64_t /*s
   const std::string& layout = config.text("truth.corpus");
   const auto block = static_cast<std::size_t>(config.integer("truth.block_tokens"));
   const auto max_tokens = static_cast<std::size_t>(config.integer("truth.max_tokens"));
-  std::vector<std::string> train, test;
+  std::vector<std::string> train, valid, test;
   // Reader errors name the file and line already.
   {
     if (layout == "wikitext-2") {
       auto corpus = text::read_wikitext2(path, config.boolean("truth.verify"));
       train = std::move(corpus.train);
+      valid = std::move(corpus.valid);
       test = std::move(corpus.test);
     } else {
       std::vector<std::string> docs;
@@ -250,7 +253,7 @@ std::unique_ptr<Truth> make_corpus_truth(const Config& config, std::uint64_t /*s
     }
   }
   auto tokenizer = make_corpus_tokenizer(config, train, max_tokens);
-  return std::make_unique<CorpusTruth>(path, train, test, std::move(tokenizer), block, max_tokens);
+  return std::make_unique<CorpusTruth>(path, train, valid, test, std::move(tokenizer), block, max_tokens);
 }
 
 }  // namespace detail

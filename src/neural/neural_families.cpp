@@ -182,6 +182,13 @@ std::unique_ptr<ModelFamily> make_transformer(const Config& config, const Truth&
   }
   if (!(settings.warmup >= 0.0 && settings.warmup <= 1.0)) config.fail("model.warmup", "expected a share in [0, 1]");
   if (!(settings.clip >= 0.0) || !std::isfinite(settings.clip)) config.fail("model.clip", "expected a norm >= 0");
+  if (config.text("model.select") == "real-valid") {
+    if (corpus->valid_sentences().empty()) {
+      config.fail("model.select", "real-valid needs the corpus's validation split, which only truth.corpus = "
+                                  "\"wikitext-2\" has (valid.txt)");
+    }
+    settings.validation = std::make_shared<const std::vector<std::vector<std::uint32_t>>>(corpus->valid_sentences());
+  }
   // A block after <s>, and when prompted the prompt before the generated block.
   const auto block = static_cast<std::int64_t>(truth.dim());
   const std::int64_t prompt = settings.generation == text::Generation::kPrompted

@@ -91,6 +91,86 @@ std::vector<double> log_softmax(std::span<const float> row, double temperature) 
   return out;
 }
 
+// Natural-log probability of tokens 1.. of each sequence under `net` (evaluation mode), in context
+// windows advancing by half a context (see transformer.hpp).
+std::vector<double> windowed_log_probs(TransformerNetImpl& net, torch::Device device,
+                                       const std::vector<std::vector<std::int64_t>>& sequences) {
+  torch::NoGradGuard no_grad;
+  struct Window {
+    std::size_t sequence;
+    std::int64_t begin, end, first_target;  // tokens [begin, end) in; targets [first_target, end) scored
+  };
+  const std::int64_t context = net.shape().context, stride = std::max<std::int64_t>(1, context / 2);
+  std::vector<Window> windows;
+  const std::int64_t vocab = net.shape().vocab;
+  for (std::size_t s = 0; s < sequences.size(); ++s) {
+    for (const std::int64_t t : sequences[s]) {
+      OURO_CHECK(t >= 0 && t < vocab, DataError, "transformer: sequence {} holds token {}, outside the {}-type vocabulary",
+                 s, t, vocab);
+    }
+    const auto size = static_cast<std::int64_t>(sequences[s].size());
+    if (size < 2) continue;
+    std::int64_t begin = 0, end = std::min(size, context);
+    windows.push_back({s, begin, end, 1});
+    while (end < size) {
+      begin += stride;
+      const std::int64_t first = end;
+      end = std::min(size, begin + context);
+      windows.push_back({s, begin, end, first});
+    }
+  }
+  std::vector<double> out(sequences.size(), 0.0);
+  for (std::size_t w = 0; w < windows.size();) {
+    // As many windows as the logit budget allows, padded to the longest.
+    std::int64_t width = 0;
+    std::size_t last = w;
+    while (last < windows.size()) {
+      const std::int64_t wider = std::max(width, windows[last].end - windows[last].begin);
+      if (last > w && static_cast<std::int64_t>(last - w + 1) * wider * vocab > kScoreLogits) break;
+      width = wider;
+      ++last;
+    }
+    std::vector<std::vector<std::int64_t>> inputs;
+    for (std::size_t k = w; k < last; ++k) {
+      const auto& seq = sequences[windows[k].sequence];
+      inputs.emplace_back(seq.begin() + windows[k].begin, seq.begin() + windows[k].end);
+    }
+    const torch::Tensor lp =
+        torch::log_softmax(net.forward(ids_tensor(inputs, width, 0).to(device)), -1).to(torch::kCPU).contiguous();
+    const auto a = lp.accessor<float, 3>();
+    for (std::size_t k = w; k < last; ++k) {
+      const Window& win = windows[k];
+      const auto& seq = sequences[win.sequence];
+      double sum = 0.0;
+      for (std::int64_t p = win.first_target; p < win.end; ++p) {
+        sum += a[static_cast<std::int64_t>(k - w)][p - 1 - win.begin][seq[static_cast<std::size_t>(p)]];
+      }
+      out[win.sequence] += sum;
+    }
+    w = last;
+  }
+  return out;
+}
+
+// Sentences of vocabulary ids as sequences <s> w.. </s>.
+std::vector<std::vector<std::int64_t>> sentence_sequences(std::span<const std::vector<std::uint32_t>> sentences) {
+  std::vector<std::vector<std::int64_t>> sequences;
+  for (const auto& s : sentences) {
+    sequences.emplace_back(1, static_cast<std::int64_t>(kBos));
+    sequences.back().insert(sequences.back().end(), s.begin(), s.end());
+    sequences.back().push_back(static_cast<std::int64_t>(kEos));
+  }
+  return sequences;
+}
+
+// Perplexity of `sequences` (as sentence_sequences makes them) under `net`.
+double perplexity(TransformerNetImpl& net, torch::Device device, const std::vector<std::vector<std::int64_t>>& sequences) {
+  double log_prob = 0.0, tokens = 0.0;
+  for (const double lp : windowed_log_probs(net, device, sequences)) log_prob += lp;
+  for (const auto& s : sequences) tokens += static_cast<double>(s.size() - 1);
+  return std::exp(-log_prob / tokens);
+}
+
 }  // namespace
 
 TransformerFamily::TransformerFamily(Eigen::Index length, TransformerSettings settings, NeuralTraining training)
@@ -131,9 +211,13 @@ std::unique_ptr<GenerativeModel> TransformerFamily::fit_model(const Samples& dat
   const std::size_t steps_per_epoch = (n + training_.batch - 1) / training_.batch;
   const std::size_t total_steps = steps_per_epoch * static_cast<std::size_t>(epochs);
   std::size_t step = 0;
-  std::vector<double> epoch_losses;
+  TransformerFitLog log;
+  const std::vector<std::vector<std::int64_t>> validation =
+      settings_.validation ? sentence_sequences(*settings_.validation) : std::vector<std::vector<std::int64_t>>{};
+  std::string best_weights;
   std::vector<std::vector<std::int64_t>> inputs, targets;
   for (int epoch = 0; epoch < epochs; ++epoch) {
+    net->train();
     const std::vector<std::size_t> order = shuffled_indices(n, rng);
     double loss_sum = 0.0, predicted = 0.0;
     for (std::size_t begin = 0; begin < n; begin += training_.batch, ++step) {
@@ -168,11 +252,21 @@ std::unique_ptr<GenerativeModel> TransformerFamily::fit_model(const Samples& dat
     }
     OURO_CHECK(std::isfinite(loss_sum), DataError, "transformer: the training loss diverged (not finite) in epoch {}",
                epoch + 1);
-    epoch_losses.push_back(loss_sum / std::max(1.0, predicted));
+    log.epoch_losses.push_back(loss_sum / std::max(1.0, predicted));
+    if (!validation.empty()) {
+      net->eval();
+      log.validation_perplexities.push_back(perplexity(*net, training_.device, validation));
+      const auto& ppl = log.validation_perplexities;
+      if (ppl.size() == 1 || ppl.back() < ppl[log.selected_epoch - 1]) {
+        log.selected_epoch = ppl.size();
+        best_weights = save_parameters(*net);
+      }
+    }
   }
+  if (!best_weights.empty()) load_parameters(*net, best_weights, "the selected epoch's weights");
   net->eval();
   return std::make_unique<TransformerModel>(std::move(net), std::move(blocks), length_, settings_, training_.device,
-                                            std::move(epoch_losses));
+                                            std::move(log));
 }
 
 std::unique_ptr<GenerativeModel> TransformerFamily::decode(std::string_view bytes) const {
@@ -182,17 +276,17 @@ std::unique_ptr<GenerativeModel> TransformerFamily::decode(std::string_view byte
   net->eval();
   // A decoded model continues training blocks only after a fit; warm starts need its weights alone.
   return std::make_unique<TransformerModel>(std::move(net), Samples(std::vector<std::int32_t>{}, std::vector<std::size_t>{0}), length_,
-                                            settings_, training_.device, std::vector<double>{});
+                                            settings_, training_.device, TransformerFitLog{});
 }
 
 TransformerModel::TransformerModel(TransformerNet net, Samples prompts, Eigen::Index length,
-                                   TransformerSettings settings, torch::Device device, std::vector<double> epoch_losses)
+                                   TransformerSettings settings, torch::Device device, TransformerFitLog log)
     : net_(std::move(net)),
       prompts_(std::move(prompts)),
       length_(length),
       settings_(settings),
       device_(device),
-      epoch_losses_(std::move(epoch_losses)) {}
+      log_(std::move(log)) {}
 
 std::vector<std::int64_t> TransformerModel::prompt(std::size_t row) const {
   std::vector<std::int64_t> out{static_cast<std::int64_t>(kBos)};
@@ -293,73 +387,13 @@ Samples TransformerModel::draw(std::size_t n, double bias, Rng& rng) const {
 Matrix TransformerModel::sample(std::size_t n, double bias, Rng& rng) const { return draw(n, bias, rng).padded_rows(); }
 
 std::vector<double> TransformerModel::sequence_log_probs(const std::vector<std::vector<std::int64_t>>& sequences) const {
-  torch::NoGradGuard no_grad;
-  struct Window {
-    std::size_t sequence;
-    std::int64_t begin, end, first_target;  // tokens [begin, end) in; targets [first_target, end) scored
-  };
-  const std::int64_t context = settings_.shape.context, stride = std::max<std::int64_t>(1, context / 2);
-  std::vector<Window> windows;
-  const std::int64_t vocab = settings_.shape.vocab;
-  for (std::size_t s = 0; s < sequences.size(); ++s) {
-    for (const std::int64_t t : sequences[s]) {
-      OURO_CHECK(t >= 0 && t < vocab, DataError, "transformer: sequence {} holds token {}, outside the {}-type vocabulary",
-                 s, t, vocab);
-    }
-    const auto size = static_cast<std::int64_t>(sequences[s].size());
-    if (size < 2) continue;
-    std::int64_t begin = 0, end = std::min(size, context);
-    windows.push_back({s, begin, end, 1});
-    while (end < size) {
-      begin += stride;
-      const std::int64_t first = end;
-      end = std::min(size, begin + context);
-      windows.push_back({s, begin, end, first});
-    }
-  }
-  std::vector<double> out(sequences.size(), 0.0);
-  for (std::size_t w = 0; w < windows.size();) {
-    // As many windows as the logit budget allows, padded to the longest.
-    std::int64_t width = 0;
-    std::size_t last = w;
-    while (last < windows.size()) {
-      const std::int64_t wider = std::max(width, windows[last].end - windows[last].begin);
-      if (last > w && static_cast<std::int64_t>(last - w + 1) * wider * vocab > kScoreLogits) break;
-      width = wider;
-      ++last;
-    }
-    std::vector<std::vector<std::int64_t>> inputs;
-    for (std::size_t k = w; k < last; ++k) {
-      const auto& seq = sequences[windows[k].sequence];
-      inputs.emplace_back(seq.begin() + windows[k].begin, seq.begin() + windows[k].end);
-    }
-    const torch::Tensor lp =
-        torch::log_softmax(net_->forward(ids_tensor(inputs, width, 0).to(device_)), -1).to(torch::kCPU).contiguous();
-    const auto a = lp.accessor<float, 3>();
-    for (std::size_t k = w; k < last; ++k) {
-      const Window& win = windows[k];
-      const auto& seq = sequences[win.sequence];
-      double sum = 0.0;
-      for (std::int64_t p = win.first_target; p < win.end; ++p) {
-        sum += a[static_cast<std::int64_t>(k - w)][p - 1 - win.begin][seq[static_cast<std::size_t>(p)]];
-      }
-      out[win.sequence] += sum;
-    }
-    w = last;
-  }
-  return out;
+  return windowed_log_probs(*net_, device_, sequences);
 }
 
 std::optional<TokenScore> TransformerModel::score_sentences(std::span<const std::vector<std::uint32_t>> sentences) const {
-  std::vector<std::vector<std::int64_t>> sequences;
   TokenScore score;
-  for (const auto& s : sentences) {
-    sequences.emplace_back(1, static_cast<std::int64_t>(kBos));
-    sequences.back().insert(sequences.back().end(), s.begin(), s.end());
-    sequences.back().push_back(static_cast<std::int64_t>(kEos));
-    score.tokens += s.size() + 1;
-  }
-  for (const double lp : sequence_log_probs(sequences)) score.log_prob += lp;
+  for (const auto& s : sentences) score.tokens += s.size() + 1;
+  for (const double lp : sequence_log_probs(sentence_sequences(sentences))) score.log_prob += lp;
   return score;
 }
 

@@ -9,6 +9,11 @@
 // gradients clipped to norm model.clip, dropout model.dropout, shuffled minibatches of
 // model.batch blocks.
 //
+// Epoch selection (model.select): "last" keeps the weights of the last epoch; "real-valid" scores
+// the original validation split after every epoch and keeps the epoch of lowest perplexity, as
+// Shumailov et al.'s code does. That choice reads real data in every generation, so a "fully
+// synthetic" loop with it is not: the docs say so.
+//
 // Pretrained weights (model.checkpoint, gpt2_checkpoint.hpp) replace the random initialisation: a fit
 // without a starting model (model.init = "scratch", and generation 0 always) fine-tunes them, as
 // Shumailov et al. fine-tune the pretrained OPT-125m in every generation.
@@ -53,6 +58,17 @@ struct TransformerSettings {
   std::optional<Gpt2Checkpoint> checkpoint;
   std::int64_t vocab_offset = 0;
   std::int64_t separator = 0;
+  // model.select = "real-valid": the original validation split's sentences (vocabulary ids, without
+  // <s> and </s>), scored after every epoch; a fit keeps its epoch of lowest perplexity on them.
+  // Null: the last epoch.
+  std::shared_ptr<const std::vector<std::vector<std::uint32_t>>> validation;
+};
+
+// What a fit recorded, epoch by epoch.
+struct TransformerFitLog {
+  std::vector<double> epoch_losses;             // mean cross-entropy per predicted token (nats)
+  std::vector<double> validation_perplexities;  // with model.select = "real-valid"; empty otherwise
+  std::size_t selected_epoch = 0;               // 1-based epoch whose weights the model holds; 0: the last
 };
 
 class TransformerFamily final : public ModelFamily {
@@ -81,7 +97,7 @@ class TransformerModel final : public GenerativeModel {
  public:
   // `prompts`: the training blocks that prompted generation continues.
   TransformerModel(TransformerNet net, Samples prompts, Eigen::Index length, TransformerSettings settings,
-                   torch::Device device, std::vector<double> epoch_losses);
+                   torch::Device device, TransformerFitLog log);
 
   std::string_view family() const override { return "transformer"; }
   Eigen::Index dim() const override { return length_; }
@@ -94,8 +110,7 @@ class TransformerModel final : public GenerativeModel {
 
   const TransformerNet& net() const { return net_; }
   const Samples& prompts() const { return prompts_; }
-  // Mean cross-entropy per predicted token of each training epoch (nats).
-  const std::vector<double>& epoch_losses() const { return epoch_losses_; }
+  const TransformerFitLog& fit_log() const { return log_; }
 
   // Natural-log probability of tokens 1.. of each sequence given the tokens before it (token 0 is
   // the start, usually <s>), in context windows (see the file comment).
@@ -115,7 +130,7 @@ class TransformerModel final : public GenerativeModel {
   Eigen::Index length_;
   TransformerSettings settings_;
   torch::Device device_;
-  std::vector<double> epoch_losses_;
+  TransformerFitLog log_;
 };
 
 }  // namespace ouro::neural

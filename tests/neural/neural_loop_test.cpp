@@ -220,6 +220,7 @@ TEST(TransformerLoop, ItsKeysAreChecked) {
   expect_refused("model.dropout=1", "model.dropout");
   expect_refused("model.beams=0", "model.beams");
   expect_refused("model.repetition_penalty=0", "model.repetition_penalty");
+  expect_refused("model.select=real-valid", "only truth.corpus = \"wikitext-2\" has");  // a text file has no validation split
   EXPECT_FALSE(fs::exists(dir / "t" / "metrics.csv"));
   const auto images = testing::write_config(dir, family_config("transformer", ""), "images.toml");
   const auto refused = run_cli("run " + images.string() + " --out " + (dir / "i").string());

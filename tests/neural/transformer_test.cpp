@@ -294,7 +294,7 @@ TEST(Transformer, FitIsAPureFunctionOfDataAndStreamAndLearnsThePattern) {
   const auto model = family.fit(data, a);
   EXPECT_EQ(model->encode(), family.fit(data, b)->encode());
   EXPECT_NE(model->encode(), family.fit(data, c)->encode());
-  const auto& losses = dynamic_cast<const TransformerModel&>(*model).epoch_losses();
+  const auto& losses = dynamic_cast<const TransformerModel&>(*model).fit_log().epoch_losses;
   ASSERT_EQ(losses.size(), 60u);
   EXPECT_NEAR(losses.front(), std::log(11.0), 0.3);  // an untrained model is near uniform
   EXPECT_LT(losses.back(), 0.6);                      // only each block's first token is uncertain
@@ -311,6 +311,38 @@ TEST(Transformer, FitIsAPureFunctionOfDataAndStreamAndLearnsThePattern) {
     }
   }
   EXPECT_GE(followed, 60u);  // of 64 tokens
+}
+
+TEST(Transformer, RealValidSelectionKeepsTheEpochOfLowestValidationPerplexity) {
+  // Training blocks cycle upwards, validation sentences downwards: learning the one makes the other
+  // less likely, so the best validation epoch is an early one, not the last.
+  TransformerSettings settings = decoding_settings(tiny_shape(11, 1 + 3 + 8), 1, 1.0);
+  std::vector<std::vector<std::uint32_t>> validation;
+  for (std::uint32_t phase = 0; phase < 8; ++phase) {
+    validation.emplace_back();
+    for (std::uint32_t j = 0; j < 6; ++j) validation.back().push_back(3 + (phase + 8 - j % 8) % 8);
+  }
+  settings.validation = std::make_shared<const std::vector<std::vector<std::uint32_t>>>(validation);
+  NeuralTraining training = testing::quick_training(8);
+  training.lr = 1e-2;
+  const TransformerFamily family(8, settings, training);
+  Rng rng = test_rng(18);
+  const Samples data = cyclic_blocks(64, 8, rng);
+  const auto model = family.fit(data, rng);
+  const TransformerFitLog& log = dynamic_cast<const TransformerModel&>(*model).fit_log();
+  ASSERT_EQ(log.validation_perplexities.size(), 8u);
+  const auto best = std::min_element(log.validation_perplexities.begin(), log.validation_perplexities.end());
+  EXPECT_EQ(log.selected_epoch, static_cast<std::size_t>(best - log.validation_perplexities.begin()) + 1);
+  EXPECT_LT(log.selected_epoch, 8u);
+  // The model holds that epoch's weights: its validation perplexity is the minimum.
+  const TokenScore score = *model->score_sentences(validation);
+  EXPECT_NEAR(score.perplexity(), *best, 1e-9 * *best);
+  EXPECT_GT(log.validation_perplexities.back(), *best);
+  // Without a validation split nothing is scored and the last epoch is kept.
+  Rng other = test_rng(18);
+  const auto last = tiny_family(8).fit(cyclic_blocks(64, 8, other), other);
+  EXPECT_TRUE(dynamic_cast<const TransformerModel&>(*last).fit_log().validation_perplexities.empty());
+  EXPECT_EQ(dynamic_cast<const TransformerModel&>(*last).fit_log().selected_epoch, 0u);
 }
 
 TEST(Transformer, CheckpointBytesRestoreTheSameModel) {

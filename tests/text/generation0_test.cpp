@@ -54,7 +54,8 @@ struct TwoModels {
 TwoModels two_models() {
   TwoModels m;
   m.truth = std::make_unique<CorpusTruth>("<test>", std::vector<std::string>{"a b c d", "d c b a"},
-                                          std::vector<std::string>{"a b"}, std::make_unique<text::WordTokenizer>(), 5, 0);
+                                          std::vector<std::string>{}, std::vector<std::string>{"a b"},
+                                          std::make_unique<text::WordTokenizer>(), 5, 0);
   NgramSettings settings;
   settings.order = 2;
   settings.vocab_size = m.truth->vocabulary().size();

@@ -20,8 +20,8 @@ using ::testing::HasSubstr;
 using text::kEos;
 
 std::unique_ptr<CorpusTruth> truth_of(const std::vector<std::string>& train, const std::vector<std::string>& test,
-                                      std::size_t block) {
-  return std::make_unique<CorpusTruth>("<test>", train, test, std::make_unique<text::WordTokenizer>(), block, 0);
+                                      std::size_t block, const std::vector<std::string>& valid = {}) {
+  return std::make_unique<CorpusTruth>("<test>", train, valid, test, std::make_unique<text::WordTokenizer>(), block, 0);
 }
 
 TEST(CorpusTruth, BlocksVocabularyAndOov) {
@@ -44,6 +44,10 @@ TEST(CorpusTruth, BlocksVocabularyAndOov) {
   EXPECT_EQ(t->render(test.row(0)), "a <unk>\n");
   EXPECT_THROW(t->sample(3, rng), DataError);
   EXPECT_THROW(t->test_set(3, rng), DataError);
+  EXPECT_TRUE(t->valid_sentences().empty());
+  // A validation split is encoded with the training vocabulary, one sentence per document.
+  const auto v = truth_of({"a b c", "d"}, {"a"}, 3, {"d a", "z"});
+  EXPECT_EQ(v->valid_sentences(), (std::vector<std::vector<text::TokenId>>{{6, 3}, {text::kUnk}}));
 }
 
 TEST(NgramFamily, PromptedContinuationOfADeterministicChain) {

@@ -23,9 +23,11 @@ namespace ouro {
 
 class CorpusTruth final : public Truth {
  public:
-  // Documents of the training and test splits, already read.
-  CorpusTruth(std::string source, const std::vector<std::string>& train, const std::vector<std::string>& test,
-              std::unique_ptr<text::Tokenizer> tokenizer, std::size_t block_tokens, std::size_t max_tokens);
+  // Documents of the training, validation (may be empty: only wikitext-2 has one) and test splits,
+  // already read.
+  CorpusTruth(std::string source, const std::vector<std::string>& train, const std::vector<std::string>& valid,
+              const std::vector<std::string>& test, std::unique_ptr<text::Tokenizer> tokenizer,
+              std::size_t block_tokens, std::size_t max_tokens);
 
   std::string_view kind() const override { return "corpus"; }
   Eigen::Index dim() const override { return static_cast<Eigen::Index>(block_tokens_); }
@@ -41,6 +43,8 @@ class CorpusTruth final : public Truth {
   // The test split as sentences (documents), for perplexity as SRILM/KenLM compute it.
   const std::vector<std::vector<text::TokenId>>& test_sentences() const { return test_sentences_; }
   std::size_t test_tokens() const { return test_tokens_; }
+  // The validation split as sentences (empty when the corpus has none), for model selection.
+  const std::vector<std::vector<text::TokenId>>& valid_sentences() const { return valid_sentences_; }
   double test_oov_rate() const { return test_oov_rate_; }
   // Occurrences of each id in the training tokens used (</s> included).
   const std::vector<std::size_t>& train_counts() const { return train_counts_; }
@@ -61,6 +65,7 @@ class CorpusTruth final : public Truth {
   Samples pool_;  // the training blocks
   Matrix test_blocks_;
   std::vector<std::vector<text::TokenId>> test_sentences_;
+  std::vector<std::vector<text::TokenId>> valid_sentences_;
   std::size_t test_tokens_ = 0;
   double test_oov_rate_ = 0.0;
   std::vector<std::size_t> train_counts_;
