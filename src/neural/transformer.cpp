@@ -28,7 +28,7 @@ constexpr std::int64_t kScoreLogits = std::int64_t{1} << 24;
 
 // The blocks of `data` as token sequences, every id checked against the vocabulary (<s> is never
 // a token of a block: the model only ever sees it as the start).
-Samples token_blocks(const Samples& data, std::int64_t vocab) {
+Samples checked_blocks(const Samples& data, std::int64_t vocab) {
   Samples blocks = data.storage() == SampleStorage::kReal ? Samples::tokens_from_padded_rows(data.real()) : data;
   OURO_CHECK(blocks.storage() == SampleStorage::kTokens, DataError, "transformer: training samples are not token blocks");
   for (Eigen::Index i = 0; i < blocks.size(); ++i) {
@@ -192,7 +192,7 @@ std::unique_ptr<GenerativeModel> TransformerFamily::fit_model(const Samples& dat
                                                               const GenerativeModel* /*generation0*/) const {
   use_one_thread();
   const TransformerShape& shape = settings_.shape;
-  Samples blocks = token_blocks(data, shape.vocab);
+  Samples blocks = checked_blocks(data, shape.vocab);
   const auto n = static_cast<std::size_t>(blocks.size());
   OURO_CHECK(n > 0, DataError, "transformer: no training samples");
   TransformerNet net(shape);
