@@ -146,7 +146,9 @@ TEST(Gpt2Checkpoint, MissingTensorsWrongShapesAndCorruptFilesAreNamed) {
 class Gpt2Run : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = testing::scratch_dir("gpt2_run");
+    // One folder per test: ctest runs the tests of this fixture in parallel processes.
+    dir_ = testing::scratch_dir(std::string("gpt2_run_") +
+                                ::testing::UnitTest::GetInstance()->current_test_info()->name());
     nlohmann::json vocab = nlohmann::json::object();
     for (int b = 0; b < 256; ++b) vocab[text::gpt2_byte_symbol(static_cast<unsigned char>(b))] = b;
     vocab["<|endoftext|>"] = 256;
