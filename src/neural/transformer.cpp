@@ -69,12 +69,11 @@ torch::Tensor last_logits(const torch::Tensor& logits) {
 
 // Row r of a (rows x vocab) float tensor after the repetition penalty over `history`, with <s>
 // ruled out (the model never generates the start token).
-std::vector<float> penalised_row(const torch::Tensor& logits, std::int64_t r, std::span<const std::int64_t> history,
+std::vector<float> penalised_row(const torch::Tensor& logits, std::int64_t r, std::span<const text::TokenId> history,
                                  double penalty) {
   const float* data = logits.data_ptr<float>() + r * logits.size(1);
   std::vector<float> row(data, data + logits.size(1));
-  std::vector<text::TokenId> seen(history.begin(), history.end());
-  text::apply_repetition_penalty(row, seen, penalty);
+  text::apply_repetition_penalty(row, history, penalty);
   row[kBos] = -std::numeric_limits<float>::infinity();
   return row;
 }
@@ -165,10 +164,10 @@ std::vector<std::vector<std::int64_t>> sentence_sequences(std::span<const std::v
 
 // Perplexity of `sequences` (as sentence_sequences makes them) under `net`.
 double perplexity(TransformerNetImpl& net, torch::Device device, const std::vector<std::vector<std::int64_t>>& sequences) {
-  double log_prob = 0.0, tokens = 0.0;
-  for (const double lp : windowed_log_probs(net, device, sequences)) log_prob += lp;
-  for (const auto& s : sequences) tokens += static_cast<double>(s.size() - 1);
-  return std::exp(-log_prob / tokens);
+  TokenScore score;
+  for (const double lp : windowed_log_probs(net, device, sequences)) score.log_prob += lp;
+  for (const auto& s : sequences) score.tokens += s.size() - 1;
+  return score.perplexity();
 }
 
 }  // namespace
@@ -305,7 +304,7 @@ std::vector<std::vector<std::int64_t>> TransformerModel::sample_continuations(
   const text::SamplerSettings chain{bias, settings_.top_k, settings_.top_p};
   const auto rows = static_cast<std::int64_t>(prompts.size());
   // The repetition penalty's history: the prompt after <s>, then the tokens generated.
-  std::vector<std::vector<std::int64_t>> history;
+  std::vector<std::vector<text::TokenId>> history;
   for (const auto& p : prompts) history.emplace_back(p.begin() + 1, p.end());
   std::vector<std::vector<std::int64_t>> out(prompts.size());
   KvCache cache;
@@ -321,7 +320,7 @@ std::vector<std::vector<std::int64_t>> TransformerModel::sample_continuations(
       text::Candidates candidates = text::Candidates::from_dense(p);
       const auto t = static_cast<std::int64_t>(text::sample_chain(candidates, chain, rng));
       out[r].push_back(t);
-      history[r].push_back(t);
+      history[r].push_back(static_cast<text::TokenId>(t));
       next[r][0] = t;
     }
     if (step + 1 < length_) logits = last_logits(net_->forward(ids_tensor(next, 1, 0).to(device_), &cache));
@@ -336,7 +335,7 @@ std::vector<std::int64_t> TransformerModel::beam_continuation(const std::vector<
   torch::Tensor logits = last_logits(net_->forward(ids_tensor({prompt}, static_cast<std::int64_t>(prompt.size()), 0)
                                                        .to(device_),
                                                    &cache));
-  const std::vector<std::int64_t> prompt_history(prompt.begin() + 1, prompt.end());
+  const std::vector<text::TokenId> prompt_history(prompt.begin() + 1, prompt.end());
   const auto next = [&](std::span<const std::size_t> parents, std::span<const text::TokenId> tokens,
                         const std::vector<std::vector<text::TokenId>>& sequences) {
     if (!parents.empty()) {
@@ -347,7 +346,7 @@ std::vector<std::int64_t> TransformerModel::beam_continuation(const std::vector<
     }
     std::vector<std::vector<double>> rows;
     for (std::size_t b = 0; b < sequences.size(); ++b) {
-      std::vector<std::int64_t> history = prompt_history;
+      std::vector<text::TokenId> history = prompt_history;
       history.insert(history.end(), sequences[b].begin(), sequences[b].end());
       rows.push_back(log_softmax(penalised_row(logits, static_cast<std::int64_t>(b), history, settings_.repetition_penalty),
                                  bias));
@@ -375,8 +374,10 @@ Samples TransformerModel::draw(std::size_t n, double bias, Rng& rng) const {
     }
     // A group of rows whose prompts have one length (blocks may differ at a corpus's end).
     std::vector<std::vector<std::int64_t>> group{prompt(i)};
-    while (group.size() < kSampleRows && i + group.size() < n && prompt(i + group.size()).size() == group[0].size()) {
-      group.push_back(prompt(i + group.size()));
+    while (group.size() < kSampleRows && i + group.size() < n) {
+      std::vector<std::int64_t> next = prompt(i + group.size());
+      if (next.size() != group[0].size()) break;
+      group.push_back(std::move(next));
     }
     for (const auto& tokens : sample_continuations(group, bias, rng)) append(tokens);
     i += group.size();
