@@ -168,20 +168,12 @@ std::unique_ptr<ModelFamily> make_transformer(const Config& config, const Truth&
   settings.repetition_penalty = config.real("model.repetition_penalty");
   settings.warmup = config.real("model.warmup");
   settings.clip = config.real("model.clip");
-  if (shape.heads < 1) config.fail("model.heads", "expected at least 1 attention head");
+  // The option table checks each key's range; what is left are the settings' relations.
   if (config.has("model.checkpoint")) use_gpt2_checkpoint(config, *corpus, settings);
-  if (shape.layers < 1) config.fail("model.layers", "expected at least 1 block");
-  if (shape.width < 1 || shape.width % shape.heads != 0) {
+  if (shape.width % shape.heads != 0) {
     config.fail("model.width", fmt::format("expected a positive multiple of model.heads ({}), got {}", shape.heads,
                                            shape.width));
   }
-  if (!(shape.dropout >= 0.0 && shape.dropout < 1.0)) config.fail("model.dropout", "expected a probability in [0, 1)");
-  if (settings.beams < 1) config.fail("model.beams", "expected at least 1 beam");
-  if (!(settings.repetition_penalty > 0.0) || !std::isfinite(settings.repetition_penalty)) {
-    config.fail("model.repetition_penalty", "expected a factor > 0");
-  }
-  if (!(settings.warmup >= 0.0 && settings.warmup <= 1.0)) config.fail("model.warmup", "expected a share in [0, 1]");
-  if (!(settings.clip >= 0.0) || !std::isfinite(settings.clip)) config.fail("model.clip", "expected a norm >= 0");
   if (config.text("model.select") == "real-valid") {
     if (corpus->valid_sentences().empty()) {
       config.fail("model.select", "real-valid needs the corpus's validation split, which only truth.corpus = "
