@@ -25,11 +25,6 @@ bool is_conv1d_weight(const std::string& name) {
   return name.ends_with(".weight") && (name.find(".attn.") != std::string::npos || name.find(".mlp.") != std::string::npos);
 }
 
-torch::Tensor tensor_from(const SafetensorsFile& file, const std::string& name) {
-  const std::vector<float> values = file.to_float(name);
-  return torch::from_blob(const_cast<float*>(values.data()), file.tensor(name).shape, torch::kFloat32).clone();
-}
-
 }  // namespace
 
 Gpt2Checkpoint read_gpt2_checkpoint(const std::filesystem::path& path) {
@@ -69,7 +64,9 @@ void load_gpt2_weights(const Gpt2Checkpoint& checkpoint, TransformerNetImpl& net
                           : found == expected;
     OURO_CHECK(fits, DataError, "{}: tensor {} has shape {}; the model needs {}", where, stored, shape_text(found),
                shape_text(expected));
-    torch::Tensor source = tensor_from(file, stored);
+    // A view of the converted values (one copy of the tensor, not two: GPT-2 small is 500 MB).
+    std::vector<float> values = file.to_float(stored);
+    torch::Tensor source = torch::from_blob(values.data(), found, torch::kFloat32);
     if (name == "wte.weight") {
       // The reserved ids first, then the checkpoint's rows in order.
       source = torch::cat({source[separator].unsqueeze(0).expand({offset, source.size(1)}), source});
