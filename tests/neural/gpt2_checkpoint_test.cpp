@@ -203,6 +203,19 @@ TEST_F(Gpt2Run, ConfigurationErrorsAreNamed) {
   refused("model.heads=3", "model.heads");
   refused("truth.block_tokens=30", "model.checkpoint");  // <s> + 8 + 30 > 32 positions
   refused("model.checkpoint=" + (dir_ / "absent.safetensors").string(), "absent.safetensors");
+  // A checkpoint of another vocabulary size than vocab.json's.
+  const TransformerShape fewer{.vocab = kOffset + 200, .layers = 1, .heads = 2, .width = 16, .context = 32, .dropout = 0.0};
+  write_safetensors(dir_ / "fewer.safetensors", gpt2_tensors(*gpt2_like_net(fewer, 0, 7)));
+  refused("model.checkpoint=" + (dir_ / "fewer.safetensors").string(), "wte.weight has 200 rows but the tokenizer's vocab.json 257");
+  // A vocab.json without GPT-2's separator, whose embedding the reserved ids take.
+  nlohmann::json bytes_only = nlohmann::json::object();
+  for (int b = 0; b < 256; ++b) bytes_only[text::gpt2_byte_symbol(static_cast<unsigned char>(b))] = b;
+  std::ofstream(dir_ / "bytes.json") << bytes_only.dump();
+  const TransformerShape bytes{.vocab = kOffset + 256, .layers = 1, .heads = 2, .width = 16, .context = 32, .dropout = 0.0};
+  write_safetensors(dir_ / "bytes.safetensors", gpt2_tensors(*gpt2_like_net(bytes, 0, 8)));
+  refused("truth.tokenizer_vocab=" + (dir_ / "bytes.json").string() +
+              " --set model.checkpoint=" + (dir_ / "bytes.safetensors").string(),
+          "truth.tokenizer_vocab");
 }
 
 }  // namespace
