@@ -168,6 +168,8 @@ std::unique_ptr<ModelFamily> make_transformer(const Config& config, const Truth&
   settings.repetition_penalty = config.real("model.repetition_penalty");
   settings.warmup = config.real("model.warmup");
   settings.clip = config.real("model.clip");
+  settings.train_steps = static_cast<std::size_t>(config.integer("model.train_steps"));
+  settings.finetune_steps = static_cast<std::size_t>(config.integer("model.finetune_steps"));
   // The option table checks each key's range; what is left are the settings' relations.
   if (config.has("model.checkpoint")) use_gpt2_checkpoint(config, *corpus, settings);
   if (shape.width % shape.heads != 0) {

@@ -206,20 +206,23 @@ std::unique_ptr<GenerativeModel> TransformerFamily::fit_model(const Samples& dat
   net->train();
   torch::optim::AdamW optimizer(net->parameters(),
                                 torch::optim::AdamWOptions(training_.lr).weight_decay(training_.weight_decay));
-  const int epochs = training_.epochs_from(start != nullptr);
   const std::size_t steps_per_epoch = (n + training_.batch - 1) / training_.batch;
-  const std::size_t total_steps = steps_per_epoch * static_cast<std::size_t>(epochs);
+  const std::size_t fixed_steps = start != nullptr ? settings_.finetune_steps : settings_.train_steps;
+  const std::size_t total_steps =
+      fixed_steps > 0 ? fixed_steps : steps_per_epoch * static_cast<std::size_t>(training_.epochs_from(start != nullptr));
+  // Passes over the data; with a fixed step count the last one stops where the steps run out.
+  const std::size_t epochs = (total_steps + steps_per_epoch - 1) / steps_per_epoch;
   std::size_t step = 0;
   TransformerFitLog log;
   const std::vector<std::vector<std::int64_t>> validation =
       settings_.validation ? sentence_sequences(*settings_.validation) : std::vector<std::vector<std::int64_t>>{};
   std::string best_weights;
   std::vector<std::vector<std::int64_t>> inputs, targets;
-  for (int epoch = 0; epoch < epochs; ++epoch) {
+  for (std::size_t epoch = 0; epoch < epochs; ++epoch) {
     net->train();
     const std::vector<std::size_t> order = shuffled_indices(n, rng);
     double loss_sum = 0.0, predicted = 0.0;
-    for (std::size_t begin = 0; begin < n; begin += training_.batch, ++step) {
+    for (std::size_t begin = 0; begin < n && step < total_steps; begin += training_.batch, ++step) {
       inputs.clear();
       targets.clear();
       std::int64_t width = 0;

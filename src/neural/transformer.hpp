@@ -53,6 +53,10 @@ struct TransformerSettings {
   double repetition_penalty = 1.0;
   double warmup = 0.05;  // share of the fit's optimiser steps
   double clip = 1.0;     // gradient norm; 0: no clipping
+  // model.train_steps / model.finetune_steps: a fit's length in optimiser steps instead of epochs
+  // (0: NeuralTraining's epochs).
+  std::size_t train_steps = 0;
+  std::size_t finetune_steps = 0;
   // model.checkpoint: GPT-2 weights that fits without a starting model start from (instead of
   // GPT-2's random initialisation), with the corpus vocabulary's offset and the separator's row.
   std::optional<Gpt2Checkpoint> checkpoint;

@@ -313,6 +313,33 @@ TEST(Transformer, FitIsAPureFunctionOfDataAndStreamAndLearnsThePattern) {
   EXPECT_GE(followed, 60u);  // of 64 tokens
 }
 
+TEST(Transformer, AFitOfTrainStepsRunsThatManyMinibatchesAcrossReshuffledPasses) {
+  // 64 blocks in minibatches of 16: 4 steps per pass.
+  Rng data_rng = test_rng(15);
+  const Samples data = cyclic_blocks(64, 8, data_rng);
+  auto fitted = [&](int epochs, std::size_t train_steps) {
+    TransformerSettings settings = decoding_settings(tiny_shape(11, 1 + 3 + 8), 1, 1.0);
+    settings.train_steps = train_steps;
+    const TransformerFamily family(8, settings, testing::quick_training(epochs));
+    Rng rng = test_rng(16);
+    return family.fit(data, rng);
+  };
+  auto passes = [](const auto& model) {
+    return dynamic_cast<const TransformerModel&>(*model).fit_log().epoch_losses.size();
+  };
+  // Twelve steps are three whole passes: the same fit, bit for bit, as three epochs (and the step
+  // count overrides model.epochs).
+  const auto by_epochs = fitted(3, 0);
+  const auto by_steps = fitted(7, 12);
+  EXPECT_EQ(by_steps->encode(), by_epochs->encode());
+  EXPECT_EQ(passes(by_steps), 3u);
+  // Nine steps: two passes and one minibatch of a third, a schedule of its own.
+  const auto partial = fitted(7, 9);
+  EXPECT_EQ(passes(partial), 3u);
+  EXPECT_NE(partial->encode(), by_epochs->encode());
+  EXPECT_NE(partial->encode(), fitted(2, 0)->encode());
+}
+
 TEST(Transformer, RealValidSelectionKeepsTheEpochOfLowestValidationPerplexity) {
   // Training blocks cycle upwards, validation sentences downwards: learning the one makes the other
   // less likely, so the best validation epoch is an early one, not the last.
