@@ -1,0 +1,232 @@
+// `ouro watermark detect FILE`: the KGW watermark's detector (include/ouro/hygiene/watermark.hpp)
+// on a file of documents, one per line: token ids (`--input ids`, a JSON array per line, with
+// `--vocab-size`), texts (`--input lines`) or JSON objects with a text field (`--input jsonl`, e.g.
+// a run's samples.jsonl). Texts go through GPT-2's tokenizer (`--gpt2 DIR` holding vocab.json and
+// merges.txt), whose ids are the ones the reference implementation watermarks with GPT-2-family
+// models. Prints per document T, G, z, both p-values and the verdict as CSV or JSON lines, and a
+// summary on stderr. Every line is read and checked before anything is printed, so bad input
+// (named by file and line) leaves no partial output.
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <fmt/core.h>
+#include <nlohmann/json.hpp>
+
+#include "cli_numbers.hpp"
+#include "commands.hpp"
+#include "ouro/core/error.hpp"
+#include "ouro/hygiene/watermark.hpp"
+#include "ouro/io/atomic_file.hpp"
+#include "ouro/text/gpt2_tokenizer.hpp"
+#include "ouro/text/utf8.hpp"
+
+namespace ouro::cli {
+namespace {
+
+using hygiene::Watermark;
+using hygiene::WatermarkScore;
+using text::TokenId;
+
+struct WatermarkDetectOptions {
+  std::string file;
+  std::string input;  // ids | lines | jsonl (default: jsonl for *.jsonl, lines otherwise)
+  std::string field = "text";
+  std::string gpt2_dir;
+  std::string vocab_size;
+  std::string scheme = "selfhash";
+  std::string gamma = "0.25";
+  std::string key = "15485863";
+  std::string z_threshold = "4";
+  bool count_repeats = false;
+  std::string format = "csv";
+  std::string out;
+};
+
+struct Document {
+  std::size_t line;
+  std::vector<TokenId> ids;
+};
+
+std::vector<TokenId> parse_id_line(const std::string& line, const std::string& where) {
+  nlohmann::json value;
+  try {
+    value = nlohmann::json::parse(line);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw DataError(fmt::format("{}: not JSON ({})", where, e.what()));
+  }
+  OURO_CHECK(value.is_array(), DataError, "{}: expected a JSON array of token ids", where);
+  std::vector<TokenId> ids;
+  ids.reserve(value.size());
+  for (std::size_t i = 0; i < value.size(); ++i) {
+    const auto& v = value[i];
+    OURO_CHECK(v.is_number_unsigned() && v.get<std::uint64_t>() <= std::numeric_limits<TokenId>::max(), DataError,
+               "{}: element {} ({}) is not a token id (a non-negative integer)", where, i, v.dump());
+    ids.push_back(v.get<TokenId>());
+  }
+  return ids;
+}
+
+std::string text_of_line(const std::string& line, const WatermarkDetectOptions& options, const std::string& where) {
+  if (options.input == "lines") return line;
+  nlohmann::json value;
+  try {
+    value = nlohmann::json::parse(line);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw DataError(fmt::format("{}: not JSON ({})", where, e.what()));
+  }
+  OURO_CHECK(value.is_object() && value.contains(options.field) && value[options.field].is_string(), DataError,
+             "{}: expected a JSON object with a string field \"{}\"", where, options.field);
+  return value[options.field].get<std::string>();
+}
+
+// Every non-empty line of the file as token ids (blank lines are skipped, keeping line numbers).
+std::vector<Document> read_documents(const WatermarkDetectOptions& options, const text::Gpt2Tokenizer* tokenizer) {
+  std::ifstream in(options.file, std::ios::binary);
+  OURO_CHECK(in, IoError, "cannot read '{}'", options.file);
+  std::vector<Document> documents;
+  std::string line;
+  for (std::size_t number = 1; std::getline(in, line); ++number) {
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (line.find_first_not_of(" \t") == std::string::npos) continue;
+    const std::string where = fmt::format("{}:{}", options.file, number);
+    if (options.input == "ids") {
+      documents.push_back({number, parse_id_line(line, where)});
+      continue;
+    }
+    text::check_utf8(line, options.file, number);
+    const std::string text = text_of_line(line, options, where);
+    text::check_utf8(text, options.file, number);
+    const auto ids = tokenizer->ids(tokenizer->tokenize(text));
+    documents.push_back({number, std::vector<TokenId>(ids.begin(), ids.end())});
+  }
+  OURO_CHECK(!in.bad(), IoError, "error reading '{}'", options.file);
+  return documents;
+}
+
+// A number for CSV/JSON: the shortest round-trip form; NaN (a document too short to score) as
+// an empty CSV field or JSON null.
+std::string csv_number(double x) { return std::isnan(x) ? "" : fmt::format("{}", x); }
+nlohmann::json json_number(double x) { return std::isnan(x) ? nlohmann::json(nullptr) : nlohmann::json(x); }
+
+void write_results(std::ostream& out, const std::vector<Document>& documents,
+                   const std::vector<WatermarkScore>& scores, const std::string& format) {
+  if (format == "csv") out << "line,tokens,scored,green,green_fraction,z,p_normal,p_binomial,flagged\n";
+  for (std::size_t d = 0; d < documents.size(); ++d) {
+    const WatermarkScore& s = scores[d];
+    if (format == "csv") {
+      out << fmt::format("{},{},{},{},{},{},{},{},{}\n", documents[d].line, s.tokens, s.scored, s.green,
+                         csv_number(s.green_fraction()), csv_number(s.z), csv_number(s.p_normal),
+                         csv_number(s.p_binomial), s.flagged ? 1 : 0);
+    } else {
+      const nlohmann::json row = {{"line", documents[d].line},          {"tokens", s.tokens},
+                                  {"scored", s.scored},                 {"green", s.green},
+                                  {"green_fraction", json_number(s.green_fraction())},
+                                  {"z", json_number(s.z)},              {"p_normal", json_number(s.p_normal)},
+                                  {"p_binomial", json_number(s.p_binomial)}, {"flagged", s.flagged}};
+      out << row.dump() << '\n';
+    }
+  }
+}
+
+hygiene::WatermarkSettings settings_from(const WatermarkDetectOptions& options, std::int64_t vocab_size) {
+  hygiene::WatermarkSettings settings;
+  OURO_CHECK(hygiene::parse_watermark_scheme(options.scheme, &settings.scheme), ConfigError,
+             "--scheme {}: expected simple_1 or selfhash", options.scheme);
+  settings.gamma = parse_real_flag("--gamma", options.gamma);
+  const std::int64_t key = parse_integer_flag("--key", options.key);
+  OURO_CHECK(key >= 0, ConfigError, "--key {}: expected a non-negative integer", options.key);
+  settings.key = static_cast<std::uint64_t>(key);
+  settings.z_threshold = parse_real_flag("--z-threshold", options.z_threshold);
+  settings.count_repeats = options.count_repeats;
+  settings.vocab_size = vocab_size;
+  return settings;
+}
+
+int run_watermark_detect(WatermarkDetectOptions options) {
+  if (options.input.empty()) options.input = options.file.ends_with(".jsonl") ? "jsonl" : "lines";
+  OURO_CHECK(options.input == "ids" || options.input == "lines" || options.input == "jsonl", ConfigError,
+             "--input {}: expected ids, lines or jsonl", options.input);
+  OURO_CHECK(options.format == "csv" || options.format == "json", ConfigError, "--format {}: expected csv or json",
+             options.format);
+  std::optional<text::Gpt2Tokenizer> tokenizer;
+  std::int64_t vocab_size = 0;
+  if (options.input == "ids") {
+    OURO_CHECK(!options.vocab_size.empty(), ConfigError,
+               "--input ids: give the watermark's vocabulary size with --vocab-size (50257 for GPT-2)");
+    OURO_CHECK(options.gpt2_dir.empty(), ConfigError, "--gpt2 tokenizes texts; --input ids reads token ids");
+    vocab_size = parse_integer_flag("--vocab-size", options.vocab_size);
+  } else {
+    OURO_CHECK(!options.gpt2_dir.empty(), ConfigError,
+               "--input {}: texts need the tokenizer they were generated with: --gpt2 DIR (vocab.json, merges.txt); "
+               "for any other tokenizer pass token ids with --input ids",
+               options.input);
+    const std::filesystem::path dir(options.gpt2_dir);
+    tokenizer.emplace(text::Gpt2Tokenizer::load(dir / "vocab.json", dir / "merges.txt"));
+    vocab_size = static_cast<std::int64_t>(tokenizer->fixed_vocabulary().size());
+    OURO_CHECK(options.vocab_size.empty() || parse_integer_flag("--vocab-size", options.vocab_size) == vocab_size,
+               ConfigError, "--vocab-size {}: the tokenizer in '{}' has {} ids", options.vocab_size,
+               options.gpt2_dir, vocab_size);
+  }
+  const Watermark watermark(settings_from(options, vocab_size));
+  const std::vector<Document> documents = read_documents(options, tokenizer ? &*tokenizer : nullptr);
+
+  std::vector<WatermarkScore> scores;
+  scores.reserve(documents.size());
+  std::size_t flagged = 0, unscored = 0;
+  for (const Document& d : documents) {
+    try {
+      scores.push_back(watermark.score(d.ids));
+    } catch (const DataError& e) {
+      throw DataError(fmt::format("{}:{}: {}", options.file, d.line, e.what()));
+    }
+    flagged += scores.back().flagged ? 1 : 0;
+    unscored += scores.back().scored == 0 ? 1 : 0;
+  }
+  if (options.out.empty()) {
+    write_results(std::cout, documents, scores, options.format);
+    std::cout.flush();
+  } else {
+    AtomicFile file(options.out);
+    write_results(file.stream(), documents, scores, options.format);
+    file.commit();
+  }
+  fmt::print(stderr, "{}: {} documents, {} flagged (z > {}), {} too short to score (under {} tokens); {}, gamma {}\n",
+             options.file, documents.size(), flagged, watermark.settings().z_threshold, unscored,
+             watermark.context_width() + 1, options.scheme, watermark.settings().gamma);
+  return 0;
+}
+
+}  // namespace
+
+Subcommand add_watermark_command(CLI::App& app) {
+  auto* watermark = app.add_subcommand("watermark", "The KGW watermark (compatible with jwkirchenbauer/lm-watermarking)");
+  watermark->require_subcommand(1);
+  auto* detect = watermark->add_subcommand(
+      "detect", "Score documents for the watermark: per document T, G, z, p-values and the verdict z > threshold");
+  auto options = std::make_shared<WatermarkDetectOptions>();
+  detect->add_option("file", options->file, "Documents, one per line")->required();
+  detect->add_option("--input", options->input,
+                     "ids (a JSON array of token ids per line), lines (a text per line) or jsonl (a JSON object per "
+                     "line; default for *.jsonl, else lines)");
+  detect->add_option("--field", options->field, "--input jsonl: the field holding the text")->capture_default_str();
+  detect->add_option("--gpt2", options->gpt2_dir, "Texts: the folder with GPT-2's vocab.json and merges.txt");
+  detect->add_option("--vocab-size", options->vocab_size, "--input ids: the vocabulary the green lists are drawn from");
+  detect->add_option("--scheme", options->scheme, "simple_1 or selfhash")->capture_default_str();
+  detect->add_option("--gamma", options->gamma, "Green share of the vocabulary, in (0, 1)")->capture_default_str();
+  detect->add_option("--key", options->key, "The watermark's hash key")->capture_default_str();
+  detect->add_option("--z-threshold", options->z_threshold, "Flag a document when z > this")->capture_default_str();
+  detect->add_flag("--count-repeats", options->count_repeats,
+                   "Score every occurrence of an n-gram (default: each distinct n-gram once)");
+  detect->add_option("--format", options->format, "csv or json (JSON lines)")->capture_default_str();
+  detect->add_option("--out", options->out, "Write the results to this file instead of stdout");
+  return {watermark, [options] { return run_watermark_detect(*options); }};
+}
+
+}  // namespace ouro::cli
