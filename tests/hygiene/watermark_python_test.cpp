@@ -6,9 +6,6 @@
 // best candidates), all in torch's own integer arithmetic. Seeds, green lists, T, G, z, both
 // p-values and biased logits must equal ours; the table itself must equal torch's randperm. Debian
 // packages neither the reference nor transformers, so the port is the reference.
-#include <sys/wait.h>
-
-#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -17,26 +14,22 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "io/temp_dir.hpp"
 #include "ouro/core/rng.hpp"
 #include "ouro/hygiene/torch_randperm.hpp"
 #include "ouro/hygiene/watermark.hpp"
+#include "support/python.hpp"
 
 namespace ouro::hygiene {
 namespace {
 
 using text::TokenId;
-using testing::TempDir;
 
 constexpr const char* kReference = R"PY(
 import json, sys, collections
-try:
-    import torch
-    import scipy.stats
-except ImportError:
-    sys.exit(77)
-cases = json.load(open(sys.argv[1]))
-out_dir = sys.argv[2]
+import torch
+import scipy.stats
+out_dir = sys.argv[1]
+cases = json.load(open(out_dir + "/cases.json"))
 
 rng = torch.Generator(device=torch.device("cpu"))
 rng.manual_seed(2971215073)
@@ -185,7 +178,7 @@ void expect_scores_equal(const WatermarkScore& ours, const nlohmann::json& their
 }
 
 TEST(WatermarkPython, SeedsGreenListsScoresAndBiasedLogitsEqualTheReferenceImplementation) {
-  TempDir dir;
+  testing::TempDir dir;
   const std::vector<Case> cases = {
       make_case(WatermarkScheme::kSimple1, 1000, 0.25, 15485863, 1),
       make_case(WatermarkScheme::kSelfHash, 1000, 0.25, 15485863, 2),
@@ -195,14 +188,11 @@ TEST(WatermarkPython, SeedsGreenListsScoresAndBiasedLogitsEqualTheReferenceImple
   };
   nlohmann::json input = nlohmann::json::array();
   for (const auto& c : cases) input.push_back(to_json(c));
+  for (const char* module : {"torch", "scipy"})
+    if (!testing::python_imports(module))
+      GTEST_SKIP() << OURO_PYTHON << " cannot import " << module << " (Debian: python3-" << module << ")";
   std::ofstream(dir / "cases.json") << input.dump();
-  const auto script = dir / "reference.py";
-  std::ofstream(script) << kReference;
-  const int status = std::system(fmt::format("'{}' '{}' '{}' '{}'", OURO_PYTHON, script.string(),
-                                             (dir / "cases.json").string(), dir.path().string())
-                                     .c_str());
-  if (WIFEXITED(status) && WEXITSTATUS(status) == 77) GTEST_SKIP() << "python3-torch or python3-scipy is missing";
-  ASSERT_EQ(status, 0);
+  ASSERT_TRUE(testing::run_python(dir, kReference));
 
   // The self-hash table: torch's randperm(1,000,003) with seed 2971215073, entry for entry.
   std::ifstream table_file(dir / "table.bin", std::ios::binary);

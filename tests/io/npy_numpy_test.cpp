@@ -9,23 +9,16 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "io/temp_dir.hpp"
 #include "ouro/core/error.hpp"
 #include "ouro/io/array_file.hpp"
+#include "support/python.hpp"
 
 namespace ouro {
 namespace {
 
 using ::testing::HasSubstr;
+using testing::run_python;
 using testing::TempDir;
-
-// Runs a Python script with the folder as its argument; true when it exits with status 0.
-bool run_python(const TempDir& dir, const std::string& script) {
-  const auto script_path = dir / "script.py";
-  std::ofstream(script_path) << script;
-  const std::string command = fmt::format("'{}' '{}' '{}'", OURO_PYTHON, script_path.string(), dir.path().string());
-  return std::system(command.c_str()) == 0;
-}
 
 constexpr const char* kWriteFiles = R"(
 import sys

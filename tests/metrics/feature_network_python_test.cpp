@@ -11,18 +11,14 @@
 #include "ouro/io/array_file.hpp"
 #include "ouro/metrics/feature_network.hpp"
 #include "support/files.hpp"
+#include "support/python.hpp"
 
 namespace ouro {
 namespace {
 
-bool python_imports(const std::string& module) {
-  const std::string command = std::string(OURO_PYTHON) + " -c 'import " + module + "' > /dev/null 2>&1";
-  return std::system(command.c_str()) == 0;
-}
-
 TEST(FeatureNetworkPython, FeaturesAndLogitsMatchTorch) {
   for (const char* module : {"numpy", "torch"})
-    if (!python_imports(module))
+    if (!testing::python_imports(module))
       GTEST_SKIP() << OURO_PYTHON << " cannot import " << module << " (Debian: python3-" << module << ")";
   const auto dir = testing::scratch_dir("feature-network-torch");
   const std::vector<float> weights = testing::random_lenet_weights(21);

@@ -16,41 +16,20 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "io/temp_dir.hpp"
 #include "model_test_util.hpp"
 #include "ouro/models/gmm.hpp"
 #include "ouro/models/kde.hpp"
 #include "ouro/models/linear_regression.hpp"
+#include "support/python.hpp"
 
 namespace ouro {
 namespace {
 
+using testing::read_numbers;
+using testing::run_python;
 using testing::TempDir;
+using testing::write_matrix;
 using testing::test_rng;
-
-void write_matrix(const std::filesystem::path& path, const Matrix& m) {
-  std::ofstream out(path);
-  for (Eigen::Index i = 0; i < m.rows(); ++i) {
-    for (Eigen::Index j = 0; j < m.cols(); ++j) out << fmt::format("{:.17g}", m(i, j)) << (j + 1 < m.cols() ? " " : "");
-    out << "\n";
-  }
-}
-
-std::vector<double> read_numbers(const std::filesystem::path& path) {
-  std::ifstream in(path);
-  std::vector<double> out;
-  std::string token;
-  while (in >> token) out.push_back(std::stod(token));
-  return out;
-}
-
-// Runs `script` with the folder as argv[1]; true when it exits with status 0.
-bool run_python(const TempDir& dir, const std::string& script) {
-  const auto path = dir / "script.py";
-  std::ofstream(path) << script;
-  const std::string command = fmt::format("'{}' '{}' '{}'", OURO_PYTHON, path.string(), dir.path().string());
-  return std::system(command.c_str()) == 0;
-}
 
 TEST(GmmVsSklearn, SameOptimumAndSameDensity) {
   // Three separated 2-D components; both EMs must reach the same maximum of the likelihood.
