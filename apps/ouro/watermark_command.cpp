@@ -4,8 +4,8 @@
 // a run's samples.jsonl). Texts go through GPT-2's tokenizer (`--gpt2 DIR` holding vocab.json and
 // merges.txt), whose ids are the ones the reference implementation watermarks with GPT-2-family
 // models. Prints per document T, G, z, both p-values and the verdict as CSV or JSON lines, and a
-// summary on stderr. Every line is read and checked before anything is printed, so bad input
-// (named by file and line) leaves no partial output.
+// summary on stderr. Every document is read and checked before anything is printed, so bad input
+// (named by file and line, or document) leaves no partial output.
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -24,8 +24,8 @@
 #include "ouro/core/error.hpp"
 #include "ouro/hygiene/watermark.hpp"
 #include "ouro/io/atomic_file.hpp"
+#include "ouro/text/corpus.hpp"
 #include "ouro/text/gpt2_tokenizer.hpp"
-#include "ouro/text/utf8.hpp"
 
 namespace ouro::cli {
 namespace {
@@ -49,11 +49,6 @@ struct WatermarkDetectOptions {
   std::string out;
 };
 
-struct Document {
-  std::size_t line;
-  std::vector<TokenId> ids;
-};
-
 std::vector<TokenId> parse_id_line(const std::string& line, const std::string& where) {
   nlohmann::json value;
   try {
@@ -73,38 +68,27 @@ std::vector<TokenId> parse_id_line(const std::string& line, const std::string& w
   return ids;
 }
 
-std::string text_of_line(const std::string& line, const WatermarkDetectOptions& options, const std::string& where) {
-  if (options.input == "lines") return line;
-  nlohmann::json value;
-  try {
-    value = nlohmann::json::parse(line);
-  } catch (const nlohmann::json::parse_error& e) {
-    throw DataError(fmt::format("{}: not JSON ({})", where, e.what()));
+// The documents of the file as token ids: id arrays parsed here (blank lines skipped); texts read
+// by the corpus readers (text.hpp: every line a document for `lines`, every non-blank line's field
+// for `jsonl`, each checked as UTF-8) and tokenized by GPT-2's tokenizer.
+std::vector<std::vector<TokenId>> read_documents(const WatermarkDetectOptions& options,
+                                                 const text::Gpt2Tokenizer* tokenizer) {
+  std::vector<std::vector<TokenId>> documents;
+  if (options.input != "ids") {
+    const auto texts = options.input == "lines" ? text::read_text(options.file, text::DocumentSplit::kLine)
+                                                : text::read_jsonl(options.file, options.field);
+    for (const std::string& t : texts) {
+      const auto ids = tokenizer->ids(tokenizer->tokenize(t));
+      documents.emplace_back(ids.begin(), ids.end());
+    }
+    return documents;
   }
-  OURO_CHECK(value.is_object() && value.contains(options.field) && value[options.field].is_string(), DataError,
-             "{}: expected a JSON object with a string field \"{}\"", where, options.field);
-  return value[options.field].get<std::string>();
-}
-
-// Every non-empty line of the file as token ids (blank lines are skipped, keeping line numbers).
-std::vector<Document> read_documents(const WatermarkDetectOptions& options, const text::Gpt2Tokenizer* tokenizer) {
   std::ifstream in(options.file, std::ios::binary);
   OURO_CHECK(in, IoError, "cannot read '{}'", options.file);
-  std::vector<Document> documents;
   std::string line;
   for (std::size_t number = 1; std::getline(in, line); ++number) {
-    if (!line.empty() && line.back() == '\r') line.pop_back();
-    if (line.find_first_not_of(" \t") == std::string::npos) continue;
-    const std::string where = fmt::format("{}:{}", options.file, number);
-    if (options.input == "ids") {
-      documents.push_back({number, parse_id_line(line, where)});
-      continue;
-    }
-    text::check_utf8(line, options.file, number);
-    const std::string text = text_of_line(line, options, where);
-    text::check_utf8(text, options.file, number);
-    const auto ids = tokenizer->ids(tokenizer->tokenize(text));
-    documents.push_back({number, std::vector<TokenId>(ids.begin(), ids.end())});
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    documents.push_back(parse_id_line(line, fmt::format("{}:{}", options.file, number)));
   }
   OURO_CHECK(!in.bad(), IoError, "error reading '{}'", options.file);
   return documents;
@@ -115,17 +99,17 @@ std::vector<Document> read_documents(const WatermarkDetectOptions& options, cons
 std::string csv_number(double x) { return std::isnan(x) ? "" : fmt::format("{}", x); }
 nlohmann::json json_number(double x) { return std::isnan(x) ? nlohmann::json(nullptr) : nlohmann::json(x); }
 
-void write_results(std::ostream& out, const std::vector<Document>& documents,
-                   const std::vector<WatermarkScore>& scores, const std::string& format) {
-  if (format == "csv") out << "line,tokens,scored,green,green_fraction,z,p_normal,p_binomial,flagged\n";
-  for (std::size_t d = 0; d < documents.size(); ++d) {
+// Row d is document d + 1 of the file.
+void write_results(std::ostream& out, const std::vector<WatermarkScore>& scores, const std::string& format) {
+  if (format == "csv") out << "document,tokens,scored,green,green_fraction,z,p_normal,p_binomial,flagged\n";
+  for (std::size_t d = 0; d < scores.size(); ++d) {
     const WatermarkScore& s = scores[d];
     if (format == "csv") {
-      out << fmt::format("{},{},{},{},{},{},{},{},{}\n", documents[d].line, s.tokens, s.scored, s.green,
+      out << fmt::format("{},{},{},{},{},{},{},{},{}\n", d + 1, s.tokens, s.scored, s.green,
                          csv_number(s.green_fraction()), csv_number(s.z), csv_number(s.p_normal),
                          csv_number(s.p_binomial), s.flagged ? 1 : 0);
     } else {
-      const nlohmann::json row = {{"line", documents[d].line},          {"tokens", s.tokens},
+      const nlohmann::json row = {{"document", d + 1},          {"tokens", s.tokens},
                                   {"scored", s.scored},                 {"green", s.green},
                                   {"green_fraction", json_number(s.green_fraction())},
                                   {"z", json_number(s.z)},              {"p_normal", json_number(s.p_normal)},
@@ -175,26 +159,26 @@ int run_watermark_detect(WatermarkDetectOptions options) {
                options.gpt2_dir, vocab_size);
   }
   const Watermark watermark(settings_from(options, vocab_size));
-  const std::vector<Document> documents = read_documents(options, tokenizer ? &*tokenizer : nullptr);
+  const auto documents = read_documents(options, tokenizer ? &*tokenizer : nullptr);
 
   std::vector<WatermarkScore> scores;
   scores.reserve(documents.size());
   std::size_t flagged = 0, unscored = 0;
-  for (const Document& d : documents) {
+  for (std::size_t d = 0; d < documents.size(); ++d) {
     try {
-      scores.push_back(watermark.score(d.ids));
+      scores.push_back(watermark.score(documents[d]));
     } catch (const DataError& e) {
-      throw DataError(fmt::format("{}:{}: {}", options.file, d.line, e.what()));
+      throw DataError(fmt::format("{}: document {}: {}", options.file, d + 1, e.what()));
     }
     flagged += scores.back().flagged ? 1 : 0;
     unscored += scores.back().scored == 0 ? 1 : 0;
   }
   if (options.out.empty()) {
-    write_results(std::cout, documents, scores, options.format);
+    write_results(std::cout, scores, options.format);
     std::cout.flush();
   } else {
     AtomicFile file(options.out);
-    write_results(file.stream(), documents, scores, options.format);
+    write_results(file.stream(), scores, options.format);
     file.commit();
   }
   fmt::print(stderr, "{}: {} documents, {} flagged (z > {}), {} too short to score (under {} tokens); {}, gamma {}\n",

@@ -2,7 +2,7 @@
 // byte-level vocabulary written by the test) its rows equal Watermark::score on the same ids, in
 // CSV and JSON; bad input (a line that is not JSON, an id outside the vocabulary, invalid UTF-8, a
 // missing text field, a missing --vocab-size or tokenizer, an unknown scheme, gamma outside (0, 1))
-// exits non-zero naming the file and line or the flag, and writes no --out file.
+// exits non-zero naming the file and line (or document) or the flag, and writes no --out file.
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -68,7 +68,7 @@ TEST(WatermarkCli, RowsOnTokenIdsEqualTheLibrarysScores) {
     ASSERT_TRUE(std::getline(rows, line));
     const auto row = nlohmann::json::parse(line);
     const WatermarkScore s = w.score(docs[d]);
-    EXPECT_EQ(row["line"].get<std::size_t>(), 2 * d + 1);
+    EXPECT_EQ(row["document"].get<std::size_t>(), d + 1);
     EXPECT_EQ(row["scored"].get<std::size_t>(), s.scored);
     EXPECT_EQ(row["green"].get<std::size_t>(), s.green);
     EXPECT_EQ(row["flagged"].get<bool>(), s.flagged);
@@ -107,7 +107,7 @@ TEST(WatermarkCli, TextsAreTokenizedByGpt2AsTheLibraryTokenizesThem) {
     std::istringstream csv(outcome.output);
     std::string line;
     std::getline(csv, line);
-    EXPECT_EQ(line, "line,tokens,scored,green,green_fraction,z,p_normal,p_binomial,flagged");
+    EXPECT_EQ(line, "document,tokens,scored,green,green_fraction,z,p_normal,p_binomial,flagged");
     for (std::size_t i = 0; i < texts.size(); ++i) {
       const auto ids32 = tokenizer.ids(tokenizer.tokenize(texts[i]));
       const WatermarkScore s = w.score(std::vector<TokenId>(ids32.begin(), ids32.end()));
@@ -138,10 +138,10 @@ TEST(WatermarkCli, BadInputIsAnErrorNamingTheFileAndLineAndWritesNothing) {
   };
   const std::vector<Case> cases = {
       {ids + " --input ids --vocab-size 300", "ids.txt:2: not JSON"},
-      {range + " --input ids --vocab-size 300", "range.txt:2: token 300 (position 2)"},
+      {range + " --input ids --vocab-size 300", "range.txt: document 2: token 300 (position 2)"},
       {negative + " --input ids --vocab-size 300", "negative.txt:1: element 1 (-2)"},
       {utf8 + " --gpt2 " + dir.path().string(), "bad.txt:2: invalid UTF-8"},
-      {field + " --gpt2 " + dir.path().string(), "field.jsonl:2: expected a JSON object with a string field \"text\""},
+      {field + " --gpt2 " + dir.path().string(), "field.jsonl:2: the record has no field \"text\""},
       {ids + " --input ids", "--vocab-size"},
       {utf8, "--gpt2 DIR"},
       {range + " --input ids --vocab-size 300 --scheme lefthash", "--scheme lefthash"},
