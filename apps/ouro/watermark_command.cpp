@@ -21,10 +21,10 @@
 
 #include "cli_numbers.hpp"
 #include "commands.hpp"
+#include "document_input.hpp"
 #include "ouro/core/error.hpp"
 #include "ouro/hygiene/watermark.hpp"
 #include "ouro/io/atomic_file.hpp"
-#include "ouro/text/corpus.hpp"
 #include "ouro/text/gpt2_tokenizer.hpp"
 
 namespace ouro::cli {
@@ -36,8 +36,7 @@ using text::TokenId;
 
 struct WatermarkDetectOptions {
   std::string file;
-  std::string input;  // ids | lines | jsonl (default: jsonl for *.jsonl, lines otherwise)
-  std::string field = "text";
+  DocumentInput documents;  // --input ids | lines | jsonl, --field
   std::string gpt2_dir;
   std::string vocab_size;
   std::string scheme = "selfhash";
@@ -69,15 +68,12 @@ std::vector<TokenId> parse_id_line(const std::string& line, const std::string& w
 }
 
 // The documents of the file as token ids: id arrays parsed here (blank lines skipped); texts read
-// by the corpus readers (text.hpp: every line a document for `lines`, every non-blank line's field
-// for `jsonl`, each checked as UTF-8) and tokenized by GPT-2's tokenizer.
+// as document_input.hpp reads them and tokenized by GPT-2's tokenizer.
 std::vector<std::vector<TokenId>> read_documents(const WatermarkDetectOptions& options,
                                                  const text::Gpt2Tokenizer* tokenizer) {
   std::vector<std::vector<TokenId>> documents;
-  if (options.input != "ids") {
-    const auto texts = options.input == "lines" ? text::read_text(options.file, text::DocumentSplit::kLine)
-                                                : text::read_jsonl(options.file, options.field);
-    for (const std::string& t : texts) {
+  if (options.documents.input != "ids") {
+    for (const std::string& t : read_text_documents(options.file, options.documents)) {
       const auto ids = tokenizer->ids(tokenizer->tokenize(t));
       documents.emplace_back(ids.begin(), ids.end());
     }
@@ -134,14 +130,15 @@ hygiene::WatermarkSettings settings_from(const WatermarkDetectOptions& options, 
 }
 
 int run_watermark_detect(WatermarkDetectOptions options) {
-  if (options.input.empty()) options.input = options.file.ends_with(".jsonl") ? "jsonl" : "lines";
-  OURO_CHECK(options.input == "ids" || options.input == "lines" || options.input == "jsonl", ConfigError,
-             "--input {}: expected ids, lines or jsonl", options.input);
+  options.documents.input = resolved_input(options.documents, options.file);
+  const std::string& input = options.documents.input;
+  OURO_CHECK(input == "ids" || input == "lines" || input == "jsonl", ConfigError,
+             "--input {}: expected ids, lines or jsonl", input);
   OURO_CHECK(options.format == "csv" || options.format == "json", ConfigError, "--format {}: expected csv or json",
              options.format);
   std::optional<text::Gpt2Tokenizer> tokenizer;
   std::int64_t vocab_size = 0;
-  if (options.input == "ids") {
+  if (input == "ids") {
     OURO_CHECK(!options.vocab_size.empty(), ConfigError,
                "--input ids: give the watermark's vocabulary size with --vocab-size (50257 for GPT-2)");
     OURO_CHECK(options.gpt2_dir.empty(), ConfigError, "--gpt2 tokenizes texts; --input ids reads token ids");
@@ -150,7 +147,7 @@ int run_watermark_detect(WatermarkDetectOptions options) {
     OURO_CHECK(!options.gpt2_dir.empty(), ConfigError,
                "--input {}: texts need the tokenizer they were generated with: --gpt2 DIR (vocab.json, merges.txt); "
                "for any other tokenizer pass token ids with --input ids",
-               options.input);
+               input);
     const std::filesystem::path dir(options.gpt2_dir);
     tokenizer.emplace(text::Gpt2Tokenizer::load(dir / "vocab.json", dir / "merges.txt"));
     vocab_size = static_cast<std::int64_t>(tokenizer->fixed_vocabulary().size());
@@ -196,10 +193,7 @@ Subcommand add_watermark_command(CLI::App& app) {
       "detect", "Score documents for the watermark: per document T, G, z, p-values and the verdict z > threshold");
   auto options = std::make_shared<WatermarkDetectOptions>();
   detect->add_option("file", options->file, "Documents, one per line")->required();
-  detect->add_option("--input", options->input,
-                     "ids (a JSON array of token ids per line), lines (a text per line) or jsonl (a JSON object per "
-                     "line; default for *.jsonl, else lines)");
-  detect->add_option("--field", options->field, "--input jsonl: the field holding the text")->capture_default_str();
+  add_document_input_options(*detect, options->documents, "ids (a JSON array of token ids per line), ");
   detect->add_option("--gpt2", options->gpt2_dir, "Texts: the folder with GPT-2's vocab.json and merges.txt");
   detect->add_option("--vocab-size", options->vocab_size, "--input ids: the vocabulary the green lists are drawn from");
   detect->add_option("--scheme", options->scheme, "simple_1 or selfhash")->capture_default_str();

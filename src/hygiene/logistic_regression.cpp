@@ -144,4 +144,15 @@ double LogisticRegression::decision(std::span<const double> row) const {
 
 double LogisticRegression::probability(std::span<const double> row) const { return sigmoid(decision(row)); }
 
+LogisticRegression LogisticRegression::from_parameters(Vector mean, Vector scale, Vector weights, double intercept) {
+  OURO_CHECK(mean.size() > 0 && scale.size() == mean.size() && weights.size() == mean.size(), DataError,
+             "logistic regression: {} means, {} scales and {} weights; expected one of each per feature",
+             mean.size(), scale.size(), weights.size());
+  OURO_CHECK(mean.allFinite() && weights.allFinite() && std::isfinite(intercept), DataError,
+             "logistic regression: a mean, weight or the intercept is not finite");
+  OURO_CHECK(scale.allFinite() && (scale.array() > 0.0).all(), DataError,
+             "logistic regression: every scale must be positive and finite");
+  return LogisticRegression(std::move(mean), std::move(scale), std::move(weights), intercept, 0);
+}
+
 }  // namespace ouro::hygiene

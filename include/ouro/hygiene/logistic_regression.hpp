@@ -43,6 +43,10 @@ class LogisticRegression {
   static LogisticRegression fit(const Matrix& features, std::span<const int> labels,
                                 const LogisticSettings& settings = {});
 
+  // A fitted model from its parameters (a saved detector): DataError unless the three vectors have
+  // one equal length, every value is finite and every scale positive.
+  static LogisticRegression from_parameters(Vector mean, Vector scale, Vector weights, double intercept);
+
   // b + w.z for the row's standardised features z: the log-odds that the document is synthetic.
   // DataError when the row's length differs from the training features' or a value is not finite.
   double decision(std::span<const double> row) const;
