@@ -3,7 +3,8 @@
 // models trained on a third part of the split. The detector separates held-out documents (ROC
 // AUC 0.81, well above chance); a saved and loaded detector gives bit-identical probabilities; a changed
 // reference text or a file of another format is refused by name. `ouro detector train | score |
-// eval` end to end: score's rows and eval's AUC equal the library's, and bad input is an error.
+// eval` end to end: score's rows and eval's AUC equal the library's; `ouro contamination` recovers
+// the known synthetic share of a mixed corpus within its intervals; bad input is an error.
 #include "ouro/hygiene/detector.hpp"
 
 #include <gtest/gtest.h>
@@ -187,6 +188,44 @@ TEST(DetectorCli, TrainScoreAndEvalAgreeWithTheLibrary) {
   EXPECT_LE(result["tpr_at_fpr_0.01"]["fpr"].get<double>(), 0.01);
 }
 
+// A crowd-work-like corpus: 60 held-out real paragraphs and 40 generated ones (share 0.4); the
+// calibration sets are the other held-out documents, so the detector's error rates are measured on
+// documents it was not fitted to.
+TEST(DetectorCli, ContaminationRecoversAKnownShareWithinItsInterval) {
+  const Data& d = data();
+  const auto file = (d.dir / "contamination_detector.json").string();
+  auto outcome = testing::run_cli(fmt::format("detector train --reference {} --real {} --synthetic {} --out {}",
+                                              d.reference.string(), (d.dir / "real_train.txt").string(),
+                                              (d.dir / "synthetic_train.txt").string(), file));
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.output;
+  std::vector<std::string> corpus(d.real_test.begin(), d.real_test.begin() + 60);
+  corpus.insert(corpus.end(), d.synthetic_test.begin(), d.synthetic_test.begin() + 40);
+  write_lines(d.dir / "corpus.txt", corpus);
+  write_lines(d.dir / "calibration_real.txt", std::vector<std::string>(d.real_test.begin() + 60, d.real_test.end()));
+  write_lines(d.dir / "calibration_synthetic.txt",
+              std::vector<std::string>(d.synthetic_test.begin() + 40, d.synthetic_test.end()));
+  outcome = testing::run_cli(fmt::format("contamination {} {} --real {} --synthetic {} --fpr 0.1 --format json", file,
+                                         (d.dir / "corpus.txt").string(), (d.dir / "calibration_real.txt").string(),
+                                         (d.dir / "calibration_synthetic.txt").string()));
+  ASSERT_EQ(outcome.exit_code, 0) << outcome.output;
+  const auto result = nlohmann::json::parse(outcome.output.substr(outcome.output.find('{')));
+  EXPECT_EQ(result["corpus"]["total"].get<int>(), 100);
+  EXPECT_EQ(result["real"]["total"].get<int>(), 90);
+  EXPECT_EQ(result["synthetic"]["total"].get<int>(), 110);
+  EXPECT_LE(result["fpr"].get<double>(), 0.1);
+  // The flags are the library's probabilities at the printed threshold.
+  const Detector detector = Detector::load(file);
+  const double threshold = result["threshold"].get<double>();
+  int flagged = 0;
+  for (const auto& t : corpus) flagged += detector.probability(detector.features(t)) >= threshold ? 1 : 0;
+  EXPECT_EQ(result["corpus"]["flagged"].get<int>(), flagged);
+  RecordProperty("estimate", result["estimate"].dump());
+  EXPECT_LE(result["wald_95"][0].get<double>(), 0.4);
+  EXPECT_GE(result["wald_95"][1].get<double>(), 0.4);
+  EXPECT_LE(result["bootstrap_95"][0].get<double>(), 0.4);
+  EXPECT_GE(result["bootstrap_95"][1].get<double>(), 0.4);
+}
+
 TEST(DetectorCli, BadInputIsAnErrorThatNamesIt) {
   const Data& d = data();
   const auto dir = testing::scratch_dir("detector-cli-errors");
@@ -205,6 +244,12 @@ TEST(DetectorCli, BadInputIsAnErrorThatNamesIt) {
        "tokenizer 'bpe'"},
       {fmt::format("detector score {} {}", (dir / "not_detector.json").string(), real), "not_detector.json"},
       {fmt::format("detector score {} {} --format xml", (d.dir / "cli_detector.json").string(), real), "--format xml"},
+      {fmt::format("contamination {} {} --real {} --synthetic {}", (dir / "not_detector.json").string(), real, real,
+                   synthetic),
+       "not_detector.json"},
+      {fmt::format("contamination {} {} --real {} --synthetic {} --bootstrap -1", (dir / "not_detector.json").string(),
+                   real, real, synthetic),
+       "--bootstrap -1"},
   };
   for (const Case& c : cases) {
     const auto outcome = testing::run_cli(c.arguments);
