@@ -125,6 +125,14 @@ constexpr Option kOptions[] = {
     {"metrics.features", T::kString, "", "Image samples: the feature network (a LeNet weights .npy, docs/metrics-distribution.md) whose features the distribution metrics compare and whose labels the classifier metrics count; empty: the one trained for the truth (models/lenet-<truth>.npy).", {}, {}, false, kPath},
     {"metrics.class_share", T::kReal, "0.01", "class_coverage: share of the samples' classifier labels a class needs to count as covered (0.01: a tenth of a balanced class's share).", {}, "(0, 1]"},
 
+    // [watermark]
+    {"watermark.scheme", T::kString, "\"none\"", "ngram: watermark every synthetic sample with the KGW watermark (docs/hygiene.md#watermark), compatible with jwkirchenbauer/lm-watermarking: none, simple_1 or selfhash. Adds the metrics watermark_z and watermark_flagged.", "none|simple_1|selfhash"},
+    {"watermark.gamma", T::kReal, "0.25", "Green share of the vocabulary.", {}, "(0, 1)"},
+    {"watermark.delta", T::kReal, "2.0", "Logit bias of green tokens when sampling.", {}, "[0, inf)"},
+    {"watermark.key", T::kInteger, "15485863", "The hash key (the reference's default).", {}, "[0, inf)"},
+    {"watermark.z_threshold", T::kReal, "4.0", "A sample counts as detected when its z > this (watermark_flagged).", {}, {}},
+    {"watermark.count_repeats", T::kBoolean, "false", "Detection scores every occurrence of an n-gram (default: each distinct n-gram once)."},
+
     // [[filter]]
     {"filter.kind", T::kString, "", "What the filter does: curate (chooses each kept sample among `candidates` draws by reward), threshold (keeps samples with r(x) >= min_reward) or dedup (drops repeated samples). Required in every [[filter]] table.", "curate|threshold|dedup", {}, kRepeated},
     {"filter.candidates", T::kInteger, "2", "curate: K, the candidates drawn per kept sample.", {}, "[2, inf)", kRepeated},

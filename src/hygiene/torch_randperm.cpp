@@ -25,4 +25,17 @@ std::vector<std::int64_t> torch_randperm_prefix(std::int64_t n, std::uint64_t se
   return r;
 }
 
+bool torch_randperm_prefix_contains(std::int64_t n, std::uint64_t seed, std::int64_t k, std::int64_t value) {
+  assert(n >= 1 && k >= 0 && k <= n && value >= 0 && value < n);
+  if (k == n) return true;
+  std::mt19937 engine(static_cast<std::uint32_t>(seed));
+  std::int64_t position = value;  // where the value sits; positions below i are final
+  for (std::int64_t i = 0; i < k; ++i) {
+    const std::int64_t j = i + static_cast<std::int64_t>(engine()) % (n - i);
+    if (position == j) return true;  // swapped into position i < k (or j == i == position)
+    if (position == i) position = j;
+  }
+  return false;
+}
+
 }  // namespace ouro::hygiene

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cassert>
 #include <cmath>
+#include <functional>
 #include <limits>
 #include <map>
 #include <numbers>
@@ -110,36 +111,54 @@ std::vector<TokenId> Watermark::green_list(std::span<const TokenId> context) con
 bool Watermark::is_green(std::span<const TokenId> ngram) const {
   assert(ngram.size() == (self_salted() ? context_width() : context_width() + 1));
   const TokenId target = ngram.back();
+  if (target >= static_cast<std::uint64_t>(settings_.vocab_size)) return false;
   const auto context = self_salted() ? ngram : ngram.first(ngram.size() - 1);
-  const auto green = green_list(context);
-  return std::find(green.begin(), green.end(), target) != green.end();
+  return torch_randperm_prefix_contains(settings_.vocab_size, seed(context), static_cast<std::int64_t>(green_list_size_),
+                                        target);
 }
 
-void Watermark::bias_logits(std::span<const TokenId> history, std::span<float> logits) const {
-  const auto delta = static_cast<float>(settings_.delta);
-  const auto vocab = static_cast<std::size_t>(settings_.vocab_size);
+std::vector<TokenId> Watermark::biased_ids(std::span<const TokenId> history, std::size_t candidates,
+                                           const std::function<bool(TokenId, TokenId)>& ranks_before) const {
   if (!self_salted()) {
-    if (history.empty()) return;
-    for (const TokenId id : green_list(history))
-      if (id < logits.size()) logits[id] += delta;
-    return;
+    if (history.empty()) return {};
+    std::vector<TokenId> green = green_list(history);
+    std::erase_if(green, [&](TokenId id) { return id >= candidates; });
+    return green;
   }
-  if (history.size() < context_width() - 1) return;
-  std::vector<TokenId> order(logits.size());
+  if (history.size() < context_width() - 1) return {};
+  std::vector<TokenId> order(candidates);
   std::iota(order.begin(), order.end(), TokenId{0});
   const std::size_t checked = std::min(kSelfHashCandidates, order.size());
   std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(checked), order.end(),
-                    [&](TokenId a, TokenId b) { return logits[a] > logits[b] || (logits[a] == logits[b] && a < b); });
+                    [&](TokenId a, TokenId b) { return ranks_before(a, b); });
   std::vector<TokenId> ngram(history.end() - static_cast<std::ptrdiff_t>(context_width() - 1), history.end());
   ngram.push_back(0);
   std::vector<TokenId> green;
+  const auto vocab = static_cast<std::size_t>(settings_.vocab_size);
   for (std::size_t c = 0; c < checked; ++c) {
     if (order[c] >= vocab) continue;  // outside the watermark's vocabulary: never green
     ngram.back() = order[c];
     if (is_green(ngram)) green.push_back(order[c]);
   }
-  // Bias after all checks: the candidates are ranked by the unbiased logits, as in the reference.
+  return green;
+}
+
+void Watermark::bias_logits(std::span<const TokenId> history, std::span<float> logits) const {
+  // Candidates are ranked by the unbiased logits (logit descending, ties by smaller id), as in the
+  // reference, and biased after all checks.
+  const auto green = biased_ids(history, logits.size(), [&](TokenId a, TokenId b) {
+    return logits[a] > logits[b] || (logits[a] == logits[b] && a < b);
+  });
+  const auto delta = static_cast<float>(settings_.delta);
   for (const TokenId id : green) logits[id] += delta;
+}
+
+void Watermark::bias_probabilities(std::span<const TokenId> history, std::span<double> weights) const {
+  const auto green = biased_ids(history, weights.size(), [&](TokenId a, TokenId b) {
+    return weights[a] > weights[b] || (weights[a] == weights[b] && a < b);
+  });
+  const double factor = std::exp(settings_.delta);
+  for (const TokenId id : green) weights[id] *= factor;
 }
 
 WatermarkScore Watermark::score(std::span<const TokenId> tokens) const {

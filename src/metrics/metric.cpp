@@ -19,6 +19,7 @@
 #include "ouro/metrics/model_metrics.hpp"
 #include "ouro/metrics/sample_metrics.hpp"
 #include "text/text_metrics.hpp"
+#include "text/watermark_metrics.hpp"
 
 namespace ouro {
 namespace {
@@ -26,6 +27,7 @@ namespace {
 std::unique_ptr<Metric> make_named_metric(std::string_view name, const Config& config) {
   if (auto metric = make_model_metric(name)) return metric;
   if (auto metric = make_text_metric(name)) return metric;
+  if (auto metric = make_watermark_metric(name, config)) return metric;
   if (auto metric = make_latent_metric(name, config)) return metric;
   if (auto metric = make_classifier_metric(name, config)) return metric;
   return make_sample_metric(name, config);
@@ -40,6 +42,7 @@ bool records_sample_metrics_by_default(const Capabilities& family) {
 std::vector<std::string> default_metric_names(const Capabilities& family) {
   std::vector<std::string> names = model_metric_names();
   names.insert(names.end(), text_metric_names().begin(), text_metric_names().end());
+  names.insert(names.end(), watermark_metric_names().begin(), watermark_metric_names().end());
   names.insert(names.end(), latent_metric_names().begin(), latent_metric_names().end());
   if (records_sample_metrics_by_default(family)) {
     for (const auto& name : sample_metric_names())
@@ -84,6 +87,7 @@ void add_floors(const Config& config, const Truth& truth, std::vector<std::uniqu
 std::vector<std::string> metric_names() {
   std::vector<std::string> names = model_metric_names();
   names.insert(names.end(), text_metric_names().begin(), text_metric_names().end());
+  names.insert(names.end(), watermark_metric_names().begin(), watermark_metric_names().end());
   names.insert(names.end(), latent_metric_names().begin(), latent_metric_names().end());
   const auto samples = sample_metric_names();
   names.insert(names.end(), samples.begin(), samples.end());

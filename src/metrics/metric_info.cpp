@@ -43,6 +43,8 @@ constexpr std::array kInfo = {
     MetricInfo{"tail_token_mass", "share of synthetic tokens from the truth's rare vocabulary", "share", B::kCloserToTruth, "the real text's share"},
     MetricInfo{"zipf_slope", "slope of log frequency on log rank of the synthetic word types", "slope", B::kCloserToTruth, "the real text's slope"},
     MetricInfo{"repetition", "share of 4-grams that repeat an earlier 4-gram of the same sample", "share", B::kLower, ""},
+    MetricInfo{"watermark_z", "mean watermark z-score of the synthetic samples ([watermark] runs)", "z", B::kHigher, ""},
+    MetricInfo{"watermark_flagged", "share of synthetic samples whose watermark z exceeds watermark.z_threshold", "share", B::kHigher, ""},
     MetricInfo{"oov_rate", "share of the test split's tokens outside the vocabulary", "share", B::kLower, ""},
     // Sample metrics (distribution/distribution_metrics.cpp).
     MetricInfo{"frechet", "Fréchet distance between Gaussians fitted to real and generated rows (the FID formula)", "squared data units", B::kLower, ""},

@@ -11,6 +11,7 @@
 
 #include "ouro/core/config.hpp"
 #include "ouro/core/error.hpp"
+#include "ouro/hygiene/watermark_config.hpp"
 #include "ouro/models/categorical.hpp"
 #include "ouro/models/gaussian.hpp"
 #include "ouro/models/generative_model.hpp"
@@ -124,6 +125,7 @@ std::unique_ptr<ModelFamily> make_ngram(const Config& config, const Truth& truth
   settings.prompt_tokens = static_cast<std::size_t>(config.integer("model.prompt_tokens"));
   settings.top_k = static_cast<std::size_t>(config.integer("model.top_k"));
   settings.top_p = config.real("model.top_p");
+  settings.watermark = hygiene::watermark_settings(config, settings.vocab_size);
   return std::make_unique<NgramFamily>(truth.dim(), settings);
 }
 
@@ -169,6 +171,9 @@ ModelInit model_init(const Config& config, const ModelFamily& family) {
 
 std::unique_ptr<ModelFamily> make_family(const Config& config, const Truth& truth) {
   const std::string& name = config.text("model.family");
+  // Only the ngram sampler watermarks so far; a watermark the family would ignore is refused.
+  if (name != "ngram" && config.text("watermark.scheme") != "none")
+    config.fail("watermark.scheme", fmt::format("the {} family does not watermark its samples yet; ngram does", name));
   for (const FamilyEntry& entry : kFamilies) {
     if (entry.name == name) return entry.build(config, truth);
   }

@@ -77,21 +77,29 @@ NgramModel::NgramModel(text::KneserNey lm, Samples prompts, Eigen::Index length,
 
 Samples NgramModel::draw(std::size_t n, double bias, Rng& rng) const {
   const text::SamplerSettings chain{bias, settings_.top_k, settings_.top_p};
-  // Temperature alone is drawn exactly by rejection from the model; top-k/top-p need the list.
-  const bool exact = settings_.top_k == 0 && settings_.top_p >= 1.0;
+  const std::optional<hygiene::Watermark> watermark =
+      settings_.watermark ? std::optional<hygiene::Watermark>(std::in_place, *settings_.watermark) : std::nullopt;
+  // Temperature alone is drawn exactly by rejection from the model; top-k/top-p and the watermark
+  // need the distribution.
+  const bool exact = settings_.top_k == 0 && settings_.top_p >= 1.0 && !watermark;
   const auto keep = static_cast<std::size_t>(settings_.order - 1);
   const auto length = static_cast<std::size_t>(length_);
   std::vector<std::int32_t> ids;
   ids.reserve(n * length);
   std::vector<std::size_t> offsets{0};
   std::vector<TokenId> history;
+  std::vector<TokenId> emitted;  // the sample's tokens so far, prompt included: the watermark's seed
   std::vector<double> dense;
   for (std::size_t i = 0; i < n; ++i) {
     history.assign(1, kBos);
+    emitted.assign(1, kBos);
     if (settings_.generation == text::Generation::kPrompted) {
       const auto prompt = prompts_.tokens(static_cast<Eigen::Index>(i % static_cast<std::size_t>(prompts_.size())));
       const std::size_t used = std::min(settings_.prompt_tokens, prompt.size());
-      for (std::size_t j = 0; j < used; ++j) push(history, static_cast<TokenId>(prompt[j]), keep);
+      for (std::size_t j = 0; j < used; ++j) {
+        push(history, static_cast<TokenId>(prompt[j]), keep);
+        emitted.push_back(static_cast<TokenId>(prompt[j]));
+      }
     }
     for (std::size_t j = 0; j < length; ++j) {
       TokenId t;
@@ -99,11 +107,13 @@ Samples NgramModel::draw(std::size_t n, double bias, Rng& rng) const {
         t = lm_.sample_tempered(history, bias, rng);
       } else {
         lm_.distribution(history, dense);
+        if (watermark) watermark->bias_probabilities(emitted, dense);
         text::Candidates candidates = text::Candidates::from_dense(dense);
         t = text::sample_chain(candidates, chain, rng);
       }
       ids.push_back(static_cast<std::int32_t>(t));
       push(history, t, keep);
+      emitted.push_back(t);
     }
     offsets.push_back(ids.size());
   }

@@ -41,6 +41,12 @@ TEST(TorchRandperm, IsAPermutationWhosePrefixIsItsFirstEntries) {
   EXPECT_EQ(*std::max_element(full.begin(), full.end()), 999);
   const auto prefix = torch_randperm_prefix(1000, 12345, 250);
   EXPECT_EQ(prefix, std::vector<std::int64_t>(full.begin(), full.begin() + 250));
+  for (std::int64_t v = 0; v < 1000; ++v)
+    EXPECT_EQ(torch_randperm_prefix_contains(1000, 12345, 250, v),
+              std::find(prefix.begin(), prefix.end(), v) != prefix.end())
+        << v;
+  EXPECT_TRUE(torch_randperm_prefix_contains(1000, 12345, 1000, 999));
+  EXPECT_FALSE(torch_randperm_prefix_contains(1000, 12345, 0, 0));
   // Only the low 32 bits of the seed reach mt19937.
   EXPECT_EQ(torch_randperm(50, 7), torch_randperm(50, 7 + (1ULL << 32)));
   EXPECT_NE(torch_randperm(50, 7), torch_randperm(50, 8));

@@ -22,6 +22,11 @@ namespace ouro::hygiene {
 // permutation).
 std::vector<std::int64_t> torch_randperm_prefix(std::int64_t n, std::uint64_t seed, std::int64_t k);
 
+// Whether `value` (in 0 .. n-1) is among those first `k` entries, without building the
+// permutation: only the value's own position is followed through the swaps (k generator draws, no
+// memory), stopping as soon as it lands in the prefix.
+bool torch_randperm_prefix_contains(std::int64_t n, std::uint64_t seed, std::int64_t k, std::int64_t value);
+
 inline std::vector<std::int64_t> torch_randperm(std::int64_t n, std::uint64_t seed) {
   return torch_randperm_prefix(n, seed, n);
 }

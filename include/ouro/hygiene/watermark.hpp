@@ -26,6 +26,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string_view>
 #include <vector>
@@ -91,11 +92,18 @@ class Watermark {
   // against the green list seeded by the last three history tokens and itself, as the reference's
   // rejection sampler does. With fewer history tokens than the seed needs, nothing is biased.
   void bias_logits(std::span<const text::TokenId> history, std::span<float> logits) const;
+  // The same on a distribution's weights (a probability p has logit ln p + const): green weights are
+  // multiplied by e^delta; the result is unnormalised. What an n-gram model's sampler uses.
+  void bias_probabilities(std::span<const text::TokenId> history, std::span<double> weights) const;
 
   // Detection on one document's token ids (each below vocab_size; DataError otherwise).
   WatermarkScore score(std::span<const text::TokenId> tokens) const;
 
  private:
+  // The ids the bias applies to among `candidates` scored ids, ranked by `ranks_before` (selfhash).
+  std::vector<text::TokenId> biased_ids(std::span<const text::TokenId> history, std::size_t candidates,
+                                        const std::function<bool(text::TokenId, text::TokenId)>& ranks_before) const;
+
   WatermarkSettings settings_;
   std::size_t green_list_size_;
 };

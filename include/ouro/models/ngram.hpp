@@ -14,14 +14,18 @@
 // After a generated </s> the history restarts at <s>. Without top_k/top_p each token is an exact draw
 // from the model at temperature lambda (a binary search per level, plus rejection when lambda < 1:
 // KneserNey::sample_tempered); with them the full distribution goes through temperature -> top-k ->
-// top-p -> draw.
+// top-p -> draw. With a watermark ([watermark], hygiene/watermark.hpp) the full distribution is
+// biased first (green ids' weights times e^delta, before temperature, as the reference biases
+// logits), then goes through the chain.
 //
 // score_sequences gives each sequence's natural-log probability as generated (start = <s>, history
 // restarted after </s>); log_prob(row) is the same for a row of ids padded with -1.
 #pragma once
 
 #include <memory>
+#include <optional>
 
+#include "ouro/hygiene/watermark.hpp"
 #include "ouro/models/generative_model.hpp"
 #include "ouro/text/kneser_ney.hpp"
 #include "ouro/text/sampler.hpp"
@@ -35,6 +39,9 @@ struct NgramSettings {
   std::size_t prompt_tokens = 64;
   std::size_t top_k = 0;
   double top_p = 1.0;
+  // [watermark]: when set, every sampled token's distribution is biased towards its green list
+  // (hygiene/watermark.hpp), seeded by the sample's tokens so far, its prompt included.
+  std::optional<hygiene::WatermarkSettings> watermark;
 };
 
 class NgramModel final : public GenerativeModel {

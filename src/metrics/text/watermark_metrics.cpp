@@ -1,0 +1,67 @@
+// The watermark metrics of a run with [watermark] (docs/hygiene.md#watermark-in-the-loop): the
+// detector's view of each generation's synthetic samples, each sample a document scored on its
+// own tokens (its prompt is not part of it).
+//   watermark_z        mean z over the samples (samples too short to score are left out)
+//   watermark_flagged  share of all samples with z > watermark.z_threshold
+// Both need a corpus truth and token samples, and apply only when watermark.scheme is not "none".
+#include "watermark_metrics.hpp"
+
+#include <cmath>
+#include <limits>
+#include <optional>
+
+#include "ouro/core/config.hpp"
+#include "ouro/hygiene/watermark_config.hpp"
+#include "ouro/models/ngram_corpus.hpp"
+
+namespace ouro {
+namespace {
+
+class WatermarkMetric final : public Metric {
+ public:
+  WatermarkMetric(std::string name, const Config& config)
+      : name_(std::move(name)), settings_(hygiene::watermark_table(config)) {}
+  std::string_view name() const override { return name_; }
+  bool applies(const Capabilities& family, const Truth& truth) const override {
+    return truth.corpus() != nullptr && family.samples == SampleKind::kTokens && settings_.has_value();
+  }
+  double compute(const GenerativeModel& /*model*/, const MetricContext& context) const override {
+    hygiene::WatermarkSettings settings = *settings_;
+    settings.vocab_size = static_cast<std::int64_t>(context.truth.corpus()->vocabulary().size());
+    const hygiene::Watermark watermark(settings);
+    double z_sum = 0.0;
+    std::size_t scored = 0, flagged = 0;
+    std::vector<text::TokenId> ids;
+    for (Eigen::Index i = 0; i < context.samples.size(); ++i) {
+      const auto tokens = context.samples.tokens(i);
+      ids.assign(tokens.begin(), tokens.end());
+      const hygiene::WatermarkScore s = watermark.score(ids);
+      if (s.scored == 0) continue;
+      z_sum += s.z;
+      ++scored;
+      flagged += s.flagged ? 1 : 0;
+    }
+    if (name_ == "watermark_z")
+      return scored == 0 ? std::numeric_limits<double>::quiet_NaN() : z_sum / static_cast<double>(scored);
+    return static_cast<double>(flagged) / static_cast<double>(context.samples.size());
+  }
+
+ private:
+  std::string name_;
+  std::optional<hygiene::WatermarkSettings> settings_;  // nullopt: the run does not watermark
+};
+
+}  // namespace
+
+const std::vector<std::string>& watermark_metric_names() {
+  static const std::vector<std::string> names{"watermark_z", "watermark_flagged"};
+  return names;
+}
+
+std::unique_ptr<Metric> make_watermark_metric(std::string_view name, const Config& config) {
+  for (const auto& known : watermark_metric_names())
+    if (name == known) return std::make_unique<WatermarkMetric>(known, config);
+  return nullptr;
+}
+
+}  // namespace ouro
