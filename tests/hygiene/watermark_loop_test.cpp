@@ -6,11 +6,11 @@
 // bytes for 1 and 2 threads; settings the run cannot honour are errors naming the key.
 #include <filesystem>
 #include <map>
-#include <sstream>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include "ouro/report/run_data.hpp"
 #include "support/cli_runner.hpp"
 #include "support/files.hpp"
 
@@ -46,21 +46,14 @@ delta = {}
                      OURO_SHARED_DATA, scheme, delta);
 }
 
-// metrics.csv as (generation, metric) -> value.
+// The run's metrics as (generation, metric) -> value of its first replicate, read by the report's
+// reader of run folders.
 std::map<std::pair<int, std::string>, double> read_metrics(const std::filesystem::path& dir) {
-  std::istringstream in(testing::read_file(dir / "metrics.csv"));
-  std::string line;
-  std::getline(in, line);
+  const report::RunData run = report::load_run(dir);
   std::map<std::pair<int, std::string>, double> out;
-  while (std::getline(in, line)) {
-    std::stringstream row(line);
-    std::string replicate, generation, metric, value;
-    std::getline(row, replicate, ',');
-    std::getline(row, generation, ',');
-    std::getline(row, metric, ',');
-    std::getline(row, value, ',');
-    out[{std::stoi(generation), metric}] = std::stod(value);
-  }
+  for (const report::MetricValues& metric : run.metrics)
+    for (std::size_t g = 0; g < metric.values.size(); ++g)
+      out[{static_cast<int>(g), metric.name}] = metric.values[g].at(0);
   return out;
 }
 
