@@ -156,6 +156,16 @@ TEST(Detector, RefusesAChangedReferenceAFileOfAnotherFormatAndEmptyDocuments) {
   EXPECT_THROW(Detector::train(s, real, synthetic), ConfigError);
 }
 
+TEST(Detector, SavedClassifierParametersAreCheckedWhenRead) {
+  const Vector ones = Vector::Ones(3);
+  EXPECT_NO_THROW(LogisticRegression::from_parameters(ones, ones, ones, 0.5));
+  EXPECT_THROW(LogisticRegression::from_parameters(ones, ones, Vector::Ones(2), 0.5), DataError);
+  EXPECT_THROW(LogisticRegression::from_parameters(ones, Vector::Zero(3), ones, 0.5), DataError);
+  EXPECT_THROW(LogisticRegression::from_parameters(ones, ones, ones, std::nan("")), DataError);
+  const auto model = LogisticRegression::from_parameters(Vector::Zero(1), Vector::Ones(1), Vector::Ones(1), 0.0);
+  EXPECT_DOUBLE_EQ(model.probability(std::vector<double>{0.0}), 0.5);
+}
+
 TEST(DetectorCli, TrainScoreAndEvalAgreeWithTheLibrary) {
   const Data& d = data();
   const auto file = (d.dir / "cli_detector.json").string();

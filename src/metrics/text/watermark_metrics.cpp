@@ -26,27 +26,39 @@ class WatermarkMetric final : public Metric {
     return truth.corpus() != nullptr && family.samples == SampleKind::kTokens && settings_.has_value();
   }
   double compute(const GenerativeModel& /*model*/, const MetricContext& context) const override {
+    // Both metrics read one scoring pass of the generation's samples, shared through the scratch.
+    const auto tally = [&] { return score_samples(context); };
+    const Tally t = context.scratch != nullptr ? context.scratch->generation_entry<Tally>("watermark", tally) : tally();
+    if (name_ == "watermark_z")
+      return t.scored == 0 ? std::numeric_limits<double>::quiet_NaN() : t.z_sum / static_cast<double>(t.scored);
+    return static_cast<double>(t.flagged) / static_cast<double>(context.samples.size());
+  }
+
+ private:
+  struct Tally {
+    double z_sum = 0.0;       // over the samples long enough to score
+    std::size_t scored = 0;   // such samples
+    std::size_t flagged = 0;  // samples with z > z_threshold
+  };
+
+  Tally score_samples(const MetricContext& context) const {
     hygiene::WatermarkSettings settings = *settings_;
     settings.vocab_size = static_cast<std::int64_t>(context.truth.corpus()->vocabulary().size());
     const hygiene::Watermark watermark(settings);
-    double z_sum = 0.0;
-    std::size_t scored = 0, flagged = 0;
+    Tally t;
     std::vector<text::TokenId> ids;
     for (Eigen::Index i = 0; i < context.samples.size(); ++i) {
       const auto tokens = context.samples.tokens(i);
       ids.assign(tokens.begin(), tokens.end());
       const hygiene::WatermarkScore s = watermark.score(ids);
       if (s.scored == 0) continue;
-      z_sum += s.z;
-      ++scored;
-      flagged += s.flagged ? 1 : 0;
+      t.z_sum += s.z;
+      ++t.scored;
+      t.flagged += s.flagged ? 1 : 0;
     }
-    if (name_ == "watermark_z")
-      return scored == 0 ? std::numeric_limits<double>::quiet_NaN() : z_sum / static_cast<double>(scored);
-    return static_cast<double>(flagged) / static_cast<double>(context.samples.size());
+    return t;
   }
 
- private:
   std::string name_;
   std::optional<hygiene::WatermarkSettings> settings_;  // nullopt: the run does not watermark
 };
