@@ -126,7 +126,7 @@ constexpr Option kOptions[] = {
     {"metrics.class_share", T::kReal, "0.01", "class_coverage: share of the samples' classifier labels a class needs to count as covered (0.01: a tenth of a balanced class's share).", {}, "(0, 1]"},
 
     // [watermark]
-    {"watermark.scheme", T::kString, "\"none\"", "ngram: watermark every synthetic sample with the KGW watermark (docs/hygiene.md#watermark), compatible with jwkirchenbauer/lm-watermarking: none, simple_1 or selfhash. Adds the metrics watermark_z and watermark_flagged.", "none|simple_1|selfhash"},
+    {"watermark.scheme", T::kString, "\"none\"", "ngram, transformer: watermark every synthetic sample with the KGW watermark (docs/hygiene.md#watermark), compatible with jwkirchenbauer/lm-watermarking: none, simple_1 or selfhash. Adds the metrics watermark_z and watermark_flagged.", "none|simple_1|selfhash"},
     {"watermark.gamma", T::kReal, "0.25", "Green share of the vocabulary.", {}, "(0, 1)"},
     {"watermark.delta", T::kReal, "2.0", "Logit bias of green tokens when sampling.", {}, "[0, inf)"},
     {"watermark.key", T::kInteger, "15485863", "The hash key (the reference's default).", {}, "[0, inf)"},

@@ -171,9 +171,13 @@ ModelInit model_init(const Config& config, const ModelFamily& family) {
 
 std::unique_ptr<ModelFamily> make_family(const Config& config, const Truth& truth) {
   const std::string& name = config.text("model.family");
-  // Only the ngram sampler watermarks so far; a watermark the family would ignore is refused.
-  if (name != "ngram" && config.text("watermark.scheme") != "none")
-    config.fail("watermark.scheme", fmt::format("the {} family does not watermark its samples yet; ngram does", name));
+  // Only the language models' samplers watermark; a watermark the family would ignore is refused.
+  if (name != "ngram" && name != "transformer" && config.text("watermark.scheme") != "none") {
+    config.fail("watermark.scheme",
+                fmt::format("the {} family does not watermark its samples: only the language models (ngram, "
+                            "transformer) do",
+                            name));
+  }
   for (const FamilyEntry& entry : kFamilies) {
     if (entry.name == name) return entry.build(config, truth);
   }

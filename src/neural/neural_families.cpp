@@ -8,6 +8,7 @@
 
 #include "ouro/core/config.hpp"
 #include "ouro/core/error.hpp"
+#include "ouro/hygiene/watermark_config.hpp"
 #include "ouro/models/ngram_corpus.hpp"
 #include "ouro/models/truth.hpp"
 #include "ddpm.hpp"
@@ -170,6 +171,7 @@ std::unique_ptr<ModelFamily> make_transformer(const Config& config, const Truth&
   settings.clip = config.real("model.clip");
   settings.train_steps = static_cast<std::size_t>(config.integer("model.train_steps"));
   settings.finetune_steps = static_cast<std::size_t>(config.integer("model.finetune_steps"));
+  settings.watermark = hygiene::watermark_settings(config, corpus->vocabulary().size());
   // The option table checks each key's range; what is left are the settings' relations.
   if (config.has("model.checkpoint")) use_gpt2_checkpoint(config, *corpus, settings);
   if (shape.width % shape.heads != 0) {

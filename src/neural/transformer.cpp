@@ -67,17 +67,6 @@ torch::Tensor last_logits(const torch::Tensor& logits) {
   return logits.select(1, logits.size(1) - 1).to(torch::kCPU, torch::kFloat32).contiguous();
 }
 
-// Row r of a (rows x vocab) float tensor after the repetition penalty over `history`, with <s>
-// ruled out (the model never generates the start token).
-std::vector<float> penalised_row(const torch::Tensor& logits, std::int64_t r, std::span<const text::TokenId> history,
-                                 double penalty) {
-  const float* data = logits.data_ptr<float>() + r * logits.size(1);
-  std::vector<float> row(data, data + logits.size(1));
-  text::apply_repetition_penalty(row, history, penalty);
-  row[kBos] = -std::numeric_limits<float>::infinity();
-  return row;
-}
-
 // log softmax(row / temperature), in double.
 std::vector<double> log_softmax(std::span<const float> row, double temperature) {
   double top = -std::numeric_limits<double>::infinity();
@@ -287,6 +276,8 @@ TransformerModel::TransformerModel(TransformerNet net, Samples prompts, Eigen::I
       prompts_(std::move(prompts)),
       length_(length),
       settings_(settings),
+      watermark_(settings_.watermark ? std::optional<hygiene::Watermark>(std::in_place, *settings_.watermark)
+                                     : std::nullopt),
       device_(device),
       log_(std::move(log)) {}
 
@@ -301,12 +292,23 @@ std::vector<std::int64_t> TransformerModel::prompt(std::size_t row) const {
   return out;
 }
 
+std::vector<float> TransformerModel::next_token_logits(const torch::Tensor& logits, std::int64_t r,
+                                                      std::span<const text::TokenId> history) const {
+  const float* data = logits.data_ptr<float>() + r * logits.size(1);
+  std::vector<float> row(data, data + logits.size(1));
+  text::apply_repetition_penalty(row, history, settings_.repetition_penalty);
+  row[kBos] = -std::numeric_limits<float>::infinity();
+  if (watermark_) watermark_->bias_logits(history, row);
+  return row;
+}
+
 std::vector<std::vector<std::int64_t>> TransformerModel::sample_continuations(
     const std::vector<std::vector<std::int64_t>>& prompts, double bias, Rng& rng) const {
   torch::NoGradGuard no_grad;
   const text::SamplerSettings chain{bias, settings_.top_k, settings_.top_p};
   const auto rows = static_cast<std::int64_t>(prompts.size());
-  // The repetition penalty's history: the prompt after <s>, then the tokens generated.
+  // The history the repetition penalty and the watermark read: the prompt after <s>, then the
+  // tokens generated.
   std::vector<std::vector<text::TokenId>> history;
   for (const auto& p : prompts) history.emplace_back(p.begin() + 1, p.end());
   std::vector<std::vector<std::int64_t>> out(prompts.size());
@@ -316,7 +318,7 @@ std::vector<std::vector<std::int64_t>> TransformerModel::sample_continuations(
   std::vector<std::vector<std::int64_t>> next(prompts.size(), std::vector<std::int64_t>(1));
   for (Eigen::Index step = 0; step < length_; ++step) {
     for (std::int64_t r = 0; r < rows; ++r) {
-      const std::vector<float> row = penalised_row(logits, r, history[r], settings_.repetition_penalty);
+      const std::vector<float> row = next_token_logits(logits, r, history[r]);
       const std::vector<double> lp = log_softmax(row, 1.0);
       std::vector<double> p(lp.size());
       std::transform(lp.begin(), lp.end(), p.begin(), [](double v) { return std::exp(v); });
@@ -351,8 +353,7 @@ std::vector<std::int64_t> TransformerModel::beam_continuation(const std::vector<
     for (std::size_t b = 0; b < sequences.size(); ++b) {
       std::vector<text::TokenId> history = prompt_history;
       history.insert(history.end(), sequences[b].begin(), sequences[b].end());
-      rows.push_back(log_softmax(penalised_row(logits, static_cast<std::int64_t>(b), history, settings_.repetition_penalty),
-                                 bias));
+      rows.push_back(log_softmax(next_token_logits(logits, static_cast<std::int64_t>(b), history), bias));
     }
     return rows;
   };

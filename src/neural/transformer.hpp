@@ -23,8 +23,9 @@
 // sample is a block's length of new tokens. With model.beams = 1 each token is drawn from the
 // logits after the repetition penalty, then the sampler chain (temperature lambda, top-k, top-p);
 // with model.beams > 1 the continuation is a beam search (text/beam_search.hpp) over the
-// log-softmax of the same penalised logits at temperature lambda. A key/value cache makes each new
-// token cost one position.
+// log-softmax of the same penalised logits at temperature lambda. A [watermark] adds its bias to
+// those logits, for sampling and for every beam (hygiene/watermark.hpp). A key/value cache makes
+// each new token cost one position.
 //
 // Scoring: a sentence `<s> w.. </s>` (or a generated sequence after `<s>`) is scored token by
 // token; one longer than the context is scored in windows of model.context positions advancing
@@ -37,6 +38,7 @@
 
 #include "gpt2_checkpoint.hpp"
 #include "neural_settings.hpp"
+#include "ouro/hygiene/watermark.hpp"
 #include "ouro/models/generative_model.hpp"
 #include "ouro/text/sampler.hpp"
 #include "transformer_net.hpp"
@@ -66,6 +68,10 @@ struct TransformerSettings {
   // <s> and </s>), scored after every epoch; a fit keeps its epoch of lowest perplexity on them.
   // Null: the last epoch.
   std::shared_ptr<const std::vector<std::vector<std::uint32_t>>> validation;
+  // [watermark]: when set, every generated token's logits get the watermark's bias (after the
+  // repetition penalty, before temperature and top-k/top-p, as the reference's logits processor
+  // sits in the chain), seeded by the sample's tokens so far, its prompt included.
+  std::optional<hygiene::WatermarkSettings> watermark;
 };
 
 // What a fit recorded, epoch by epoch.
@@ -128,11 +134,17 @@ class TransformerModel final : public GenerativeModel {
                                                               double bias, Rng& rng) const;
   // `length` new tokens after `prompt` by beam search.
   std::vector<std::int64_t> beam_continuation(const std::vector<std::int64_t>& prompt, double bias) const;
+  // Row r of the last position's logits (rows x vocab, float, on the CPU) as the next token is drawn
+  // from: the repetition penalty over `history` (the sample's tokens after <s>), <s> ruled out
+  // (never generated), then the watermark's bias.
+  std::vector<float> next_token_logits(const torch::Tensor& logits, std::int64_t r,
+                                       std::span<const text::TokenId> history) const;
 
   mutable TransformerNet net_;  // see VaeModel: forward() is not const, but only reads in eval mode
   Samples prompts_;
   Eigen::Index length_;
   TransformerSettings settings_;
+  std::optional<hygiene::Watermark> watermark_;  // from settings_.watermark
   torch::Device device_;
   TransformerFitLog log_;
 };

@@ -6,13 +6,15 @@
 // asked for, of the size the grid's layout gives, the same bytes for any thread count and on resume.
 // For ddpm and wgan-gp: the same bytes for 1 and 2 threads and after a kill and resume, the
 // conditional DDPM's label_agreement recorded, and their own keys checked. For the transformer, on
-// tinyshakespeare's characters: the same, with sampling and with beam search, and its keys checked.
+// tinyshakespeare's characters: the same, with sampling and with beam search, its samples carrying
+// a [watermark], and its keys checked.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
 #include <string>
 
+#include "ouro/report/run_data.hpp"
 #include "support/cli_runner.hpp"
 #include "support/files.hpp"
 
@@ -205,6 +207,28 @@ TEST(TransformerLoop, SameBytesForAnyThreadCountAndAfterAKillAndResume) {
     run(config, dir / "part", "--threads 1 --checkpoint-every 1 --resume");
     EXPECT_EQ(metrics, read_file(dir / "part" / "metrics.csv"));
   }
+}
+
+// The mean watermark z of generation g, replicate 0, from metrics.csv.
+double watermark_z(const fs::path& run_dir, int generation) {
+  const report::RunData run = report::load_run(run_dir);
+  for (const report::MetricValues& metric : run.metrics)
+    if (metric.name == "watermark_z") return metric.values.at(static_cast<std::size_t>(generation)).at(0);
+  ADD_FAILURE() << "no watermark_z in " << run_dir;
+  return 0.0;
+}
+
+TEST(TransformerLoop, ItsSamplesCarryTheWatermark) {
+  // The same loop with delta 2 and delta 0 (the same green lists unbiased: this text's null, below
+  // 0 at character level, see hygiene/watermark_loop_test.cpp).
+  const auto dir = testing::scratch_dir("loop_transformer_watermark");
+  const std::string watermark = "[watermark]\nscheme = \"selfhash\"\n";
+  const std::string names = "names = [\"watermark_z\", \"watermark_flagged\"]\n";
+  const auto marked = testing::write_config(dir, transformer_config() + names + watermark + "delta = 2.0\n", "m.toml");
+  const auto unbiased = testing::write_config(dir, transformer_config() + names + watermark + "delta = 0.0\n", "u.toml");
+  run(marked, dir / "marked", "--set run.replicates=1");
+  run(unbiased, dir / "unbiased", "--set run.replicates=1");
+  for (int g = 0; g < 2; ++g) EXPECT_GT(watermark_z(dir / "marked", g), watermark_z(dir / "unbiased", g) + 2.0) << g;
 }
 
 TEST(TransformerLoop, ItsKeysAreChecked) {

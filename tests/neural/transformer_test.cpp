@@ -1,7 +1,8 @@
 // The transformer family (src/neural/transformer.hpp): its forward pass, loss and gradients against
 // the same GPT-2 network in Debian's python3-torch; causal masking; key/value-cache decoding against
 // full recomputation; greedy and beam decoding (with the repetition penalty and temperature) against
-// their definitions and an exhaustive search; windowed scoring against its hand-listed windows; and
+// their definitions and an exhaustive search; the watermark's bias in greedy decoding, its green
+// rate on a flat model against the closed form, and beam search choosing green tokens; windowed scoring against its hand-listed windows; and
 // the contracts every family keeps: deterministic fits that learn, checkpoint bytes that restore the
 // same model, and bad input.
 #include <gtest/gtest.h>
@@ -14,6 +15,7 @@
 
 #include "image_fixtures.hpp"
 #include "ouro/core/error.hpp"
+#include "ouro/hygiene/watermark.hpp"
 #include "ouro/io/array_file.hpp"
 #include "ouro/text/vocabulary.hpp"
 #include "support/files.hpp"
@@ -51,9 +53,11 @@ std::vector<float> next_logits(TransformerNet& net, const std::vector<std::int64
   return {logits.data_ptr<float>(), logits.data_ptr<float>() + logits.numel()};
 }
 
-// The repetition penalty by its definition (each distinct token of `history` once), and <s> excluded.
+// The repetition penalty by its definition (each distinct token of `history` once), <s> excluded,
+// then the watermark's bias when one is given, then the temperature.
 std::vector<double> processed_log_probs(std::vector<float> logits, const std::vector<std::int64_t>& history,
-                                        double penalty, double temperature) {
+                                        double penalty, double temperature,
+                                        const hygiene::Watermark* watermark = nullptr) {
   std::vector<bool> done(logits.size(), false);
   for (const std::int64_t t : history) {
     if (done[t]) continue;
@@ -61,6 +65,10 @@ std::vector<double> processed_log_probs(std::vector<float> logits, const std::ve
     logits[t] = logits[t] > 0 ? static_cast<float>(logits[t] / penalty) : static_cast<float>(logits[t] * penalty);
   }
   logits[kBos] = -std::numeric_limits<float>::infinity();
+  if (watermark != nullptr) {
+    const std::vector<text::TokenId> ids(history.begin(), history.end());
+    watermark->bias_logits(ids, logits);
+  }
   double z = 0.0;
   for (const float l : logits) z += std::exp(l / temperature);
   std::vector<double> out;
@@ -229,6 +237,105 @@ TEST(Transformer, BeamSearchWithEnoughBeamsFindsTheMostProbableContinuation) {
   Rng other = test_rng(8);
   const Samples again = model.draw(1, temperature, other);
   EXPECT_TRUE(std::equal(beam.tokens(0).begin(), beam.tokens(0).end(), again.tokens(0).begin()));
+}
+
+hygiene::WatermarkSettings watermark_settings(hygiene::WatermarkScheme scheme, std::int64_t vocab, double delta) {
+  return {.scheme = scheme, .gamma = 0.25, .delta = delta, .vocab_size = vocab};
+}
+
+TEST(Transformer, TopOneSamplingWithAWatermarkIsGreedyDecodingOfTheBiasedLogits) {
+  // delta 3 on a peaked net changes some greedy choices; each must be the argmax of the logits after
+  // the penalty and then the watermark's bias (the prompt is part of the seeding history).
+  const TransformerShape shape = tiny_shape(11, 32);
+  for (const auto scheme : {hygiene::WatermarkScheme::kSimple1, hygiene::WatermarkScheme::kSelfHash}) {
+    TransformerSettings settings = decoding_settings(shape, 1, 1.3);
+    settings.top_k = 1;
+    settings.watermark = watermark_settings(scheme, shape.vocab, 3.0);
+    const hygiene::Watermark watermark(*settings.watermark);
+    const Samples prompts = blocks_of({{5, 7, 3, 9}, {1, 0, 8, 8}});
+    TransformerModel model(peaked_net(shape, 4), prompts, 12, settings, torch::kCPU, {});
+    Rng rng = test_rng(5);
+    const Samples drawn = model.draw(2, 0.7, rng);
+    TransformerNet net = model.net();
+    std::size_t changed = 0;
+    for (Eigen::Index i = 0; i < 2; ++i) {
+      const auto block = prompts.tokens(i);
+      std::vector<std::int64_t> sequence{kBos};
+      sequence.insert(sequence.end(), block.begin(), block.begin() + 3);
+      for (int j = 0; j < 12; ++j) {
+        const std::vector<std::int64_t> history(sequence.begin() + 1, sequence.end());
+        const std::vector<float> logits = next_logits(net, sequence);
+        const std::vector<double> lp = processed_log_probs(logits, history, 1.3, 1.0, &watermark);
+        const std::vector<double> plain = processed_log_probs(logits, history, 1.3, 1.0);
+        sequence.push_back(std::max_element(lp.begin(), lp.end()) - lp.begin());
+        changed += sequence.back() != std::max_element(plain.begin(), plain.end()) - plain.begin();
+        EXPECT_EQ(drawn.tokens(i)[static_cast<std::size_t>(j)], sequence.back())
+            << hygiene::watermark_scheme_name(scheme) << " row " << i << " token " << j;
+      }
+    }
+    EXPECT_GT(changed, 0u) << "the bias never changed a choice: the test would not see it missing";
+  }
+}
+
+// A network whose every parameter is 0: every logit is 0, so the next token is uniform over the
+// vocabulary without <s>, and the watermark alone shapes the draws.
+TransformerNet flat_net(const TransformerShape& shape) {
+  TransformerNet net(shape);
+  torch::NoGradGuard no_grad;
+  for (torch::Tensor& p : net->parameters()) p.zero_();
+  net->eval();
+  return net;
+}
+
+TEST(Transformer, AWatermarkedFlatModelDrawsGreenTokensAtTheClosedFormRate) {
+  // simple_1, gamma 0.25, V = 200: 50 green ids per step. Uniform logits plus delta on the green ones
+  // give P(green) = 50 e^d / (50 e^d + 149) when <s> is red, 49 e^d / (49 e^d + 150) when green
+  // (<s> is never drawn). 64 rows x 40 tokens: the share of green tokens lies within 4 standard
+  // errors of that range, for delta 2 (0.707..0.713) and delta 0 (0.246..0.251).
+  const TransformerShape shape = tiny_shape(200, 48);
+  const Samples prompts = blocks_of({{17, 42}, {3, 99}});
+  for (const double delta : {2.0, 0.0}) {
+    TransformerSettings settings = decoding_settings(shape, 1, 1.0);
+    settings.prompt_tokens = 2;
+    settings.watermark = watermark_settings(hygiene::WatermarkScheme::kSimple1, shape.vocab, delta);
+    const hygiene::Watermark watermark(*settings.watermark);
+    const TransformerModel model(flat_net(shape), prompts, 40, settings, torch::kCPU, {});
+    Rng rng = test_rng(21);
+    const Samples drawn = model.draw(64, 1.0, rng);
+    std::size_t green = 0, tokens = 0;
+    for (Eigen::Index i = 0; i < drawn.size(); ++i) {
+      std::vector<text::TokenId> sequence(prompts.tokens(i % 2).begin(), prompts.tokens(i % 2).end());
+      for (const std::int32_t t : drawn.tokens(i)) {
+        sequence.push_back(static_cast<text::TokenId>(t));
+        green += watermark.is_green(std::span(sequence).last(2));
+        ++tokens;
+      }
+    }
+    const double e = std::exp(delta);
+    const double low = 49 * e / (49 * e + 150), high = 50 * e / (50 * e + 149);
+    const double share = static_cast<double>(green) / static_cast<double>(tokens);
+    const double se = std::sqrt(high * (1 - low) / static_cast<double>(tokens));
+    EXPECT_GE(share, low - 4 * se) << "delta " << delta;
+    EXPECT_LE(share, high + 4 * se) << "delta " << delta;
+  }
+}
+
+TEST(Transformer, BeamSearchOnAFlatWatermarkedModelChoosesOnlyGreenTokens) {
+  // With every logit equal, a green token scores delta above a red one at every step, so the best
+  // continuation holds green tokens only; the detector then counts all of them.
+  const TransformerShape shape = tiny_shape(200, 32);
+  TransformerSettings settings = decoding_settings(shape, 3, 1.0);
+  settings.watermark = watermark_settings(hygiene::WatermarkScheme::kSimple1, shape.vocab, 2.0);
+  const hygiene::Watermark watermark(*settings.watermark);
+  const Samples prompts = blocks_of({{17, 42, 5}});
+  const TransformerModel model(flat_net(shape), prompts, 20, settings, torch::kCPU, {});
+  Rng rng = test_rng(22);
+  const Samples drawn = model.draw(1, 1.0, rng);
+  std::vector<text::TokenId> sequence{17, 42, 5};
+  for (const std::int32_t t : drawn.tokens(0)) {
+    sequence.push_back(static_cast<text::TokenId>(t));
+    EXPECT_TRUE(watermark.is_green(std::span(sequence).last(2))) << "token " << sequence.size() - 4;
+  }
 }
 
 TEST(Transformer, LongSequencesAreScoredInHalfOverlappingWindows) {
