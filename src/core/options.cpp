@@ -125,6 +125,9 @@ constexpr Option kOptions[] = {
     {"metrics.features", T::kString, "", "Image samples: the feature network (a LeNet weights .npy, docs/metrics-distribution.md) whose features the distribution metrics compare and whose labels the classifier metrics count; empty: the one trained for the truth (models/lenet-<truth>.npy).", {}, {}, false, kPath},
     {"metrics.class_share", T::kReal, "0.01", "class_coverage: share of the samples' classifier labels a class needs to count as covered (0.01: a tenth of a balanced class's share).", {}, "(0, 1]"},
 
+    {"metrics.detector", T::kString, "", "corpus truths: a detector file (`ouro detector train`); adds the metrics synthetic_share and contamination (with contamination_low/high), the detector's estimate of each training set's synthetic share (docs/hygiene.md#contamination-in-the-loop).", {}, {}, false, kPath},
+    {"metrics.detector_flag_above", T::kReal, "0.5", "contamination: a document counts as flagged when the detector gives P(synthetic) > this.", {}, "(0, 1)"},
+
     // [watermark]
     {"watermark.scheme", T::kString, "\"none\"", "ngram, transformer: watermark every synthetic sample with the KGW watermark (docs/hygiene.md#watermark), compatible with jwkirchenbauer/lm-watermarking: none, simple_1 or selfhash. Adds the metrics watermark_z and watermark_flagged.", "none|simple_1|selfhash"},
     {"watermark.gamma", T::kReal, "0.25", "Green share of the vocabulary.", {}, "(0, 1)"},
@@ -134,7 +137,7 @@ constexpr Option kOptions[] = {
     {"watermark.count_repeats", T::kBoolean, "false", "Detection scores every occurrence of an n-gram (default: each distinct n-gram once)."},
 
     // [[filter]]
-    {"filter.kind", T::kString, "", "What the filter does: curate (chooses each kept sample among `candidates` draws by reward), threshold (keeps samples with r(x) >= min_reward) or dedup (drops repeated samples). Required in every [[filter]] table.", "curate|threshold|dedup", {}, kRepeated},
+    {"filter.kind", T::kString, "", "What the filter does: curate (chooses each kept sample among `candidates` draws by reward), threshold (keeps samples with r(x) >= min_reward), dedup (drops repeated samples); the screens, which drop what they flag without drawing replacements (docs/filters.md#screens): watermark (samples whose watermark z exceeds watermark.z_threshold) and detector (samples a detector file gives P(synthetic) > flag_above). Required in every [[filter]] table.", "curate|threshold|dedup|watermark|detector", {}, kRepeated},
     {"filter.candidates", T::kInteger, "2", "curate: K, the candidates drawn per kept sample.", {}, "[2, inf)", kRepeated},
     {"filter.reward", T::kRealList, "", "categorical models: the reward r(x) of each outcome, one per outcome.", {}, {}, kRepeated},
     {"filter.reward.linear", T::kRealList, "", "vector models: the weights w of the linear reward r(x) = w.x + offset, one per dimension.", {}, {}, kRepeated},
@@ -142,6 +145,9 @@ constexpr Option kOptions[] = {
     {"filter.reward.center", T::kRealList, "", "vector models: the centre c of the reward r(x) = -||x - c||^2 / scale, one value per dimension.", {}, {}, kRepeated},
     {"filter.reward.scale", T::kReal, "1.0", "vector models, centred reward: the scale s of r(x) = -||x - c||^2 / s.", {}, "(0, inf)", kRepeated},
     {"filter.min_reward", T::kReal, "", "threshold: keep the samples with r(x) >= min_reward.", {}, {}, kRepeated},
+    {"filter.detector", T::kString, "", "detector: the detector file (`ouro detector train`) that judges each sample's text.", {}, {}, kRepeated, kPath},
+    {"filter.flag_above", T::kReal, "0.5", "detector: a sample is flagged when its P(synthetic) > this.", {}, "(0, 1)", kRepeated},
+    {"filter.miss_rate", T::kReal, "0.0", "watermark, detector: a flagged sample passes anyway with this probability (a deliberately weakened screen: its true-positive rate times 1 - miss_rate).", {}, "[0, 1]", kRepeated},
     {"filter.max_draws", T::kReal, "100", "Candidates are drawn at most this multiple of the number of samples needed.", {}, "[1, inf)", kRepeated},
 };
 

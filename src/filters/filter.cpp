@@ -2,11 +2,16 @@
 // (see filter.hpp). Each table's keys are read here; the kinds live in their own files.
 #include "ouro/filters/filter.hpp"
 
+#include <algorithm>
 #include <array>
+#include <initializer_list>
 
 #include <fmt/format.h>
 
 #include "ouro/core/config.hpp"
+#include "ouro/core/error.hpp"
+#include "ouro/hygiene/watermark_config.hpp"
+#include "ouro/models/ngram_corpus.hpp"
 #include "ouro/models/truth.hpp"
 #include "filter_kinds.hpp"
 
@@ -16,21 +21,26 @@ namespace {
 // The keys of a [[filter]] table other than kind and max_draws, and the kinds that read them.
 struct KindKey {
   std::string_view name;
-  bool curate, threshold, dedup;
+  std::initializer_list<std::string_view> kinds;
 };
-constexpr std::array<KindKey, 7> kKindKeys{{
-    {"candidates", true, false, false},
-    {"reward", true, true, false},
-    {"reward.linear", true, true, false},
-    {"reward.offset", true, true, false},
-    {"reward.center", true, true, false},
-    {"reward.scale", true, true, false},
-    {"min_reward", false, true, false},
+const std::array<KindKey, 10> kKindKeys{{
+    {"candidates", {"curate"}},
+    {"reward", {"curate", "threshold"}},
+    {"reward.linear", {"curate", "threshold"}},
+    {"reward.offset", {"curate", "threshold"}},
+    {"reward.center", {"curate", "threshold"}},
+    {"reward.scale", {"curate", "threshold"}},
+    {"min_reward", {"threshold"}},
+    {"detector", {"detector"}},
+    {"flag_above", {"detector"}},
+    {"miss_rate", {"watermark", "detector"}},
 }};
 
 bool reads(const KindKey& key, std::string_view kind) {
-  return kind == "curate" ? key.curate : kind == "threshold" ? key.threshold : key.dedup;
+  return std::find(key.kinds.begin(), key.kinds.end(), kind) != key.kinds.end();
 }
+
+bool is_screen(std::string_view kind) { return kind == "watermark" || kind == "detector"; }
 
 // A key set in the table that its kind does not read is an error, not silently ignored.
 void refuse_foreign_keys(const Config& config, const std::string& prefix, std::string_view kind) {
@@ -40,6 +50,40 @@ void refuse_foreign_keys(const Config& config, const std::string& prefix, std::s
       config.fail(full, fmt::format("does not apply to a {} filter", kind));
     }
   }
+}
+
+// A watermark or detector screen; it judges text, so the truth must be a corpus.
+std::unique_ptr<Filter> make_screen(const Config& config, const std::string& prefix, std::string_view kind,
+                                    const Truth& truth) {
+  const std::string kind_key = prefix + ".kind";
+  const CorpusTruth* corpus = truth.corpus();
+  if (corpus == nullptr) {
+    config.fail(kind_key, fmt::format("a {} filter judges text, but truth.kind is \"{}\" (it needs a corpus truth)",
+                                      kind, truth.kind()));
+  }
+  if (config.user_set(prefix + ".max_draws")) {
+    config.fail(prefix + ".max_draws", fmt::format("a {} filter draws no replacements", kind));
+  }
+  const double miss_rate = config.real(prefix + ".miss_rate");
+  if (kind == "watermark") {
+    const auto settings = hygiene::watermark_settings(config, corpus->vocabulary().size());
+    if (!settings) {
+      config.fail(kind_key, "a watermark filter detects the run's own watermark, but watermark.scheme is \"none\" "
+                            "(set a [watermark] table)");
+    }
+    return make_watermark_filter(*settings, miss_rate);
+  }
+  if (!config.has(prefix + ".detector")) {
+    config.fail(kind_key, "a detector filter needs detector, the file `ouro detector train` wrote");
+  }
+  const std::string& file = config.text(prefix + ".detector");
+  std::shared_ptr<const hygiene::Detector> detector;
+  try {
+    detector = std::make_shared<const hygiene::Detector>(hygiene::Detector::load(file));
+  } catch (const Error& e) {
+    config.fail(prefix + ".detector", e.what());
+  }
+  return make_detector_filter(std::move(detector), *corpus, config.real(prefix + ".flag_above"), miss_rate);
 }
 
 }  // namespace
@@ -58,6 +102,15 @@ std::vector<std::unique_ptr<Filter>> make_filters(const Config& config, const Ca
                                         family_name));
     }
     refuse_foreign_keys(config, prefix, kind);
+    if (is_screen(kind)) {
+      filters.push_back(make_screen(config, prefix, kind, truth));
+      continue;
+    }
+    if (!filters.empty() && !filters.back()->refills()) {
+      config.fail(kind_key, fmt::format("a {} filter refills S_g, so it must come before the screens (watermark, "
+                                        "detector), which judge the complete set",
+                                        kind));
+    }
     const double max_draws = config.real(prefix + ".max_draws");
     if (kind == "curate") {
       const auto candidates = static_cast<std::size_t>(config.integer(prefix + ".candidates"));

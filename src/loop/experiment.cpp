@@ -198,6 +198,13 @@ void Experiment::fit(GenerationRecord& record, ReplicateState& state) const {
   const GenerativeModel* start = nullptr;
   if (g > 0 && init_ == ModelInit::kPrevious) start = state.previous.get();
   if (g > 0 && init_ == ModelInit::kInitial) start = state.generation0.get();
+  // Screens drop synthetic samples without replacement, so only now is the size known.
+  const std::size_t needed = family_->min_samples(truth_->dim());
+  OURO_CHECK(static_cast<std::size_t>(record.training->size()) >= needed, DataError,
+             "generation {} of replicate {}: the training set holds {} samples after the screens ([[filter]] "
+             "watermark/detector) dropped what they flagged, and a {} model needs at least {}; keep real data in "
+             "the loop (loop.real) or screen less",
+             g, state.result.replicate, record.training->size(), family_->name(), needed);
   Rng fit_rng = state.streams(Purpose::kFit, g);
   const GenerativeModel* generation0 = g > 0 && capabilities_.fits_from_generation0 ? state.generation0.get() : nullptr;
   record.model = family_->fit(record.training->samples(), fit_rng, start, generation0);
@@ -230,7 +237,9 @@ void Experiment::measure(const GenerationRecord& record, ReplicateState& state) 
                               truth_moments_ ? &*truth_moments_ : nullptr,
                               &state.scratch,
                               state.generation0.get(),
-                              &state.streams};
+                              &state.streams,
+                              record.synthetic.unscreened ? &*record.synthetic.unscreened : nullptr,
+                              record.training.get()};
   const std::size_t metrics = metrics_.size();
   for (std::size_t m = 0; m < metrics; ++m) {
     stream = streams(Purpose::kMetric, g, metric_blocks_[m]);

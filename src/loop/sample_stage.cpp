@@ -41,13 +41,16 @@ std::uint64_t filter_block(std::size_t filter, std::size_t round) {
 
 }  // namespace
 
-SyntheticSet draw_synthetic(const GenerativeModel& model, std::size_t n, double bias, std::size_t generation,
-                            const std::vector<std::unique_ptr<Filter>>& filters,
-                            const std::vector<std::unique_ptr<FilterState>>& states, const Streams& streams) {
+namespace {
+
+// S_g through the refilling filters, filters[0 .. refilling): exactly n samples.
+SyntheticSet draw_refilled(const GenerativeModel& model, std::size_t n, double bias, std::size_t generation,
+                           const std::vector<std::unique_ptr<Filter>>& filters, std::size_t refilling,
+                           const std::vector<std::unique_ptr<FilterState>>& states, const Streams& streams) {
   const auto g = static_cast<std::int32_t>(generation);
   SyntheticSet set;
   set.filter_counts.assign(filters.size(), FilterCounts{});
-  if (filters.empty()) {
+  if (refilling == 0) {
     Rng rng = streams(Purpose::kSample, generation, 0);
     set.samples = Dataset(model.draw(n, bias, rng), Provenance{g, Origin::kSynthetic});
     set.candidates = n;
@@ -56,12 +59,11 @@ SyntheticSet draw_synthetic(const GenerativeModel& model, std::size_t n, double 
 
   // need[f]: the fewest inputs filter f needs for n samples (its group and every later one's);
   // bound[f]: what filter.f.max_draws lets it examine.
-  std::vector<double> need(filters.size() + 1, static_cast<double>(n));
-  for (std::size_t f = filters.size(); f-- > 0;) need[f] = need[f + 1] * static_cast<double>(filters[f]->group());
-  std::vector<double> bound(filters.size());
-  for (std::size_t f = 0; f < filters.size(); ++f) bound[f] = std::floor(filters[f]->max_draws() * need[f]);
+  std::vector<double> need(refilling + 1, static_cast<double>(n));
+  for (std::size_t f = refilling; f-- > 0;) need[f] = need[f + 1] * static_cast<double>(filters[f]->group());
+  std::vector<double> bound(refilling);
+  for (std::size_t f = 0; f < refilling; ++f) bound[f] = std::floor(filters[f]->max_draws() * need[f]);
   const std::size_t group0 = filters[0]->group();
-
   std::vector<Samples> kept;  // each round's survivors that joined S_g
   std::vector<Provenance> provenance;
   provenance.reserve(n);
@@ -87,7 +89,7 @@ SyntheticSet draw_synthetic(const GenerativeModel& model, std::size_t n, double 
     const Samples candidates = model.draw(size, bias, sample_rng);
     alive.resize(size);
     std::iota(alive.begin(), alive.end(), std::size_t{0});
-    for (std::size_t f = 0; f < filters.size() && !alive.empty(); ++f) {
+    for (std::size_t f = 0; f < refilling && !alive.empty(); ++f) {
       // A filter judging groups sees whole groups only; a partial last group is surplus.
       const std::size_t usable = alive.size() - alive.size() % filters[f]->group();
       const Samples input = candidates.select(std::span<const std::size_t>(alive.data(), usable));
@@ -115,18 +117,54 @@ SyntheticSet draw_synthetic(const GenerativeModel& model, std::size_t n, double 
     kept.push_back(candidates.select(std::span<const std::size_t>(alive.data(), joining)));
     set.candidates += size;
     if (provenance.size() < n) {
-      for (std::size_t f = 0; f < filters.size(); ++f) {
+      for (std::size_t f = 0; f < refilling; ++f) {
         if (static_cast<double>(set.filter_counts[f].drawn) >= bound[f]) {
           fail_max_draws(filters, set, generation, provenance.size(), n);
         }
       }
     }
   }
-  std::sort(set.rejected.begin(), set.rejected.end(),
-            [](const RejectedCandidate& a, const RejectedCandidate& b) { return a.candidate < b.candidate; });
   std::vector<const Samples*> parts;
   for (const Samples& part : kept) parts.push_back(&part);
   set.samples = Dataset(Samples::concat(parts), provenance);
+  return set;
+}
+
+// The screens, filters[first ..), each on the whole of S_g in turn: what one flags leaves S_g.
+void screen(SyntheticSet& set, std::size_t generation, const std::vector<std::unique_ptr<Filter>>& filters,
+            std::size_t first, const std::vector<std::unique_ptr<FilterState>>& states, const Streams& streams) {
+  if (first == filters.size()) return;
+  set.unscreened = set.samples.samples();
+  std::vector<std::size_t> passed;
+  for (std::size_t f = first; f < filters.size(); ++f) {
+    const Dataset& input = set.samples;
+    Rng rng = streams(Purpose::kFilter, generation, filter_block(f, 0));
+    passed.clear();
+    filters[f]->apply(input.samples(), rng, states[f].get(), passed);
+    const auto size = static_cast<std::size_t>(input.size());
+    set.filter_counts[f] = {size, size - passed.size()};
+    const std::vector<Provenance> provenance = input.provenance();
+    std::size_t p = 0;
+    for (std::size_t i = 0; i < size; ++i) {
+      if (p < passed.size() && passed[p] == i) ++p;
+      else set.rejected.push_back({provenance[i].candidate, static_cast<std::uint32_t>(f)});
+    }
+    set.samples = input.select(passed);
+  }
+}
+
+}  // namespace
+
+SyntheticSet draw_synthetic(const GenerativeModel& model, std::size_t n, double bias, std::size_t generation,
+                            const std::vector<std::unique_ptr<Filter>>& filters,
+                            const std::vector<std::unique_ptr<FilterState>>& states, const Streams& streams) {
+  // make_filters puts every screen after every refilling filter.
+  std::size_t refilling = 0;
+  while (refilling < filters.size() && filters[refilling]->refills()) ++refilling;
+  SyntheticSet set = draw_refilled(model, n, bias, generation, filters, refilling, states, streams);
+  screen(set, generation, filters, refilling, states, streams);
+  std::sort(set.rejected.begin(), set.rejected.end(),
+            [](const RejectedCandidate& a, const RejectedCandidate& b) { return a.candidate < b.candidate; });
   for (const auto& state : states)
     if (state) state->end_generation();
   return set;

@@ -18,6 +18,7 @@
 #include "ouro/metrics/latent_metrics.hpp"
 #include "ouro/metrics/model_metrics.hpp"
 #include "ouro/metrics/sample_metrics.hpp"
+#include "text/contamination_metrics.hpp"
 #include "text/text_metrics.hpp"
 #include "text/watermark_metrics.hpp"
 
@@ -28,6 +29,7 @@ std::unique_ptr<Metric> make_named_metric(std::string_view name, const Config& c
   if (auto metric = make_model_metric(name)) return metric;
   if (auto metric = make_text_metric(name)) return metric;
   if (auto metric = make_watermark_metric(name, config)) return metric;
+  if (auto metric = make_contamination_metric(name, config)) return metric;
   if (auto metric = make_latent_metric(name, config)) return metric;
   if (auto metric = make_classifier_metric(name, config)) return metric;
   return make_sample_metric(name, config);
@@ -43,6 +45,7 @@ std::vector<std::string> default_metric_names(const Capabilities& family) {
   std::vector<std::string> names = model_metric_names();
   names.insert(names.end(), text_metric_names().begin(), text_metric_names().end());
   names.insert(names.end(), watermark_metric_names().begin(), watermark_metric_names().end());
+  names.insert(names.end(), contamination_metric_names().begin(), contamination_metric_names().end());
   names.insert(names.end(), latent_metric_names().begin(), latent_metric_names().end());
   if (records_sample_metrics_by_default(family)) {
     for (const auto& name : sample_metric_names())
@@ -88,6 +91,7 @@ std::vector<std::string> metric_names() {
   std::vector<std::string> names = model_metric_names();
   names.insert(names.end(), text_metric_names().begin(), text_metric_names().end());
   names.insert(names.end(), watermark_metric_names().begin(), watermark_metric_names().end());
+  names.insert(names.end(), contamination_metric_names().begin(), contamination_metric_names().end());
   names.insert(names.end(), latent_metric_names().begin(), latent_metric_names().end());
   const auto samples = sample_metric_names();
   names.insert(names.end(), samples.begin(), samples.end());

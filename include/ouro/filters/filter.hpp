@@ -15,7 +15,14 @@
 //    probability exp(r_i) / sum_j exp(r_j) (a Bradley-Terry / Plackett-Luce choice);
 //  - threshold: keep candidates with r(x) >= min_reward;
 //  - dedup: drop a candidate equal (bit for bit) to a sample of any training set of the replicate
-//    so far, or to a candidate this filter passed earlier in the same generation.
+//    so far, or to a candidate this filter passed earlier in the same generation;
+//  - watermark (a screen): drop samples whose watermark z exceeds watermark.z_threshold;
+//  - detector (a screen): drop samples a synthetic-text detector gives P(synthetic) > flag_above.
+//
+// The first three refill: the loop draws replacements until S_g is full, so they change what the
+// synthetic data is, not how much of it there is. A screen models a corpus engineer's hygiene: it
+// judges the complete S_g and what it flags simply leaves, so the next training set holds less
+// synthetic data (docs/filters.md#screens). Screens follow every refilling filter in the config.
 #pragma once
 
 #include <cstddef>
@@ -62,6 +69,9 @@ class Filter {
   virtual void apply(const Samples& candidates, Rng& rng, FilterState* state, std::vector<std::size_t>& passed) const = 0;
   // A fresh per-replicate state, or nullptr for a stateless filter.
   virtual std::unique_ptr<FilterState> make_state() const { return nullptr; }
+  // True: the loop draws replacements for what this filter rejects. False (a screen): rejected
+  // samples leave S_g, which ends smaller than loop.synthetic.
+  virtual bool refills() const { return true; }
 
   // The filter may examine at most max_draws x group() candidates per sample the loop needs.
   double max_draws() const { return max_draws_; }

@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "ouro/core/dataset.hpp"
@@ -29,7 +30,8 @@ struct RejectedCandidate {
 
 // S_g as the sample and filter stages leave it.
 struct SyntheticSet {
-  Dataset samples;                          // exactly loop.synthetic rows, provenance per sample
+  Dataset samples;                          // loop.synthetic rows less what screens dropped
+  std::optional<Samples> unscreened;        // with screens: S_g as drawn, before them
   std::vector<FilterCounts> filter_counts;  // one per filter
   std::vector<RejectedCandidate> rejected;  // in draw order
   std::uint64_t candidates = 0;             // drawn from the model (kept, rejected and surplus)

@@ -16,6 +16,7 @@
 #include <string_view>
 #include <vector>
 
+#include "ouro/core/dataset.hpp"
 #include "ouro/core/matrix.hpp"
 #include "ouro/core/rng.hpp"
 #include "ouro/models/generative_model.hpp"
@@ -71,6 +72,15 @@ struct MetricContext {
   // in (a distance's real-versus-real floor draws from generation 0's metric stream, so a resumed
   // run computes it again to the same value). nullptr: such metrics are not recorded.
   const Streams* streams = nullptr;
+  // With screens ([[filter]] watermark, detector): S_g as drawn, before they dropped what they
+  // flagged, for metrics of what the model generates (watermark_z). nullptr: no screens (S_g is
+  // `samples`).
+  const Samples* unscreened = nullptr;
+  // The generation's training set, with provenance (the contamination metrics). nullptr: not given.
+  const Dataset* training = nullptr;
+
+  // What the model generated this generation: S_g before any screen.
+  const Samples& generated() const { return unscreened != nullptr ? *unscreened : samples; }
 };
 
 class Metric {

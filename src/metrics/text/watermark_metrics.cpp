@@ -1,6 +1,7 @@
 // The watermark metrics of a run with [watermark] (docs/hygiene.md#watermark-in-the-loop): the
-// detector's view of each generation's synthetic samples, each sample a document scored on its
-// own tokens (its prompt is not part of it).
+// detector's view of each generation's synthetic samples as the model generated them (before any
+// screen dropped what it flagged), each sample a document scored on its own tokens (its prompt is
+// not part of it).
 //   watermark_z        mean z over the samples (samples too short to score are left out)
 //   watermark_flagged  share of all samples with z > watermark.z_threshold
 // Both need a corpus truth and token samples, and apply only when watermark.scheme is not "none".
@@ -31,7 +32,7 @@ class WatermarkMetric final : public Metric {
     const Tally t = context.scratch != nullptr ? context.scratch->generation_entry<Tally>("watermark", tally) : tally();
     if (name_ == "watermark_z")
       return t.scored == 0 ? std::numeric_limits<double>::quiet_NaN() : t.z_sum / static_cast<double>(t.scored);
-    return static_cast<double>(t.flagged) / static_cast<double>(context.samples.size());
+    return static_cast<double>(t.flagged) / static_cast<double>(context.generated().size());
   }
 
  private:
@@ -47,8 +48,9 @@ class WatermarkMetric final : public Metric {
     const hygiene::Watermark watermark(settings);
     Tally t;
     std::vector<text::TokenId> ids;
-    for (Eigen::Index i = 0; i < context.samples.size(); ++i) {
-      const auto tokens = context.samples.tokens(i);
+    const Samples& samples = context.generated();
+    for (Eigen::Index i = 0; i < samples.size(); ++i) {
+      const auto tokens = samples.tokens(i);
       ids.assign(tokens.begin(), tokens.end());
       const hygiene::WatermarkScore s = watermark.score(ids);
       if (s.scored == 0) continue;
