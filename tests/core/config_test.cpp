@@ -414,11 +414,12 @@ TEST(ConfigTables, ResolvedJsonHasOneObjectPerTable) {
   ASSERT_TRUE(json["filter"].is_array());
   ASSERT_EQ(json["filter"].size(), 3u);
   EXPECT_EQ(json["filter"][0], nlohmann::json::parse(
-      R"({"kind": "curate", "candidates": 5, "reward": [0.0, 1.0, 2.0], "max_draws": 100.0})"));
+      R"({"kind": "curate", "candidates": 5, "reward": [0.0, 1.0, 2.0], "max_draws": 100.0, "flag_above": 0.5,
+          "miss_rate": 0.0})"));
   EXPECT_EQ(json["filter"][1], nlohmann::json::parse(
       R"({"kind": "threshold", "candidates": 2, "reward": {"linear": [1.0, -0.5], "offset": 0.2, "scale": 1.0},
-          "min_reward": 0.0, "max_draws": 100.0})"));
-  EXPECT_EQ(json["filter"][2], nlohmann::json::parse(R"({"kind": "dedup", "candidates": 2, "max_draws": 100.0})"));
+          "min_reward": 0.0, "max_draws": 100.0, "flag_above": 0.5, "miss_rate": 0.0})"));
+  EXPECT_EQ(json["filter"][2], nlohmann::json::parse(R"({"kind": "dedup", "candidates": 2, "max_draws": 100.0, "flag_above": 0.5, "miss_rate": 0.0})"));
   // Everything else is as in a config without filters.
   nlohmann::json rest = json;
   rest.erase("filter");
