@@ -39,10 +39,6 @@ std::uint64_t filter_block(std::size_t filter, std::size_t round) {
       filters[worst]->max_draws()));
 }
 
-}  // namespace
-
-namespace {
-
 // S_g through the refilling filters, filters[0 .. refilling): exactly n samples.
 SyntheticSet draw_refilled(const GenerativeModel& model, std::size_t n, double bias, std::size_t generation,
                            const std::vector<std::unique_ptr<Filter>>& filters, std::size_t refilling,

@@ -41,11 +41,13 @@ bool records_sample_metrics_by_default(const Capabilities& family) {
   return family.feature_embedding && !family.gaussian_law;
 }
 
-std::vector<std::string> default_metric_names(const Capabilities& family) {
+std::vector<std::string> default_metric_names(const Capabilities& family, const Config& config) {
   std::vector<std::string> names = model_metric_names();
   names.insert(names.end(), text_metric_names().begin(), text_metric_names().end());
   names.insert(names.end(), watermark_metric_names().begin(), watermark_metric_names().end());
-  names.insert(names.end(), contamination_metric_names().begin(), contamination_metric_names().end());
+  // synthetic_share applies to every run; by default it comes with the detector's estimate only.
+  if (config.has("metrics.detector"))
+    names.insert(names.end(), contamination_metric_names().begin(), contamination_metric_names().end());
   names.insert(names.end(), latent_metric_names().begin(), latent_metric_names().end());
   if (records_sample_metrics_by_default(family)) {
     for (const auto& name : sample_metric_names())
@@ -105,7 +107,7 @@ std::vector<std::unique_ptr<Metric>> make_metrics(const Config& config, const Mo
   const Capabilities capabilities = family.capabilities();
   std::vector<std::unique_ptr<Metric>> metrics;
   if (requested.empty()) {
-    for (const auto& name : default_metric_names(capabilities)) {
+    for (const auto& name : default_metric_names(capabilities, config)) {
       auto metric = make_named_metric(name, config);
       if (metric && metric->applies(capabilities, truth)) metrics.push_back(std::move(metric));
     }

@@ -45,7 +45,7 @@ constexpr std::array kInfo = {
     MetricInfo{"repetition", "share of 4-grams that repeat an earlier 4-gram of the same sample", "share", B::kLower, ""},
     MetricInfo{"watermark_z", "mean watermark z-score of the synthetic samples ([watermark] runs)", "z", B::kHigher, ""},
     MetricInfo{"watermark_flagged", "share of synthetic samples whose watermark z exceeds watermark.z_threshold", "share", B::kHigher, ""},
-    MetricInfo{"synthetic_share", "share of the generation's training set that is synthetic (its provenance; runs with metrics.detector)", "share", B::kLower, ""},
+    MetricInfo{"synthetic_share", "share of the generation's training set that is synthetic (its provenance)", "share", B::kLower, ""},
     MetricInfo{"contamination", "the detector's Rogan-Gladen estimate of the training set's synthetic share (metrics.detector)", "share", B::kLower, ""},
     MetricInfo{"contamination_low", "lower bound of the contamination estimate's 95% Wald interval", "share", B::kLower, ""},
     MetricInfo{"contamination_high", "upper bound of the contamination estimate's 95% Wald interval", "share", B::kLower, ""},

@@ -1,7 +1,8 @@
 // The contamination metrics (docs/hygiene.md#contamination-in-the-loop): how well a detector
 // recovers the synthetic share of each generation's training set, which the loop knows exactly.
 // A corpus engineer's estimate, made inside the loop:
-//   synthetic_share     the training set's true synthetic share (from its provenance)
+//   synthetic_share     the training set's true synthetic share (from its provenance; applies to
+//                       every run, recorded by default with the estimate)
 //   contamination       the Rogan-Gladen estimate of that share from the detector's flags
 //                       (hygiene/contamination.hpp), corrected by the error rates it shows on
 //   contamination_low   calibration sets: FPR on the held-out real test blocks, TPR on the
@@ -65,11 +66,18 @@ std::shared_ptr<const SharedDetector> shared_detector(const Config& config) {
   return detector;
 }
 
-// One generation's counts and estimate, shared by the four metrics through the scratch.
+// One generation's counts, shared by the three estimate metrics through the scratch.
 struct Tally {
-  double share = 0.0;
   FlagCount corpus, real, synthetic;
 };
+
+// The share of `training`'s samples whose provenance says synthetic.
+double synthetic_share(const Dataset& training) {
+  std::uint64_t synthetic = 0;
+  for (const ProvenanceRun& run : training.provenance_runs())
+    if (run.first.origin == Origin::kSynthetic) synthetic += run.rows;
+  return training.empty() ? 0.0 : static_cast<double>(synthetic) / static_cast<double>(training.size());
+}
 
 FlagCount count_flags(const SharedDetector& detector, const CorpusTruth& corpus, const Samples& samples) {
   FlagCount count;
@@ -91,13 +99,14 @@ class ContaminationMetric final : public Metric {
       : name_(std::move(name)), detector_(std::move(detector)) {}
   std::string_view name() const override { return name_; }
   bool applies(const Capabilities& family, const Truth& truth) const override {
+    if (name_ == "synthetic_share") return true;
     return detector_ != nullptr && truth.corpus() != nullptr && family.samples == SampleKind::kTokens;
   }
   double compute(const GenerativeModel& /*model*/, const MetricContext& context) const override {
     OURO_CHECK(context.training != nullptr, Error, "internal: {} needs the generation's training set", name_);
+    if (name_ == "synthetic_share") return synthetic_share(*context.training);
     const auto make = [&] { return tally(context); };
     const Tally t = context.scratch != nullptr ? context.scratch->generation_entry<Tally>("contamination", make) : make();
-    if (name_ == "synthetic_share") return t.share;
     if (!(t.synthetic.share() > t.real.share()) || t.corpus.total == 0) return std::numeric_limits<double>::quiet_NaN();
     const hygiene::ContaminationEstimate e =
         hygiene::estimate_contamination(t.corpus, t.real, t.synthetic, {.bootstrap = 0});
@@ -110,10 +119,6 @@ class ContaminationMetric final : public Metric {
     const CorpusTruth& corpus = *context.truth.corpus();
     const Dataset& training = *context.training;
     Tally t;
-    std::uint64_t synthetic = 0;
-    for (const ProvenanceRun& run : training.provenance_runs())
-      if (run.first.origin == Origin::kSynthetic) synthetic += run.rows;
-    t.share = training.empty() ? 0.0 : static_cast<double>(synthetic) / static_cast<double>(training.size());
     t.corpus = count_flags(*detector_, corpus, training.samples());
     // The test blocks are the same in every generation of a replicate: counted once.
     const auto real = [&] { return count_test_flags(*detector_, corpus, context.test.x); };
