@@ -14,7 +14,7 @@ packages=(
   libeigen3-dev libcli11-dev libtomlplusplus-dev nlohmann-json3-dev
   libfmt-dev libspdlog-dev librandom123-dev
   libgtest-dev libgmock-dev libbenchmark-dev
-  libsentencepiece-dev libicu-dev libxxhash-dev zlib1g-dev libpng-dev
+  libsentencepiece-dev libicu-dev libxxhash-dev zlib1g-dev libpng-dev libsqlite3-dev
   libopenblas-dev libopenblas0-pthread
   libtorch-dev python3-torch
   python3 python3-numpy python3-scipy python3-sklearn python3-pil python3-regex

@@ -7,7 +7,6 @@
 // summary on stderr. Every document is read and checked before anything is printed, so bad input
 // (named by file and line, or document) leaves no partial output.
 #include <cmath>
-#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <limits>
@@ -26,6 +25,7 @@
 #include "ouro/hygiene/watermark.hpp"
 #include "ouro/io/atomic_file.hpp"
 #include "ouro/text/gpt2_tokenizer.hpp"
+#include "watermark_options.hpp"
 
 namespace ouro::cli {
 namespace {
@@ -37,13 +37,8 @@ using text::TokenId;
 struct WatermarkDetectOptions {
   std::string file;
   DocumentInput documents;  // --input ids | lines | jsonl, --field
-  std::string gpt2_dir;
+  WatermarkOptions watermark;
   std::string vocab_size;
-  std::string scheme = "selfhash";
-  std::string gamma = "0.25";
-  std::string key = "15485863";
-  std::string z_threshold = "4";
-  bool count_repeats = false;
   std::string format = "csv";
   std::string out;
 };
@@ -74,8 +69,7 @@ std::vector<std::vector<TokenId>> read_documents(const WatermarkDetectOptions& o
   std::vector<std::vector<TokenId>> documents;
   if (options.documents.input != "ids") {
     for (const std::string& t : read_text_documents(options.file, options.documents)) {
-      const auto ids = tokenizer->ids(tokenizer->tokenize(t));
-      documents.emplace_back(ids.begin(), ids.end());
+      documents.push_back(gpt2_token_ids(*tokenizer, t));
     }
     return documents;
   }
@@ -115,20 +109,6 @@ void write_results(std::ostream& out, const std::vector<WatermarkScore>& scores,
   }
 }
 
-hygiene::WatermarkSettings settings_from(const WatermarkDetectOptions& options, std::int64_t vocab_size) {
-  hygiene::WatermarkSettings settings;
-  OURO_CHECK(hygiene::parse_watermark_scheme(options.scheme, &settings.scheme), ConfigError,
-             "--scheme {}: expected simple_1 or selfhash", options.scheme);
-  settings.gamma = parse_real_flag("--gamma", options.gamma);
-  const std::int64_t key = parse_integer_flag("--key", options.key);
-  OURO_CHECK(key >= 0, ConfigError, "--key {}: expected a non-negative integer", options.key);
-  settings.key = static_cast<std::uint64_t>(key);
-  settings.z_threshold = parse_real_flag("--z-threshold", options.z_threshold);
-  settings.count_repeats = options.count_repeats;
-  settings.vocab_size = vocab_size;
-  return settings;
-}
-
 int run_watermark_detect(WatermarkDetectOptions options) {
   options.documents.input = resolved_input(options.documents, options.file);
   const std::string& input = options.documents.input;
@@ -141,21 +121,20 @@ int run_watermark_detect(WatermarkDetectOptions options) {
   if (input == "ids") {
     OURO_CHECK(!options.vocab_size.empty(), ConfigError,
                "--input ids: give the watermark's vocabulary size with --vocab-size (50257 for GPT-2)");
-    OURO_CHECK(options.gpt2_dir.empty(), ConfigError, "--gpt2 tokenizes texts; --input ids reads token ids");
+    OURO_CHECK(options.watermark.gpt2_dir.empty(), ConfigError, "--gpt2 tokenizes texts; --input ids reads token ids");
     vocab_size = parse_integer_flag("--vocab-size", options.vocab_size);
   } else {
-    OURO_CHECK(!options.gpt2_dir.empty(), ConfigError,
+    OURO_CHECK(!options.watermark.gpt2_dir.empty(), ConfigError,
                "--input {}: texts need the tokenizer they were generated with: --gpt2 DIR (vocab.json, merges.txt); "
                "for any other tokenizer pass token ids with --input ids",
                input);
-    const std::filesystem::path dir(options.gpt2_dir);
-    tokenizer.emplace(text::Gpt2Tokenizer::load(dir / "vocab.json", dir / "merges.txt"));
+    tokenizer.emplace(load_gpt2_flag(options.watermark.gpt2_dir));
     vocab_size = static_cast<std::int64_t>(tokenizer->fixed_vocabulary().size());
     OURO_CHECK(options.vocab_size.empty() || parse_integer_flag("--vocab-size", options.vocab_size) == vocab_size,
                ConfigError, "--vocab-size {}: the tokenizer in '{}' has {} ids", options.vocab_size,
-               options.gpt2_dir, vocab_size);
+               options.watermark.gpt2_dir, vocab_size);
   }
-  const Watermark watermark(settings_from(options, vocab_size));
+  const Watermark watermark(settings_from_flags(options.watermark, vocab_size));
   const auto documents = read_documents(options, tokenizer ? &*tokenizer : nullptr);
 
   std::vector<WatermarkScore> scores;
@@ -180,7 +159,7 @@ int run_watermark_detect(WatermarkDetectOptions options) {
   }
   fmt::print(stderr, "{}: {} documents, {} flagged (z > {}), {} too short to score (under {} tokens); {}, gamma {}\n",
              options.file, documents.size(), flagged, watermark.settings().z_threshold, unscored,
-             watermark.context_width() + 1, options.scheme, watermark.settings().gamma);
+             watermark.context_width() + 1, options.watermark.scheme, watermark.settings().gamma);
   return 0;
 }
 
@@ -194,14 +173,8 @@ Subcommand add_watermark_command(CLI::App& app) {
   auto options = std::make_shared<WatermarkDetectOptions>();
   detect->add_option("file", options->file, "Documents, one per line")->required();
   add_document_input_options(*detect, options->documents, "ids (a JSON array of token ids per line), ");
-  detect->add_option("--gpt2", options->gpt2_dir, "Texts: the folder with GPT-2's vocab.json and merges.txt");
+  add_watermark_options(*detect, options->watermark);
   detect->add_option("--vocab-size", options->vocab_size, "--input ids: the vocabulary the green lists are drawn from");
-  detect->add_option("--scheme", options->scheme, "simple_1 or selfhash")->capture_default_str();
-  detect->add_option("--gamma", options->gamma, "Green share of the vocabulary, in (0, 1)")->capture_default_str();
-  detect->add_option("--key", options->key, "The watermark's hash key")->capture_default_str();
-  detect->add_option("--z-threshold", options->z_threshold, "Flag a document when z > this")->capture_default_str();
-  detect->add_flag("--count-repeats", options->count_repeats,
-                   "Score every occurrence of an n-gram (default: each distinct n-gram once)");
   detect->add_option("--format", options->format, "csv or json (JSON lines)")->capture_default_str();
   detect->add_option("--out", options->out, "Write the results to this file instead of stdout");
   return {watermark, [options] { return run_watermark_detect(*options); }};
