@@ -170,7 +170,9 @@ text_samples = 150
 const DetectorFixture& detector_fixture() {
   static const DetectorFixture fixture = [] {
     DetectorFixture f;
-    f.dir = testing::scratch_dir("screen-detector");
+    // A folder per test: ctest runs each test in its own process, possibly at the same time.
+    f.dir = testing::scratch_dir(std::string("screen-detector-") +
+                                 ::testing::UnitTest::GetInstance()->current_test_info()->name());
     const auto generator = run(f.dir, "generator", wikitext_config(0, "names = [\"ppl_real\"]\n"));
     std::ifstream train(fs::path(OURO_SHARED_DATA) / "wikitext-2" / "train.txt");
     std::ifstream valid(fs::path(OURO_SHARED_DATA) / "wikitext-2" / "valid.txt");
