@@ -28,6 +28,7 @@
 #include "ouro/hygiene/watermark.hpp"
 #include "ouro/io/atomic_file.hpp"
 #include "ouro/io/sha256.hpp"
+#include "ouro/text/corpus.hpp"
 #include "ouro/provenance/corpus_ledger.hpp"
 #include "ouro/provenance/export_plan.hpp"
 #include "watermark_options.hpp"
@@ -127,8 +128,6 @@ provenance::Addition addition_of(const LedgerOptions& options, const Measures& m
   return a;
 }
 
-bool is_blank(const std::string& text) { return text.find_first_not_of(" \t\n\r\f\v") == std::string::npos; }
-
 int run_add(const LedgerOptions& options) {
   OURO_CHECK(!options.source.empty(), ConfigError, "--source: give the name the documents are recorded under");
   // An existing ledger of another schema is refused before any document is read and measured.
@@ -139,7 +138,7 @@ int run_add(const LedgerOptions& options) {
   std::size_t blank = 0, flagged = 0;
   for (std::size_t d = 0; d < texts.size(); ++d) {
     // A blank document has nothing to train on or to measure (the detector refuses it).
-    if (is_blank(texts[d])) {
+    if (text::is_blank(texts[d])) {
       ++blank;
       continue;
     }

@@ -1,8 +1,7 @@
 // detector: a screen that drops the synthetic samples a synthetic-text detector (an `ouro detector
 // train` file, hygiene/detector.hpp) gives P(synthetic) > flag_above. Each sample is judged as the
 // text the corpus truth renders it to, as a corpus engineer's detector sees documents.
-#include <algorithm>
-#include <cctype>
+#include <optional>
 
 #include "filter_kinds.hpp"
 #include "ouro/models/ngram_corpus.hpp"
@@ -21,10 +20,9 @@ class DetectorFilter final : public ScreenFilter {
 
  private:
   bool flags(const Samples& samples, Eigen::Index i) const override {
-    const std::string text = corpus_.render(samples.tokens(i));
-    // A sample with no word (only sentence ends) gives the detector nothing to judge.
-    if (std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c); })) return false;
-    return detector_->probability(detector_->features(text)) > flag_above_;
+    // A blank sample (only sentence ends) gives the detector nothing to judge: not flagged.
+    const std::optional<double> p = detector_->probability_of(corpus_.render(samples.tokens(i)));
+    return p && *p > flag_above_;
   }
 
   std::shared_ptr<const hygiene::Detector> detector_;

@@ -79,7 +79,7 @@ std::unique_ptr<Filter> make_screen(const Config& config, const std::string& pre
   const std::string& file = config.text(prefix + ".detector");
   std::shared_ptr<const hygiene::Detector> detector;
   try {
-    detector = std::make_shared<const hygiene::Detector>(hygiene::Detector::load(file));
+    detector = hygiene::Detector::load_shared(file);
   } catch (const Error& e) {
     config.fail(prefix + ".detector", e.what());
   }

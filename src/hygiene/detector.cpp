@@ -3,6 +3,8 @@
 #include "ouro/hygiene/detector.hpp"
 
 #include <cmath>
+#include <map>
+#include <mutex>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -158,6 +160,22 @@ void Detector::save(const std::filesystem::path& file) const {
 }
 
 std::vector<double> Detector::features(std::string_view document) const { return features_of(*reference_, document); }
+
+std::optional<double> Detector::probability_of(std::string_view document) const {
+  if (text::is_blank(document)) return std::nullopt;
+  return probability(features(document));
+}
+
+std::shared_ptr<const Detector> Detector::load_shared(const std::filesystem::path& file) {
+  static std::mutex mutex;
+  static std::map<std::string, std::weak_ptr<const Detector>> loaded;
+  const std::string key = std::filesystem::absolute(file).lexically_normal().string();
+  const std::lock_guard lock(mutex);
+  if (auto held = loaded[key].lock()) return held;
+  auto detector = std::make_shared<const Detector>(load(file));
+  loaded[key] = detector;
+  return detector;
+}
 
 std::size_t Detector::vocabulary_size() const { return reference_->vocabulary.size(); }
 

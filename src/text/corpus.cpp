@@ -22,8 +22,6 @@ std::ifstream open(const std::filesystem::path& path) {
   return in;
 }
 
-bool blank(std::string_view line) { return line.find_first_not_of(" \t\r\f\v") == std::string_view::npos; }
-
 // Calls visit(line, number) for each validated line.
 template <typename Visit>
 void for_each_line(const std::filesystem::path& path, Visit&& visit) {
@@ -40,11 +38,13 @@ void for_each_line(const std::filesystem::path& path, Visit&& visit) {
 }
 
 void require_text(const std::vector<std::string>& docs, const std::filesystem::path& path) {
-  const bool any = std::any_of(docs.begin(), docs.end(), [](const std::string& d) { return !blank(d); });
+  const bool any = std::any_of(docs.begin(), docs.end(), [](const std::string& d) { return !is_blank(d); });
   OURO_CHECK(any, DataError, "{}: the corpus is empty (no non-blank text)", path.string());
 }
 
 }  // namespace
+
+bool is_blank(std::string_view text) { return text.find_first_not_of(" \t\n\r\f\v") == std::string_view::npos; }
 
 std::vector<std::string> read_text(const std::filesystem::path& path, DocumentSplit split) {
   std::vector<std::string> docs;
@@ -53,7 +53,7 @@ std::vector<std::string> read_text(const std::filesystem::path& path, DocumentSp
   for_each_line(path, [&](const std::string& line, std::size_t) {
     if (split == DocumentSplit::kLine) {
       docs.push_back(line);
-    } else if (blank(line)) {
+    } else if (is_blank(line)) {
       if (open_paragraph) docs.push_back(std::move(paragraph));
       paragraph.clear();
       open_paragraph = false;
@@ -71,7 +71,7 @@ std::vector<std::string> read_text(const std::filesystem::path& path, DocumentSp
 std::vector<std::string> read_jsonl(const std::filesystem::path& path, std::string_view field) {
   std::vector<std::string> docs;
   for_each_line(path, [&](const std::string& line, std::size_t number) {
-    if (blank(line)) return;
+    if (is_blank(line)) return;
     nlohmann::json record;
     try {
       record = nlohmann::json::parse(line);

@@ -12,6 +12,7 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -44,6 +45,10 @@ class Detector {
   // Reads a detector file and retrains its reference models. DataError when the file is not a
   // detector of this format, is damaged, or its reference text changed since training.
   static Detector load(const std::filesystem::path& file);
+  // The same, loaded once per process and shared while anyone holds it: loading retrains the
+  // reference models (seconds), and a run's detector screen and contamination metrics may name one
+  // file.
+  static std::shared_ptr<const Detector> load_shared(const std::filesystem::path& file);
   // Writes the detector file (complete or absent).
   void save(const std::filesystem::path& file) const;
 
@@ -56,6 +61,8 @@ class Detector {
   // P(synthetic) from a document's features.
   double probability(std::span<const double> features) const { return classifier_.probability(features); }
   double decision(std::span<const double> features) const { return classifier_.decision(features); }
+  // P(synthetic) of a document's text; nullopt for a blank one, which gives nothing to judge.
+  std::optional<double> probability_of(std::string_view document) const;
 
   const ReferenceSpec& reference() const { return spec_; }
   const LogisticRegression& classifier() const { return classifier_; }

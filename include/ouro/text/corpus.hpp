@@ -22,6 +22,9 @@ enum class DocumentSplit {
 // DataError naming file:line on invalid UTF-8 and when the file holds no text at all.
 std::vector<std::string> read_text(const std::filesystem::path& path, DocumentSplit split);
 
+// True when `text` holds nothing but white space (spaces, tabs, line breaks): no document.
+bool is_blank(std::string_view text);
+
 // One JSON object per non-blank line; each record's string `field` is a document. DataError naming
 // file:line for malformed JSON, a missing field or a field that is not a string.
 std::vector<std::string> read_jsonl(const std::filesystem::path& path, std::string_view field);

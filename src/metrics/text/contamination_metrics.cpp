@@ -14,12 +14,8 @@
 #include "contamination_metrics.hpp"
 
 #include <algorithm>
-#include <cctype>
-#include <cmath>
 #include <limits>
-#include <map>
-#include <mutex>
-#include <utility>
+#include <optional>
 
 #include "ouro/core/config.hpp"
 #include "ouro/core/error.hpp"
@@ -33,38 +29,16 @@ namespace {
 using hygiene::FlagCount;
 
 // The detector of metrics.detector and the threshold its flags use.
-class SharedDetector {
- public:
-  SharedDetector(hygiene::Detector detector, double flag_above) : detector_(std::move(detector)), flag_above_(flag_above) {}
+struct FlaggingDetector {
+  std::shared_ptr<const hygiene::Detector> detector;
+  double flag_above = 0.5;
 
-  // Whether the detector flags `text` (a text with no word is never flagged: nothing to judge).
+  // Whether the detector flags `text` (a blank text is never flagged: nothing to judge).
   bool flags(const std::string& text) const {
-    if (std::all_of(text.begin(), text.end(), [](unsigned char c) { return std::isspace(c); })) return false;
-    return detector_.probability(detector_.features(text)) > flag_above_;
+    const std::optional<double> p = detector->probability_of(text);
+    return p && *p > flag_above;
   }
-
- private:
-  hygiene::Detector detector_;
-  double flag_above_;
 };
-
-// Loading a detector retrains its reference models (seconds), so the four metrics of a run share
-// one load: the process keeps each (file, threshold) while a metric holds it.
-std::shared_ptr<const SharedDetector> shared_detector(const Config& config) {
-  static std::mutex mutex;
-  static std::map<std::pair<std::string, double>, std::weak_ptr<const SharedDetector>> loaded;
-  const std::pair<std::string, double> key{config.text("metrics.detector"), config.real("metrics.detector_flag_above")};
-  const std::lock_guard lock(mutex);
-  if (auto held = loaded[key].lock()) return held;
-  std::shared_ptr<const SharedDetector> detector;
-  try {
-    detector = std::make_shared<const SharedDetector>(hygiene::Detector::load(key.first), key.second);
-  } catch (const Error& e) {
-    config.fail("metrics.detector", e.what());
-  }
-  loaded[key] = detector;
-  return detector;
-}
 
 // One generation's counts, shared by the three estimate metrics through the scratch.
 struct Tally {
@@ -79,14 +53,14 @@ double synthetic_share(const Dataset& training) {
   return training.empty() ? 0.0 : static_cast<double>(synthetic) / static_cast<double>(training.size());
 }
 
-FlagCount count_flags(const SharedDetector& detector, const CorpusTruth& corpus, const Samples& samples) {
+FlagCount count_flags(const FlaggingDetector& detector, const CorpusTruth& corpus, const Samples& samples) {
   FlagCount count;
   for (Eigen::Index i = 0; i < samples.size(); ++i) count.flagged += detector.flags(corpus.render(samples.tokens(i)));
   count.total = static_cast<std::uint64_t>(samples.size());
   return count;
 }
 
-FlagCount count_test_flags(const SharedDetector& detector, const CorpusTruth& corpus, const Matrix& rows) {
+FlagCount count_test_flags(const FlaggingDetector& detector, const CorpusTruth& corpus, const Matrix& rows) {
   FlagCount count;
   for (Eigen::Index i = 0; i < rows.rows(); ++i) count.flagged += detector.flags(corpus.render(rows.row(i)));
   count.total = static_cast<std::uint64_t>(rows.rows());
@@ -95,12 +69,12 @@ FlagCount count_test_flags(const SharedDetector& detector, const CorpusTruth& co
 
 class ContaminationMetric final : public Metric {
  public:
-  ContaminationMetric(std::string name, std::shared_ptr<const SharedDetector> detector)
+  ContaminationMetric(std::string name, std::optional<FlaggingDetector> detector)
       : name_(std::move(name)), detector_(std::move(detector)) {}
   std::string_view name() const override { return name_; }
   bool applies(const Capabilities& family, const Truth& truth) const override {
     if (name_ == "synthetic_share") return true;
-    return detector_ != nullptr && truth.corpus() != nullptr && family.samples == SampleKind::kTokens;
+    return detector_.has_value() && truth.corpus() != nullptr && family.samples == SampleKind::kTokens;
   }
   double compute(const GenerativeModel& /*model*/, const MetricContext& context) const override {
     OURO_CHECK(context.training != nullptr, Error, "internal: {} needs the generation's training set", name_);
@@ -128,7 +102,7 @@ class ContaminationMetric final : public Metric {
   }
 
   std::string name_;
-  std::shared_ptr<const SharedDetector> detector_;  // nullptr: metrics.detector is not set
+  std::optional<FlaggingDetector> detector_;  // nullopt: metrics.detector is not set
 };
 
 }  // namespace
@@ -142,8 +116,16 @@ const std::vector<std::string>& contamination_metric_names() {
 std::unique_ptr<Metric> make_contamination_metric(std::string_view name, const Config& config) {
   const auto& names = contamination_metric_names();
   if (std::find(names.begin(), names.end(), name) == names.end()) return nullptr;
-  std::shared_ptr<const SharedDetector> detector;
-  if (config.has("metrics.detector")) detector = shared_detector(config);
+  std::optional<FlaggingDetector> detector;
+  if (config.has("metrics.detector")) {
+    // Loaded once for the four metrics and a detector screen of the same file.
+    try {
+      detector = FlaggingDetector{hygiene::Detector::load_shared(config.text("metrics.detector")),
+                                  config.real("metrics.detector_flag_above")};
+    } catch (const Error& e) {
+      config.fail("metrics.detector", e.what());
+    }
+  }
   return std::make_unique<ContaminationMetric>(std::string(name), std::move(detector));
 }
 
