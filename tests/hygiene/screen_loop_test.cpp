@@ -8,7 +8,9 @@
 // Detector screen (an order-3 word model of wikitext-2, a detector trained here by `ouro detector
 // train` on generation-0 samples): what survives the screen is what `ouro detector score` gives
 // P(synthetic) <= flag_above, sample for sample; synthetic_share equals the composition's share;
-// the contamination estimate lies within its interval. Bad settings are errors naming the key.
+// the contamination estimate lies within its interval, and is NaN when the detector flags nothing;
+// synthetic_share of any run is its composition. A training set screened empty and bad settings are
+// errors naming the generation or the key.
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
@@ -238,6 +240,54 @@ TEST(ScreenLoop, TheDetectorScreenKeepsExactlyWhatTheDetectorPassesAndContaminat
     EXPECT_LE(m.at({g, "contamination_low"}), m.at({g, "contamination"})) << g;
     EXPECT_LE(m.at({g, "contamination"}), m.at({g, "contamination_high"})) << g;
   }
+}
+
+TEST(ScreenLoop, AnEstimateTheDetectorCannotMakeIsNaN) {
+  // At flag_above 0.999999 the detector flags nothing, real or synthetic: TPR = FPR = 0, and the
+  // estimate and its interval are undefined rather than a number.
+  const DetectorFixture& f = detector_fixture();
+  const std::string metrics = fmt::format(
+      "names = [\"contamination\", \"contamination_low\", \"contamination_high\"]\ndetector = \"{}\"\n"
+      "detector_flag_above = 0.999999\n",
+      f.detector.string());
+  const auto m = read_metrics(run(f.dir, "blind", wikitext_config(1, metrics)));
+  for (const char* name : {"contamination", "contamination_low", "contamination_high"})
+    for (int g = 0; g <= 1; ++g) EXPECT_TRUE(std::isnan(m.at({g, name}))) << name << " " << g;
+}
+
+TEST(ScreenLoop, SyntheticShareIsTheTrainingSetsCompositionInAnyRun) {
+  // A Gaussian loop keeping 50 original points beside 100 synthetic ones: 100 / 150 from generation 1.
+  const auto dir = testing::scratch_dir("screen-synthetic-share");
+  const auto m = read_metrics(run(dir, "gaussian", R"([run]
+generations = 2
+replicates = 1
+[loop]
+initial = 100
+synthetic = 100
+real = "fixed"
+real_samples = 50
+[metrics]
+names = ["synthetic_share"]
+)"));
+  EXPECT_EQ(m.at({0, "synthetic_share"}), 0.0);
+  EXPECT_DOUBLE_EQ(m.at({1, "synthetic_share"}), 100.0 / 150.0);
+  EXPECT_DOUBLE_EQ(m.at({2, "synthetic_share"}), 100.0 / 150.0);
+}
+
+TEST(ScreenLoop, ATrainingSetScreenedBelowTheFamilysMinimumStopsTheRunNamingTheGeneration) {
+  // No real data in later training sets, and a threshold every scored sample exceeds: the screen
+  // drops all of S_0, and generation 1 has nothing to train on.
+  const auto dir = testing::scratch_dir("screen-empty");
+  std::string config = watermark_config(0.0);
+  config.replace(config.find("real = \"fixed\""), std::string("real = \"fixed\"").size(), "real = \"none\"");
+  config.replace(config.find("real_samples = 100"), std::string("real_samples = 100").size(), "real_samples = 0");
+  config.replace(config.find("[watermark]\n"), std::string("[watermark]\n").size(), "[watermark]\nz_threshold = -100.0\n");
+  const auto file = testing::write_config(dir, config);
+  const auto outcome = run_cli(fmt::format("run {} --out {} --quiet", file.string(), (dir / "out").string()));
+  EXPECT_NE(outcome.exit_code, 0);
+  EXPECT_NE(outcome.output.find("generation 1 of replicate 0: the training set holds 0 samples"), std::string::npos)
+      << outcome.output;
+  EXPECT_FALSE(fs::exists(dir / "out"));  // nothing half-written stays behind
 }
 
 TEST(ScreenLoop, SettingsTheScreensCannotHonourAreErrorsNamingTheKey) {
