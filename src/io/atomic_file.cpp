@@ -166,6 +166,15 @@ void AtomicFile::commit() {
   if (durability_ == Durability::kSynced) sync_folder(folder_of(path_));
 }
 
+void sync_file(const std::filesystem::path& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  OURO_CHECK(fd >= 0, IoError, "cannot open '{}' to sync it: {}", path.string(), std::strerror(errno));
+  const int result = ::fsync(fd);
+  const int error = errno;
+  ::close(fd);
+  OURO_CHECK(result == 0, IoError, "syncing '{}' failed: {}", path.string(), std::strerror(error));
+}
+
 void sync_folder(const std::filesystem::path& dir) {
   const int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   OURO_CHECK(fd >= 0, IoError, "cannot open the folder '{}' to sync it: {}", dir.string(), std::strerror(errno));

@@ -17,7 +17,10 @@ namespace {
 // Corpus documents are unique by (source, sha256), which makes re-adding a corpus under its source
 // a no-op while the same text under two sources keeps a row each (duplicates go at export). The
 // text itself is stored because export writes it. A run's rows are keyed by replicate and
-// generation first, the unit that resume deletes and a generation's transaction writes.
+// generation first, the unit that resume deletes and a generation's transaction writes. A training
+// sample's scores and verdicts were made once, when its generation drew it: they live in
+// `candidates`, keyed by the drawing generation, and the view `training_samples` joins them to
+// every training set the sample is in (with keep = accumulate, many).
 constexpr std::string_view kCreateTables = R"sql(
 CREATE TABLE meta (
   key   TEXT PRIMARY KEY,
@@ -65,20 +68,37 @@ CREATE TABLE generations (
 ) WITHOUT ROWID;
 
 CREATE TABLE samples (
-  replicate      INTEGER NOT NULL,
-  generation     INTEGER NOT NULL,
-  position       INTEGER NOT NULL,
-  origin         TEXT NOT NULL CHECK (origin IN ('original', 'fresh', 'synthetic')),
-  produced_by    INTEGER NOT NULL,
-  sample         INTEGER NOT NULL,
-  candidate      INTEGER NOT NULL,
-  watermarked    INTEGER NOT NULL CHECK (watermarked IN (0, 1)),
-  watermark_z    REAL,
-  detector_score REAL,
-  verdicts       TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(verdicts) AND json_type(verdicts) = 'object'),
+  replicate   INTEGER NOT NULL,
+  generation  INTEGER NOT NULL,
+  position    INTEGER NOT NULL,
+  origin      TEXT NOT NULL CHECK (origin IN ('original', 'fresh', 'synthetic')),
+  produced_by INTEGER NOT NULL,
+  sample      INTEGER NOT NULL,
+  candidate   INTEGER NOT NULL,
+  watermarked INTEGER NOT NULL CHECK (watermarked IN (0, 1)),
   PRIMARY KEY (replicate, generation, position),
   FOREIGN KEY (replicate, generation) REFERENCES generations (replicate, generation)
 ) WITHOUT ROWID;
+
+CREATE TABLE candidates (
+  replicate      INTEGER NOT NULL,
+  generation     INTEGER NOT NULL,
+  candidate      INTEGER NOT NULL,
+  kept           INTEGER NOT NULL CHECK (kept IN (0, 1)),
+  verdicts       TEXT NOT NULL CHECK (json_valid(verdicts) AND json_type(verdicts) = 'object'),
+  watermark_z    REAL,
+  detector_score REAL,
+  PRIMARY KEY (replicate, generation, candidate),
+  FOREIGN KEY (replicate, generation) REFERENCES generations (replicate, generation)
+) WITHOUT ROWID;
+
+CREATE VIEW training_samples AS
+SELECT s.replicate, s.generation, s.position, s.origin, s.produced_by, s.sample, s.candidate, s.watermarked,
+       c.watermark_z, c.detector_score, coalesce(c.verdicts, '{}') AS verdicts
+FROM samples AS s
+LEFT JOIN candidates AS c
+  ON s.origin = 'synthetic' AND c.replicate = s.replicate AND c.generation = s.produced_by
+     AND c.candidate = s.candidate;
 )sql";
 
 bool has_table(Database& db, std::string_view name) {

@@ -241,7 +241,7 @@ TEST(LedgerCli, ALedgerOfAnotherSchemaIsRefusedNamingBothVersions) {
   ASSERT_EQ(run_cli(fmt::format("ledger add {} {} --source web", f.ledger(), f.path("good.txt"))).exit_code, 0);
   {
     Database raw(f.ledger(), OpenMode::kExisting);
-    raw.execute("PRAGMA user_version = 2; UPDATE meta SET value = 'ouro.ledger/2' WHERE key = 'schema'");
+    raw.execute("PRAGMA user_version = 1; UPDATE meta SET value = 'ouro.ledger/1' WHERE key = 'schema'");
   }
   const std::vector<std::string> commands = {
       "ledger stats {}", "ledger add {} " + f.path("good.txt") + " --source other",
@@ -249,8 +249,8 @@ TEST(LedgerCli, ALedgerOfAnotherSchemaIsRefusedNamingBothVersions) {
   for (const std::string& command : commands) {
     const auto outcome = run_cli(fmt::format(fmt::runtime(command), f.ledger()));
     EXPECT_EQ(outcome.exit_code, 4) << command << "\n" << outcome.output;
-    EXPECT_NE(outcome.output.find("ledger.sqlite' is a ledger of schema ouro.ledger/2 (user_version 2); this build "
-                                  "reads schema ouro.ledger/1 (user_version 1)"),
+    EXPECT_NE(outcome.output.find("ledger.sqlite' is a ledger of schema ouro.ledger/1 (user_version 1); this build "
+                                  "reads schema ouro.ledger/2 (user_version 2)"),
               std::string::npos)
         << command << "\n" << outcome.output;
   }

@@ -1,5 +1,5 @@
-// The ledger's schema and its versioning: a new ledger holds meta's schema = ouro.ledger/1 and
-// user_version 1 and opens again; a file whose user_version or meta schema was changed with raw
+// The ledger's schema and its versioning: a new ledger holds meta's schema = ouro.ledger/2 and
+// user_version 2 and opens again; a file whose user_version or meta schema was changed with raw
 // SQL is refused naming the file and both versions; a SQLite database that is not a ledger, and
 // an empty one opened without creating, are refused by name.
 #include "ouro/provenance/ledger_schema.hpp"
@@ -26,11 +26,11 @@ TEST(LedgerSchema, ANewLedgerCarriesItsSchemaAndVersionAndOpensAgain) {
   const auto dir = testing::scratch_dir("ledger-schema-new");
   {
     Database db = open_ledger(dir / "l.sqlite", OpenMode::kCreateIfMissing);
-    EXPECT_EQ(meta_schema(db), "ouro.ledger/1");
+    EXPECT_EQ(meta_schema(db), "ouro.ledger/2");
     Statement version = db.prepare("PRAGMA user_version");
     ASSERT_TRUE(version.step());
     EXPECT_EQ(version.integer(0), kLedgerVersion);
-    for (const char* table : {"meta", "additions", "documents", "generations", "samples"}) {
+    for (const char* table : {"meta", "additions", "documents", "generations", "samples", "candidates"}) {
       Statement query = db.prepare("SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = ?1");
       EXPECT_TRUE(query.bind(1, table).step()) << table;
     }
@@ -45,20 +45,20 @@ TEST(LedgerSchema, ALedgerOfAnotherVersionIsRefusedNamingBothVersions) {
   open_ledger(file, OpenMode::kCreateIfMissing);
   {
     Database raw(file, OpenMode::kExisting);
-    raw.execute("PRAGMA user_version = 2");
+    raw.execute("PRAGMA user_version = 3");
   }
   std::string message = error_of([&] { open_ledger(file, OpenMode::kExisting); });
   EXPECT_NE(message.find("l.sqlite"), std::string::npos) << message;
-  EXPECT_NE(message.find("schema ouro.ledger/1 (user_version 2)"), std::string::npos) << message;
-  EXPECT_NE(message.find("reads schema ouro.ledger/1 (user_version 1)"), std::string::npos) << message;
+  EXPECT_NE(message.find("schema ouro.ledger/2 (user_version 3)"), std::string::npos) << message;
+  EXPECT_NE(message.find("reads schema ouro.ledger/2 (user_version 2)"), std::string::npos) << message;
   EXPECT_THROW(open_ledger(file, OpenMode::kCreateIfMissing), DataError);
   {
     Database raw(file, OpenMode::kExisting);
-    raw.execute("PRAGMA user_version = 1; UPDATE meta SET value = 'ouro.ledger/7' WHERE key = 'schema'");
+    raw.execute("PRAGMA user_version = 2; UPDATE meta SET value = 'ouro.ledger/7' WHERE key = 'schema'");
   }
   message = error_of([&] { open_ledger(file, OpenMode::kExisting); });
-  EXPECT_NE(message.find("schema ouro.ledger/7 (user_version 1)"), std::string::npos) << message;
-  EXPECT_NE(message.find("ouro.ledger/1"), std::string::npos) << message;
+  EXPECT_NE(message.find("schema ouro.ledger/7 (user_version 2)"), std::string::npos) << message;
+  EXPECT_NE(message.find("ouro.ledger/2"), std::string::npos) << message;
 }
 
 TEST(LedgerSchema, ADatabaseThatIsNotALedgerIsRefusedByName) {

@@ -66,6 +66,10 @@ class AtomicFile {
   bool committed_ = false;
 };
 
+// Fsyncs a file another writer made (SQLite's VACUUM INTO, say), so that its contents survive a
+// power loss. Throws IoError naming it when it cannot be opened or synced.
+void sync_file(const std::filesystem::path& path);
+
 // Fsyncs a folder, so that the names created, renamed or removed in it survive a power loss.
 // Throws IoError naming it when the sync fails (a file system that cannot sync folders is let be).
 void sync_folder(const std::filesystem::path& dir);

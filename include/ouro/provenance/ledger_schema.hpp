@@ -1,6 +1,6 @@
 // The provenance ledger's schema (docs/provenance.md): one SQLite file that records where training
 // data came from, for corpora (`documents`, filled by `ouro ledger add`, and the `additions` that
-// brought them) and for loop runs (`generations` and `samples`, filled by RunLedger).
+// brought them) and for loop runs (`generations`, `samples` and `candidates`, filled by RunLedger).
 //
 // The schema is versioned twice over, so that neither a person with the sqlite3 shell nor SQLite
 // itself can mistake one layout for another: the `meta` table holds `schema = ouro.ledger/N`, and
@@ -16,8 +16,8 @@
 
 namespace ouro::provenance {
 
-inline constexpr std::string_view kLedgerSchema = "ouro.ledger/1";
-inline constexpr int kLedgerVersion = 1;  // PRAGMA user_version; the N of kLedgerSchema
+inline constexpr std::string_view kLedgerSchema = "ouro.ledger/2";
+inline constexpr int kLedgerVersion = 2;  // PRAGMA user_version; the N of kLedgerSchema
 
 // Opens the ledger at `path`. With kCreateIfMissing, a missing or empty file gets the tables;
 // otherwise the file must exist. DataError naming the file when it is a SQLite database but not a

@@ -1,12 +1,14 @@
-// The run side of the provenance ledger (ledger_schema.hpp, docs/provenance.md#run-tables): for a
-// loop run, one row per training sample per generation (where it came from, what the watermark and
-// the detector made of it, every filter's verdict) and one row per generation (the model's
-// settings). A run writes its own ledger file; the tables share the corpus ledger's schema, so one
-// file can hold both and the sqlite3 shell can join them.
+// The run side of the provenance ledger (ledger_schema.hpp, docs/provenance.md#a-runs-ledger): for
+// a loop run, one row per training sample per generation (where it came from), one per candidate
+// the filters judged (every filter's verdict, what the watermark and the detector screens made of
+// it) and one per generation (the model's settings). A run writes its own ledger file; the tables
+// share the corpus ledger's schema, so one file can hold both and the sqlite3 shell can join them.
 //
 // A generation's rows are written in one transaction through prepared INSERTs, so the file holds a
-// generation entirely or not at all, whatever kills the process. Resuming from a checkpoint of
-// generation g first removes the rows after g (truncate_after), then writes the generations again.
+// generation entirely or not at all, whatever kills the process. Samples are written from the
+// training set's provenance runs (dataset.hpp) without expanding them. Resuming from a checkpoint of
+// generation g first removes the rows after g (truncate_after), then writes the generations again;
+// compact_ledger at the end makes the bytes the same as an uninterrupted run's.
 // Replicates run on several threads: every method takes the ledger's lock, so calls from any
 // thread are safe and never interleave inside a transaction.
 #pragma once
@@ -17,7 +19,7 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <vector>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -35,29 +37,37 @@ struct GenerationRow {
   std::int64_t training_size = 0;                       // samples in the training set
 };
 
-struct FilterVerdict {
-  std::string filter;  // the filter's name (e.g. "filter.0.curate")
-  bool passed = false;
+// A row of `candidates`: one candidate the filters judged while a generation drew its synthetic
+// set S_g (only runs with filters have these rows). A sample's scores and verdicts are made once,
+// here; the view `training_samples` joins them to every training set the sample joins.
+struct CandidateRow {
+  std::uint32_t candidate = 0;  // its number among the generation's candidates, in draw order
+  bool kept = false;            // joined S_g: passed every filter (and was not surplus)
+  // Every filter's verdict that judged it, as a JSON object {"filter label": passed} (text the
+  // caller keeps alive until write_generation returns; a run has few distinct ones).
+  std::string_view verdicts = "{}";
+  std::optional<double> watermark_z;     // empty: no watermark screen scored it
+  std::optional<double> detector_score;  // P(synthetic); empty: no detector screen scored it
 };
 
-// A row of `samples`: one sample of a generation's training set (or a candidate a filter
-// rejected: a verdict that did not pass says so).
-struct SampleRow {
-  std::int64_t position = 0;  // its row in the training set, from 0
-  Provenance provenance;      // origin, producing generation, index (the sample's id), candidate
-  std::optional<double> watermark_z;     // empty: not scored
-  std::optional<double> detector_score;  // P(synthetic); empty: not scored
-  std::vector<FilterVerdict> verdicts;   // every filter's, in the order they ran
-};
+// Rewrites the ledger at `path`, once every row is in and no connection has it open, as a fresh
+// file in key order: SQLite's VACUUM INTO a temporary beside it, which is synced and renamed onto
+// it. The bytes then depend on the rows alone, not on the order threads wrote them in nor on how
+// often the file was opened (its header counts changes; a fresh file starts the count anew).
+// IoError or DataError naming the file when it cannot.
+void compact_ledger(const std::filesystem::path& path);
 
 class RunLedger {
  public:
   // Opens the ledger at `path`, creating it when missing (errors as open_ledger's).
   explicit RunLedger(const std::filesystem::path& path);
 
-  // Writes generation's row and its samples in one transaction. DataError naming the file when
-  // the ledger holds that replicate's generation already (truncate before writing it again).
-  void write_generation(const GenerationRow& generation, std::span<const SampleRow> samples);
+  // Writes generation's row, a `samples` row per row of its training set (position, and the
+  // provenance the set carries) and the candidates its S_g was drawn from, in one transaction.
+  // DataError naming the file when the ledger holds that replicate's generation already (truncate
+  // before writing it again).
+  void write_generation(const GenerationRow& generation, const Dataset& training,
+                        std::span<const CandidateRow> candidates);
 
   // Removes `replicate`'s rows of generations after `generation` (-1: all of them), in one
   // transaction; what resume does before it runs generation + 1 again.
@@ -76,6 +86,7 @@ class RunLedger {
   // Prepared once: the ledger writes the same statements for every generation.
   Statement insert_generation_;
   Statement insert_sample_;
+  Statement insert_candidate_;
 };
 
 }  // namespace ouro::provenance

@@ -107,6 +107,8 @@ class Statement {
   // Makes the statement ready to run again and clears its bindings.
   void reset();
 
+  // The columns each row of the statement's result has.
+  int column_count() const;
   bool is_null(int column) const;
   std::int64_t integer(int column) const;
   double real(int column) const;
