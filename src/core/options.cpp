@@ -136,6 +136,9 @@ constexpr Option kOptions[] = {
     {"watermark.z_threshold", T::kReal, "4.0", "A sample counts as detected when its z > this (watermark_flagged).", {}, {}},
     {"watermark.count_repeats", T::kBoolean, "false", "Detection scores every occurrence of an n-gram (default: each distinct n-gram once)."},
 
+    // [provenance]
+    {"provenance.ledger", T::kBoolean, "false", "Write the run's provenance ledger, provenance.sqlite in the output folder (docs/provenance.md#a-runs-ledger): one row per sample of every training set (its origin, the generation that produced it, its id), every candidate the filters judged (verdicts, the screens' scores) and every generation's model settings; resumed with the run."},
+
     // [[filter]]
     {"filter.kind", T::kString, "", "What the filter does: curate (chooses each kept sample among `candidates` draws by reward), threshold (keeps samples with r(x) >= min_reward), dedup (drops repeated samples); the screens, which drop what they flag without drawing replacements (docs/filters.md#screens): watermark (samples whose watermark z exceeds watermark.z_threshold) and detector (samples a detector file gives P(synthetic) > flag_above). Required in every [[filter]] table.", "curate|threshold|dedup|watermark|detector", {}, kRepeated},
     {"filter.candidates", T::kInteger, "2", "curate: K, the candidates drawn per kept sample.", {}, "[2, inf)", kRepeated},

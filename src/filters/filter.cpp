@@ -132,6 +132,11 @@ std::vector<std::unique_ptr<Filter>> make_filters(const Config& config, const Ca
   return filters;
 }
 
+void Filter::screen(const Samples& /*samples*/, Rng& /*rng*/, std::vector<std::size_t>& /*passed*/,
+                    std::vector<double>& /*scores*/) const {
+  throw Error(fmt::format("internal: filter kind {} is not a screen", kind()));
+}
+
 std::vector<std::string> filter_labels(const std::vector<std::unique_ptr<Filter>>& filters) {
   std::vector<std::string> labels;
   for (std::size_t i = 0; i < filters.size(); ++i) labels.push_back(fmt::format("filter{}_{}", i + 1, filters[i]->kind()));

@@ -12,15 +12,17 @@ namespace {
 class WatermarkFilter final : public ScreenFilter {
  public:
   WatermarkFilter(const hygiene::WatermarkSettings& settings, double miss_rate)
-      : ScreenFilter(miss_rate), watermark_(settings) {}
+      : ScreenFilter(settings.z_threshold, miss_rate), watermark_(settings) {}
 
   std::string_view kind() const override { return "watermark"; }
+  std::string_view score_name() const override { return "watermark_z"; }
 
  private:
-  bool flags(const Samples& samples, Eigen::Index i) const override {
+  // z is NaN for a sample too short to hold a scored n-gram.
+  double score(const Samples& samples, Eigen::Index i) const override {
     const auto tokens = samples.tokens(i);
     const std::vector<text::TokenId> ids(tokens.begin(), tokens.end());
-    return watermark_.score(ids).flagged;
+    return watermark_.score(ids).z;
   }
 
   hygiene::Watermark watermark_;

@@ -24,6 +24,13 @@ using Clock = std::chrono::steady_clock;
 
 constexpr const char* kPartial = ".partial";
 constexpr const char* kFinishedLog = "finished.log";
+constexpr const char* kLedgerFile = "provenance.sqlite";
+
+// The ledger and the files SQLite keeps beside it while it is open (write-ahead log, shared memory).
+void remove_ledger(const fs::path& dir) {
+  std::error_code ec;
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(dir / (std::string(kLedgerFile) + suffix), ec);
+}
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
@@ -168,6 +175,8 @@ RunJob::~RunJob() {
   // The recorder's temporaries are removed as it closes; then the folder this job made is empty.
   recorder_.reset();
   finished_log_.reset();
+  ledger_.reset();
+  remove_ledger(options_.out_dir);
   std::error_code ec;
   fs::remove(options_.out_dir, ec);  // only when empty
 }
@@ -248,6 +257,7 @@ void RunJob::prepare_folder(const nlohmann::json& resolved) {
     // metrics.csv.
     for (const std::string& name : Recorder::file_names(experiment_->side_tables())) fs::remove(out / name, ec);
     fs::remove(out / "report.html", ec);
+    remove_ledger(out);
     remove_all_or_throw(partial);
     // The previous run's sample grids (a run with fewer generations or replicates would leave
     // some standing); only files named as grids are removed, then the folder if that emptied it.
@@ -259,8 +269,10 @@ void RunJob::prepare_folder(const nlohmann::json& resolved) {
   OURO_CHECK(!ec, IoError, "cannot create checkpoint folder '{}': {}", partial.string(), ec.message());
   remove_stale_temporaries(partial);
   if (!resuming) {
-    // A folder killed before its config.json was written holds no results worth keeping.
+    // A folder killed before its config.json was written holds no results worth keeping, nor
+    // ledger rows.
     fs::remove(finished_log_->path(), ec);
+    remove_ledger(out);
     write_json_file(partial / "config.json", {{"version", OURO_VERSION}, {"config", resolved}}, kRunConfigFormat);
   }
   if (resuming) {
@@ -295,8 +307,20 @@ void RunJob::load_finished_replicates() {
   OURO_CHECK(finished.size() == finished_before, IoError,
              "{}: held {} finished replicates when the run was opened and {} now; was it changed during the run?",
              finished_log_->path().string(), finished_before, finished.size());
+  if (const fs::path ledger = ledger_path(); !ledger.empty()) {
+    OURO_CHECK(finished.empty() || fs::exists(ledger), DataError,
+               "'{}' is missing, but the run has finished replicates to record in it; start over with --force",
+               ledger.string());
+    ledger_ = std::make_unique<ProvenanceRecorder>(*experiment_, ledger);
+    for (const ReplicateResult& result : finished) ledger_->check_finished(result.replicate);
+  }
   for (ReplicateResult& result : finished) recorder_->add(std::move(result));
   finished_log_->open();
+}
+
+fs::path RunJob::ledger_path() const {
+  if (in_memory() || !experiment_->config().boolean("provenance.ledger")) return {};
+  return options_.out_dir / kLedgerFile;
 }
 
 void RunJob::abandon() {
@@ -329,9 +353,13 @@ void RunJob::run_opened_replicate(std::size_t replicate, const Progress& progres
   double work_at_last_checkpoint = 0.0;
   ReplicateHooks hooks;
   hooks.resume_from = resume ? &*resume : nullptr;
-  if (progress) {
-    if (resume) progress(resume->next_generation, /*from_checkpoint=*/true);
-    hooks.on_generation = [&progress](const GenerationRecord&) { progress(1, false); };
+  if (progress && resume) progress(resume->next_generation, /*from_checkpoint=*/true);
+  if (ledger_) ledger_->start_replicate(replicate, resume ? resume->next_generation : 0);
+  if (progress || ledger_) {
+    hooks.on_generation = [&](const GenerationRecord& record) {
+      if (ledger_) ledger_->record(replicate, record);
+      if (progress) progress(1, false);
+    };
   }
   if (interval.enabled() && !in_memory()) {
     // Generation positions are absolute (g + 1 divisible by N), so they do not move on resume.
@@ -393,6 +421,12 @@ nlohmann::json RunJob::finish() {
                              // Summed over replicates (worker threads' time), so with several
                              // threads they add up to more than loop_wall; the key says so.
                              {"worker_stages_summed_over_replicates", stages.to_json()}};
+  if (ledger_) {
+    // Complete before run.json names the run finished.
+    ledger_->finish();
+    ledger_.reset();
+    info["provenance_ledger"] = kLedgerFile;
+  }
   recorder_->finish(experiment_->theory(), info);
   if (in_memory()) return info;
   finished_log_->close();

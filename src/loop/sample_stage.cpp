@@ -110,6 +110,9 @@ SyntheticSet draw_refilled(const GenerativeModel& model, std::size_t n, double b
       provenance.push_back({g, Origin::kSynthetic, false, static_cast<std::uint32_t>(provenance.size()),
                             static_cast<std::uint32_t>(set.candidates + alive[i])});
     }
+    // Candidates every filter passed once S_g was full: judged, but not needed.
+    for (std::size_t i = joining; i < alive.size(); ++i)
+      set.surplus.push_back(static_cast<std::uint32_t>(set.candidates + alive[i]));
     kept.push_back(candidates.select(std::span<const std::size_t>(alive.data(), joining)));
     set.candidates += size;
     if (provenance.size() < n) {
@@ -128,7 +131,7 @@ SyntheticSet draw_refilled(const GenerativeModel& model, std::size_t n, double b
 
 // The screens, filters[first ..), each on the whole of S_g in turn: what one flags leaves S_g.
 void screen(SyntheticSet& set, std::size_t generation, const std::vector<std::unique_ptr<Filter>>& filters,
-            std::size_t first, const std::vector<std::unique_ptr<FilterState>>& states, const Streams& streams) {
+            std::size_t first, const Streams& streams) {
   if (first == filters.size()) return;
   set.unscreened = set.samples.samples();
   std::vector<std::size_t> passed;
@@ -136,12 +139,16 @@ void screen(SyntheticSet& set, std::size_t generation, const std::vector<std::un
     const Dataset& input = set.samples;
     Rng rng = streams(Purpose::kFilter, generation, filter_block(f, 0));
     passed.clear();
-    filters[f]->apply(input.samples(), rng, states[f].get(), passed);
+    ScreenScores& scored = set.screen_scores.emplace_back();
+    scored.filter = static_cast<std::uint32_t>(f);
+    filters[f]->screen(input.samples(), rng, passed, scored.scores);
     const auto size = static_cast<std::size_t>(input.size());
     set.filter_counts[f] = {size, size - passed.size()};
     const std::vector<Provenance> provenance = input.provenance();
+    scored.candidates.reserve(size);
     std::size_t p = 0;
     for (std::size_t i = 0; i < size; ++i) {
+      scored.candidates.push_back(provenance[i].candidate);
       if (p < passed.size() && passed[p] == i) ++p;
       else set.rejected.push_back({provenance[i].candidate, static_cast<std::uint32_t>(f)});
     }
@@ -158,7 +165,7 @@ SyntheticSet draw_synthetic(const GenerativeModel& model, std::size_t n, double 
   std::size_t refilling = 0;
   while (refilling < filters.size() && filters[refilling]->refills()) ++refilling;
   SyntheticSet set = draw_refilled(model, n, bias, generation, filters, refilling, states, streams);
-  screen(set, generation, filters, refilling, states, streams);
+  screen(set, generation, filters, refilling, streams);
   std::sort(set.rejected.begin(), set.rejected.end(),
             [](const RejectedCandidate& a, const RejectedCandidate& b) { return a.candidate < b.candidate; });
   for (const auto& state : states)

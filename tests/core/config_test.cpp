@@ -431,7 +431,7 @@ TEST(ConfigTables, ResolvedJsonHasOneObjectPerTable) {
 TEST(ConfigTables, ResolvedJsonWithoutFiltersIsUnchanged) {
   const nlohmann::json defaults = Config().to_json();
   EXPECT_FALSE(defaults.contains("filter"));
-  EXPECT_EQ(defaults.size(), 6u);  // run, truth, model, loop, metrics, watermark
+  EXPECT_EQ(defaults.size(), 7u);  // run, truth, model, loop, metrics, watermark, provenance
   EXPECT_EQ(Config::from_string("").to_json().dump(), defaults.dump());
   EXPECT_EQ(Config::from_string("filter = []\n").to_json().dump(), defaults.dump());
 }

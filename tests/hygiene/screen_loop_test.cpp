@@ -9,7 +9,9 @@
 // train` on generation-0 samples): what survives the screen is what `ouro detector score` gives
 // P(synthetic) <= flag_above, sample for sample; synthetic_share equals the composition's share;
 // the contamination estimate lies within its interval, and is NaN when the detector flags nothing;
-// synthetic_share of any run is its composition. A training set screened empty and bad settings are
+// synthetic_share of any run is its composition. Both screens' scores reach the run's provenance
+// ledger: the watermark's z of every candidate (their mean is watermark_z), the detector's
+// probability of every kept one (the CLI's, sample for sample). A training set screened empty and bad settings are
 // errors naming the generation or the key.
 #include <algorithm>
 #include <cmath>
@@ -23,6 +25,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "ouro/provenance/sqlite.hpp"
 #include "ouro/report/run_data.hpp"
 #include "support/cli_runner.hpp"
 #include "support/files.hpp"
@@ -101,9 +104,24 @@ miss_rate = {}
                      OURO_SHARED_DATA, miss_rate);
 }
 
+// The screen's scores of the candidates of S_g in replicate 0, in draw order, and whether each was kept.
+struct LedgerCandidate {
+  double score = 0.0;
+  bool kept = false;
+};
+std::vector<LedgerCandidate> ledger_candidates(const fs::path& dir, int generation, const char* column) {
+  provenance::Database db(dir / "provenance.sqlite", provenance::OpenMode::kExisting);
+  provenance::Statement query = db.prepare(fmt::format(
+      "SELECT {}, kept FROM candidates WHERE replicate = 0 AND generation = ?1 ORDER BY candidate", column));
+  query.bind(1, generation);
+  std::vector<LedgerCandidate> out;
+  while (query.step()) out.push_back({query.real(0), query.integer(1) == 1});
+  return out;
+}
+
 TEST(ScreenLoop, TheWatermarkScreenDropsExactlyTheFlaggedSamplesWithoutRedrawing) {
   const auto dir = testing::scratch_dir("screen-watermark");
-  const auto screened = run(dir, "screened", watermark_config(0.0));
+  const auto screened = run(dir, "screened", watermark_config(0.0), "--set provenance.ledger=true");
   const auto metrics = read_metrics(screened);
   const auto rows = synthetic_rows(screened);
   ASSERT_EQ(rows.size(), 3u);  // S_0, S_1, S_2 joined the training sets of generations 1..3
@@ -113,6 +131,20 @@ TEST(ScreenLoop, TheWatermarkScreenDropsExactlyTheFlaggedSamplesWithoutRedrawing
     EXPECT_EQ(row.count, row.drawn - row.rejected) << g;
     EXPECT_EQ(row.rejected, std::lround(300 * metrics.at({g - 1, "watermark_flagged"}))) << g;
     dropped += row.rejected;
+
+    // The ledger holds each candidate's z: their mean is the metric's, and exactly those above the
+    // threshold were dropped.
+    const auto candidates = ledger_candidates(screened, g - 1, "watermark_z");
+    ASSERT_EQ(candidates.size(), 300u) << g;
+    double z_sum = 0.0;
+    long kept = 0;
+    for (const LedgerCandidate& c : candidates) {
+      z_sum += c.score;
+      EXPECT_EQ(c.kept, c.score <= 4.0) << g << " z " << c.score;
+      kept += c.kept ? 1 : 0;
+    }
+    EXPECT_NEAR(z_sum / 300, metrics.at({g - 1, "watermark_z"}), 1e-9) << g;
+    EXPECT_EQ(kept, row.count) << g;
   }
   EXPECT_GT(dropped, 300);  // the watermark is strong enough to be screened at all
 
@@ -209,7 +241,7 @@ TEST(ScreenLoop, TheDetectorScreenKeepsExactlyWhatTheDetectorPassesAndContaminat
       "names = [\"synthetic_share\", \"contamination\", \"contamination_low\", \"contamination_high\"]\n"
       "detector = \"{}\"\n[[filter]]\nkind = \"detector\"\ndetector = \"{}\"\n",
       f.detector.string(), f.detector.string());
-  const auto out = run(f.dir, "screened", wikitext_config(1, metrics));
+  const auto out = run(f.dir, "screened", wikitext_config(1, metrics), "--set provenance.ledger=true");
   const auto rows = synthetic_rows(out);
   ASSERT_EQ(rows.count(1), 1u);
   const SyntheticRow row = rows.at(1);
@@ -232,6 +264,24 @@ TEST(ScreenLoop, TheDetectorScreenKeepsExactlyWhatTheDetectorPassesAndContaminat
   for (const auto& line : std::views::split(testing::read_file(out / "samples.jsonl"), '\n'))
     generation0 += std::string_view(line.begin(), line.end()).find("\"generation\":0,") != std::string_view::npos;
   EXPECT_EQ(generation0, row.count);
+
+  // The ledger's detector scores: the kept candidates of S_0, in order, are samples.jsonl's first
+  // lines (generation 0's), each scored as the CLI scores it; the dropped ones scored above
+  // flag_above.
+  std::vector<double> cli_scores;
+  std::istringstream again(scored.output);
+  for (std::string line; std::getline(again, line);)
+    if (!line.empty() && line[0] == '{') cli_scores.push_back(nlohmann::json::parse(line).at("probability").get<double>());
+  std::size_t next = 0;
+  for (const LedgerCandidate& c : ledger_candidates(out, 0, "detector_score")) {
+    if (!c.kept) {
+      EXPECT_GT(c.score, 0.5);
+      continue;
+    }
+    ASSERT_LT(next, cli_scores.size());
+    EXPECT_NEAR(c.score, cli_scores[next++], 1e-12);
+  }
+  EXPECT_EQ(static_cast<long>(next), generation0);
 
   const auto m = read_metrics(out);
   EXPECT_EQ(m.at({0, "synthetic_share"}), 0.0);

@@ -73,6 +73,14 @@ class Filter {
   // samples leave S_g, which ends smaller than loop.synthetic.
   virtual bool refills() const { return true; }
 
+  // Screens only: apply (a screen has no state), also writing each sample's score, the number
+  // the screen judges by (NaN where it has none), to `scores`, one per sample. The provenance
+  // ledger records them under score_name() ("watermark_z", "detector_score"); filters that
+  // score nothing name nothing.
+  virtual void screen(const Samples& samples, Rng& rng, std::vector<std::size_t>& passed,
+                      std::vector<double>& scores) const;
+  virtual std::string_view score_name() const { return {}; }
+
   // The filter may examine at most max_draws x group() candidates per sample the loop needs.
   double max_draws() const { return max_draws_; }
 

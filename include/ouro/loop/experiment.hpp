@@ -76,6 +76,7 @@ class Experiment {
   const std::vector<TheoryCurve>& theory() const { return theory_; }
   // The files of rows beside metrics.csv that this run writes (its SideOutputs), for the Recorder.
   std::vector<SideTable> side_tables() const;
+  const std::vector<std::unique_ptr<Filter>>& filters() const { return filters_; }
   // The column prefix of each filter in composition.csv.
   const std::vector<std::string>& filter_labels() const { return filter_labels_; }
   // True when every replicate's training sets have the same composition (written once, as "all").

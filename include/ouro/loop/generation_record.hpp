@@ -28,12 +28,23 @@ struct RejectedCandidate {
   friend bool operator==(const RejectedCandidate&, const RejectedCandidate&) = default;
 };
 
+// The scores one screen gave the samples of S_g it judged (Filter::screen): what the provenance
+// ledger records beside each candidate's verdicts.
+struct ScreenScores {
+  std::uint32_t filter = 0;               // the screen's index ([[filter]] order)
+  std::vector<std::uint32_t> candidates;  // the candidates it judged, in S_g's order
+  std::vector<double> scores;             // one per candidate; NaN where it gave none
+};
+
 // S_g as the sample and filter stages leave it.
 struct SyntheticSet {
   Dataset samples;                          // loop.synthetic rows less what screens dropped
   std::optional<Samples> unscreened;        // with screens: S_g as drawn, before them
   std::vector<FilterCounts> filter_counts;  // one per filter
   std::vector<RejectedCandidate> rejected;  // in draw order
+  // Candidates the refilling filters all passed after S_g was full (ascending): judged, not kept.
+  std::vector<std::uint32_t> surplus;
+  std::vector<ScreenScores> screen_scores;  // one per screen, in filter order
   std::uint64_t candidates = 0;             // drawn from the model (kept, rejected and surplus)
 };
 

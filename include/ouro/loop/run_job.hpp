@@ -18,7 +18,9 @@
 // Checkpoints live in OUT/.partial/: config.json (the resolved config the run was started with),
 // finished.log (the results of every finished replicate, one record appended each: finished_log.hpp)
 // and one replicate-<r>.ckpt per replicate checkpointed part-way (checkpoint.hpp), removed once it
-// finishes. A replicate in progress is checkpointed every N generations or every S seconds of its
+// finishes. A run with provenance.ledger writes OUT/provenance.sqlite as it goes (a generation per
+// transaction; provenance_recorder.hpp), and a resumed replicate first removes the rows after its
+// checkpoint. A replicate in progress is checkpointed every N generations or every S seconds of its
 // own work (CheckpointInterval). Because every random stream is keyed by (seed, purpose,
 // replicate, generation), the files a resumed run writes are the same bytes as an uninterrupted
 // run's; only run.json's timings (and threads, if changed) differ.
@@ -41,6 +43,7 @@
 #include "ouro/loop/checkpoint.hpp"
 #include "ouro/loop/experiment.hpp"
 #include "ouro/loop/finished_log.hpp"
+#include "ouro/loop/provenance_recorder.hpp"
 #include "ouro/loop/recorder.hpp"
 
 namespace ouro {
@@ -146,6 +149,8 @@ class RunJob {
   // run_replicate's work; run_replicate abandons the folder when it throws.
   void run_opened_replicate(std::size_t replicate, const Progress& progress);
   void load_finished_replicates();
+  // OUT/provenance.sqlite when the run keeps a ledger (provenance.ledger, not in memory); else empty.
+  std::filesystem::path ledger_path() const;
   // The replicates the finished log holds: each at most once and within the run (else DataError).
   std::vector<bool> finished_in_log() const;
 
@@ -156,6 +161,7 @@ class RunJob {
   std::unique_ptr<CheckpointStore> store_;
   std::unique_ptr<FinishedLog> finished_log_;
   std::unique_ptr<Recorder> recorder_;
+  std::unique_ptr<ProvenanceRecorder> ledger_;  // with provenance.ledger, while the run runs
   bool opened_ = false;
   bool already_finished_ = false;
   std::vector<std::size_t> pending_;
