@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages ouroboros needs to build, test, benchmark and fuzz (LibTorch for the
 # neural families, with libopenblas0-pthread, which it must have to run at speed; clang and its
-# libFuzzer/sanitizer runtimes, libclang-rt-14-dev, for scripts/fuzz.sh), and the npm bundles the
-# report draws its charts with.
+# libFuzzer/sanitizer runtimes, libclang-rt-14-dev, for scripts/fuzz.sh; pybind11 and pytest for the
+# Python package), and the npm bundles the report draws its charts with.
 #
 # Safe to run repeatedly: it asks dpkg which packages are missing and installs only those, so a
 # machine that already has everything does no network work at all. Runs as root directly, or
@@ -18,6 +18,7 @@ packages=(
   libopenblas-dev libopenblas0-pthread
   libtorch-dev python3-torch
   python3 python3-numpy python3-scipy python3-sklearn python3-pil python3-regex
+  pybind11-dev python3-pytest
   chromium
   clang libclang-rt-14-dev
 )

@@ -1,0 +1,89 @@
+// ouroboros._core: the engine's C++ entry points for Python (pybind11), wrapped by the pure-Python
+// package in python/ouroboros/ (docs/python.md). Each function converts its NumPy inputs to the
+// engine's types, releases the GIL while the engine works and turns the engine's errors into
+// Python's: ConfigError and DataError into ValueError, IoError into OSError, any other into
+// RuntimeError, each with the engine's own message.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <pybind11/eigen.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "ouro/core/error.hpp"
+#include "ouro/core/matrix.hpp"
+#include "ouro/core/parallel.hpp"
+#include "ouro/metrics/distribution/distribution_metrics.hpp"
+
+namespace py = pybind11;
+
+namespace {
+
+// A 2-D array as the engine's row-major double matrix: a C-ordered float64 array is copied once;
+// any other (float32, integers, Fortran order) is first converted by NumPy, then copied.
+ouro::Matrix to_matrix(const py::array& array, const char* name) {
+  if (array.ndim() != 2) {
+    throw ouro::DataError(std::string(name) + " must be a 2-D array (rows are samples), not " +
+                          std::to_string(array.ndim()) + "-D; reshape 1-D data with x.reshape(-1, 1)");
+  }
+  const auto as_double = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(array);
+  if (!as_double) throw ouro::DataError(std::string(name) + " holds values that are not numbers");
+  const auto rows = static_cast<Eigen::Index>(as_double.shape(0));
+  const auto cols = static_cast<Eigen::Index>(as_double.shape(1));
+  return Eigen::Map<const ouro::Matrix>(as_double.data(), rows, cols);
+}
+
+// {name: (value, standard error)} for the named metrics (every one that applies when `names` is empty).
+py::dict distribution_metrics(const py::array& real_array, const py::array& generated_array,
+                              std::vector<std::string> names, int k, int kid_subsets, long long kid_subset_size,
+                              int projections, std::uint64_t seed, int threads) {
+  const ouro::Matrix real = to_matrix(real_array, "real");
+  const ouro::Matrix generated = to_matrix(generated_array, "generated");
+  ouro::DistributionSettings settings;
+  settings.k = k;
+  settings.kid_subsets = kid_subsets;
+  settings.kid_subset_size = kid_subset_size;
+  settings.projections = projections;
+  std::vector<ouro::DistributionValue> values;
+  {
+    const py::gil_scoped_release released;
+    settings.threads = ouro::resolve_threads(threads);
+    if (names.empty()) {
+      for (const auto& name : ouro::distribution_metric_names())
+        if (ouro::distribution_metric_applies(name, real.cols())) names.push_back(name);
+    }
+    for (const auto& name : names) {
+      if (!ouro::is_distribution_metric(name)) throw ouro::ConfigError("unknown distribution metric '" + name + "'");
+    }
+    ouro::check_distribution_inputs(names, real, "real", generated, "generated", settings);
+    values = ouro::compute_distribution_metrics(names, real, generated, settings, seed);
+  }
+  py::dict out;
+  for (const auto& v : values) out[py::str(v.name)] = py::make_tuple(v.value, v.standard_error);
+  return out;
+}
+
+}  // namespace
+
+PYBIND11_MODULE(_core, module) {
+  module.doc() = "The ouroboros engine (C++), wrapped by the ouroboros package";
+  py::register_exception_translator([](std::exception_ptr error) {
+    try {
+      if (error) std::rethrow_exception(error);
+    } catch (const ouro::IoError& e) {
+      PyErr_SetString(PyExc_OSError, e.what());
+    } catch (const ouro::ConfigError& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const ouro::DataError& e) {
+      PyErr_SetString(PyExc_ValueError, e.what());
+    } catch (const ouro::Error& e) {
+      PyErr_SetString(PyExc_RuntimeError, e.what());
+    }
+  });
+  module.def("distribution_metrics", &distribution_metrics, py::arg("real"), py::arg("generated"),
+             py::arg("names"), py::arg("k"), py::arg("kid_subsets"), py::arg("kid_subset_size"),
+             py::arg("projections"), py::arg("seed"), py::arg("threads"),
+             "{name: (value, standard error)} of the distribution metrics between two sample arrays");
+}
