@@ -1,13 +1,19 @@
-"""ouroboros from Python: the engine's distribution metrics on NumPy arrays (docs/python.md).
+"""ouroboros from Python: loop experiments, sweeps and the distribution metrics with the engine's
+own code, results as pandas DataFrames (docs/python.md).
 
-    import numpy as np, ouroboros
-    real, generated = np.random.randn(500, 2), np.random.randn(400, 2) + 0.1
+    import ouroboros
+    run = ouroboros.run("examples/shumailov_gaussian_mle_n100.toml", run_replicates=20)
+    run.metrics                    # tidy: replicate, generation, metric, value
+    run.summary()                  # mean, standard error and theory per generation and metric
+    sweep = ouroboros.sweep("examples/mad_gaussian_fresh_data.toml", grid={"loop.bias": [1.0, 0.8]})
+    sweep.results                  # sweep.csv
+    ouroboros.load("out/demo")     # any folder `ouro run` or `ouro sweep` wrote
     ouroboros.metrics.frechet(real, generated)
-    ouroboros.metrics.all(real, generated, k=5)      # every metric that applies, as a dict
 
-The numbers are those `ouro metric` prints for the same data and settings. Errors arrive as
-ValueError (bad data or settings), OSError (files) or RuntimeError, with the engine's message.
+The numbers are the CLI's for the same config. Errors arrive as ValueError (bad settings or data),
+OSError (files) or RuntimeError, with the engine's message.
 """
 from . import metrics
+from .runs import Run, Sweep, load, run, sweep
 
-__all__ = ["metrics"]
+__all__ = ["metrics", "run", "sweep", "load", "Run", "Sweep"]

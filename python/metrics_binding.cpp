@@ -1,24 +1,19 @@
-// ouroboros._core: the engine's C++ entry points for Python (pybind11), wrapped by the pure-Python
-// package in python/ouroboros/ (docs/python.md). Each function converts its NumPy inputs to the
-// engine's types, releases the GIL while the engine works and turns the engine's errors into
-// Python's: ConfigError and DataError into ValueError, IoError into OSError, any other into
-// RuntimeError, each with the engine's own message.
+// ouroboros._core's distribution metrics (ouroboros/metrics.py wraps them): NumPy arrays in, the
+// values `ouro metric` computes out, with the GIL released while they are computed.
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include <pybind11/eigen.h>
 #include <pybind11/numpy.h>
-#include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
 #include "ouro/core/error.hpp"
 #include "ouro/core/matrix.hpp"
 #include "ouro/core/parallel.hpp"
 #include "ouro/metrics/distribution/distribution_metrics.hpp"
+#include "python_bindings.hpp"
 
-namespace py = pybind11;
-
+namespace ouro::python {
 namespace {
 
 // A 2-D array as the engine's row-major double matrix: a C-ordered float64 array is copied once;
@@ -67,23 +62,11 @@ py::dict distribution_metrics(const py::array& real_array, const py::array& gene
 
 }  // namespace
 
-PYBIND11_MODULE(_core, module) {
-  module.doc() = "The ouroboros engine (C++), wrapped by the ouroboros package";
-  py::register_exception_translator([](std::exception_ptr error) {
-    try {
-      if (error) std::rethrow_exception(error);
-    } catch (const ouro::IoError& e) {
-      PyErr_SetString(PyExc_OSError, e.what());
-    } catch (const ouro::ConfigError& e) {
-      PyErr_SetString(PyExc_ValueError, e.what());
-    } catch (const ouro::DataError& e) {
-      PyErr_SetString(PyExc_ValueError, e.what());
-    } catch (const ouro::Error& e) {
-      PyErr_SetString(PyExc_RuntimeError, e.what());
-    }
-  });
+void add_metrics(py::module_& module) {
   module.def("distribution_metrics", &distribution_metrics, py::arg("real"), py::arg("generated"),
              py::arg("names"), py::arg("k"), py::arg("kid_subsets"), py::arg("kid_subset_size"),
              py::arg("projections"), py::arg("seed"), py::arg("threads"),
              "{name: (value, standard error)} of the distribution metrics between two sample arrays");
 }
+
+}  // namespace ouro::python
