@@ -1,7 +1,10 @@
 // ouroboros._core's runs and sweeps (ouroboros/runs.py wraps them): the RunJob and run_sweep that
 // `ouro run` and `ouro sweep` drive, from a config given as TOML text or a file plus `key=value`
 // overrides, into an output folder that is the CLI's to the byte (run.json's timings aside). The
-// GIL is released while the loop runs; the results are read back from the folder by pandas.
+// loop runs as InterruptibleWork: the GIL released, a progress line on a terminal, and Ctrl-C
+// stopping it between generations (replicates, in a sweep) with the checkpoints kept, so that
+// `resume=True` continues it as `--resume` continues a killed run. pandas reads the results back.
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -17,6 +20,7 @@
 #include "ouro/report/sweep_report.hpp"
 #include "ouro/sweep/grid.hpp"
 #include "ouro/sweep/sweep.hpp"
+#include "interruptible.hpp"
 #include "python_bindings.hpp"
 
 namespace ouro::python {
@@ -61,12 +65,21 @@ std::string run(const ConfigSource& source, const std::vector<std::string>& sets
   options.existing = existing_run(existing);
   options.checkpoint = CheckpointInterval::parse(checkpoint_every, "checkpoint_every");
   const int threads = options.threads;
-  const py::gil_scoped_release released;
-  RunJob job(std::move(config), std::move(options));
-  job.open();
-  if (job.already_finished()) return {};
-  const nlohmann::json info = job.run(threads, {});
-  if (report) write_run_report(out_dir, "");
+  std::unique_ptr<RunJob> job;
+  {
+    const py::gil_scoped_release released;
+    job = std::make_unique<RunJob>(std::move(config), std::move(options));
+    job->open();
+  }
+  if (job->already_finished()) return {};
+  InterruptibleWork work("generations");
+  const std::size_t per_replicate = job->experiment().generations() + 1;
+  work.set_total(job->replicates() * per_replicate, (job->replicates() - job->pending().size()) * per_replicate);
+  nlohmann::json info;
+  work.run([&] {
+    info = job->run(threads, [&work](std::size_t generations, bool /*from_checkpoint*/) { work.advance(generations); });
+    if (report) write_run_report(out_dir, "");
+  });
   return info.dump();
 }
 
@@ -86,9 +99,15 @@ std::string sweep(const ConfigSource& source, const std::vector<std::string>& se
   if (!shard.empty()) options.shard = Shard::parse(shard);
   options.existing = existing_run(existing);
   options.checkpoint = CheckpointInterval::parse(checkpoint_every, "checkpoint_every");
-  const py::gil_scoped_release released;
-  const SweepOutcome outcome = run_sweep(base, grid, options);
-  if (report) report::write_sweep_report(out_dir, std::filesystem::path(out_dir) / "report.html", {});
+  InterruptibleWork work("replicates");
+  options.on_start = [&work](std::size_t total, std::size_t done) { work.set_total(total, done); };
+  options.on_replicate_done = [&work] { work.advance(1); };
+  options.on_checkpoint = [&work](std::size_t /*replicate*/, bool /*finished*/) { work.check(); };
+  SweepOutcome outcome;
+  work.run([&] {
+    outcome = run_sweep(base, grid, options);
+    if (report) report::write_sweep_report(out_dir, std::filesystem::path(out_dir) / "report.html", {});
+  });
   return outcome.plan.dump();
 }
 
