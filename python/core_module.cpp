@@ -21,4 +21,5 @@ PYBIND11_MODULE(_core, module) {
   });
   ouro::python::add_metrics(module);
   ouro::python::add_runs(module);
+  ouro::python::add_models(module);
 }

@@ -16,20 +16,6 @@
 namespace ouro::python {
 namespace {
 
-// A 2-D array as the engine's row-major double matrix: a C-ordered float64 array is copied once;
-// any other (float32, integers, Fortran order) is first converted by NumPy, then copied.
-ouro::Matrix to_matrix(const py::array& array, const char* name) {
-  if (array.ndim() != 2) {
-    throw ouro::DataError(std::string(name) + " must be a 2-D array (rows are samples), not " +
-                          std::to_string(array.ndim()) + "-D; reshape 1-D data with x.reshape(-1, 1)");
-  }
-  const auto as_double = py::array_t<double, py::array::c_style | py::array::forcecast>::ensure(array);
-  if (!as_double) throw ouro::DataError(std::string(name) + " holds values that are not numbers");
-  const auto rows = static_cast<Eigen::Index>(as_double.shape(0));
-  const auto cols = static_cast<Eigen::Index>(as_double.shape(1));
-  return Eigen::Map<const ouro::Matrix>(as_double.data(), rows, cols);
-}
-
 // {name: (value, standard error)} for the named metrics (every one that applies when `names` is empty).
 py::dict distribution_metrics(const py::array& real_array, const py::array& generated_array,
                               std::vector<std::string> names, int k, int kid_subsets, long long kid_subset_size,

@@ -9,11 +9,12 @@ own code, results as pandas DataFrames (docs/python.md).
     sweep.results                  # sweep.csv
     ouroboros.load("out/demo")     # any folder `ouro run` or `ouro sweep` wrote
     ouroboros.metrics.frechet(real, generated)
+    model = ouroboros.models.fit("gmm", data, components=3, seed=1)   # a family, for your own loop
 
 The numbers are the CLI's for the same config. Errors arrive as ValueError (bad settings or data),
 OSError (files) or RuntimeError, with the engine's message.
 """
-from . import metrics
+from . import metrics, models
 from .runs import Run, Sweep, load, run, sweep
 
-__all__ = ["metrics", "run", "sweep", "load", "Run", "Sweep"]
+__all__ = ["metrics", "models", "run", "sweep", "load", "Run", "Sweep"]
