@@ -18,7 +18,7 @@ packages=(
   libopenblas-dev libopenblas0-pthread
   libtorch-dev python3-torch
   python3 python3-numpy python3-scipy python3-sklearn python3-pil python3-regex
-  pybind11-dev python3-pytest python3-pandas
+  pybind11-dev python3-pytest python3-pandas python3-matplotlib
   chromium
   clang libclang-rt-14-dev
 )
