@@ -5,6 +5,7 @@
 #include <charconv>
 #include <filesystem>
 #include <fstream>
+#include <numeric>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -318,6 +319,38 @@ Shard Shard::parse(std::string_view text) {
              "--shard {}: the shard index must be below the shard count (0 to {} for {} shards)", text,
              shard.count == 0 ? 0 : shard.count - 1, shard.count);
   return shard;
+}
+
+double estimated_cell_cost(const Config& cell) {
+  const auto replicates = static_cast<double>(cell.integer("run.replicates"));
+  const auto generations = static_cast<double>(cell.integer("run.generations"));
+  const auto samples = static_cast<double>(cell.integer("loop.initial") + cell.integer("loop.synthetic"));
+  return replicates * (generations + 1.0) * std::max(samples, 1.0);
+}
+
+std::vector<std::size_t> shard_cells(const SweepGrid& grid, const Config& base, const Shard& shard) {
+  const std::size_t cells = grid.cell_count();
+  std::vector<double> cost(cells, 0.0);
+  for (std::size_t c = 0; c < cells; ++c) {
+    try {
+      cost[c] = estimated_cell_cost(grid.cell_config(base, c));
+    } catch (const ConfigError&) {
+      // Left at 0: the sweep refuses the cell, or skips it with --skip-invalid.
+    } catch (const DataError&) {
+    }
+  }
+  std::vector<std::size_t> order(cells);
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return cost[a] > cost[b]; });
+  std::vector<double> load(shard.count, 0.0);
+  std::vector<std::size_t> mine;
+  for (const std::size_t c : order) {
+    const auto least = static_cast<std::size_t>(std::min_element(load.begin(), load.end()) - load.begin());
+    load[least] += cost[c];
+    if (least == shard.index) mine.push_back(c);
+  }
+  std::sort(mine.begin(), mine.end());
+  return mine;
 }
 
 }  // namespace ouro

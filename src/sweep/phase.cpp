@@ -6,6 +6,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <numeric>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -252,8 +253,10 @@ std::vector<PhaseRow> phase_table(const fs::path& sweep_dir, const Config& base,
              generations + 1);
   const std::int64_t first = generations + 1 - static_cast<std::int64_t>(last);
   std::vector<PhaseRow> rows;
-  for (std::size_t c = 0; c < grid.cell_count(); ++c) {
-    if (shard && !shard->holds(c)) continue;
+  std::vector<std::size_t> cells(grid.cell_count());
+  std::iota(cells.begin(), cells.end(), std::size_t{0});
+  if (shard) cells = shard_cells(grid, base, *shard);
+  for (const std::size_t c : cells) {
     const Config config = grid.cell_config(base, c);
     const fs::path file = sweep_dir / "cells" / grid.cell_folder(c) / "metrics.csv";
     const std::map<std::string, Tally> tallies = read_tail(file, metrics, first);

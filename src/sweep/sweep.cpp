@@ -48,8 +48,10 @@ json make_plan(const Config& base, const SweepGrid& grid, const SweepOptions& op
                      {"values", values}});
   }
   json here = json::array();
-  for (std::size_t c = 0; c < grid.cell_count(); ++c) {
-    if (!options.shard || options.shard->holds(c)) here.push_back(c);
+  if (options.shard) {
+    for (const std::size_t c : shard_cells(grid, base, *options.shard)) here.push_back(c);
+  } else {
+    for (std::size_t c = 0; c < grid.cell_count(); ++c) here.push_back(c);
   }
   json plan = {{"version", OURO_VERSION},
                {"config_file", options.config_file},
@@ -309,6 +311,12 @@ SweepOutcome run_sweep(const Config& base, const SweepGrid& grid, const SweepOpt
       std::string why = plan_difference(stored, plan, (partial / "sweep.json").string(), "this sweep");
       if (why.empty() && stored.at("shard") != plan.at("shard")) {
         why = fmt::format("it was started as shard {}, this is shard {}", stored.at("shard").dump(), plan.at("shard").dump());
+      }
+      if (why.empty() && stored.at("cells_here") != plan.at("cells_here")) {
+        // A shard started by a build that split the cells otherwise (by index before they were
+        // split by estimated cost).
+        why = fmt::format("the shard was started with cells {}, this build gives it cells {}",
+                          stored.at("cells_here").dump(), plan.at("cells_here").dump());
       }
       OURO_CHECK(why.empty(), ConfigError, "--resume: {}; resume with the config it was started with, or start over "
                  "with --force", why);

@@ -181,12 +181,14 @@ TEST(PhaseCli, ShardsMergedThenResumedGiveTheWholeDiagram) {
     const auto part = run_cli(args + (dir / folder).string() + " --shard " + shard);
     ASSERT_EQ(part.exit_code, 0) << part.output;
   }
-  // A shard's phase.csv holds its own cells: 0 and 2 of the four (real 5 and 50, synthetic 20).
+  // A shard's phase.csv holds its own cells. Shards balance estimated cost: the two synthetic-60
+  // cells (1 and 3) cost most and go to shards 0 and 1, then the synthetic-20 cells 0 and 2 do
+  // the same, so shard 0 holds real 5 at synthetic 20 and 60.
   const auto rows = read_csv(dir / "s0/phase.csv");
   ASSERT_EQ(rows.size(), 1u + 2 * 2);
-  EXPECT_EQ(rows[1][0], "5");
-  EXPECT_EQ(rows[3][0], "50");
-  for (std::size_t i = 1; i < rows.size(); ++i) EXPECT_EQ(rows[i][1], "20") << i;
+  for (std::size_t i = 1; i < rows.size(); ++i) EXPECT_EQ(rows[i][0], "5") << i;
+  EXPECT_EQ(rows[1][1], "20");
+  EXPECT_EQ(rows[3][1], "60");
 
   const auto merged = run_cli("merge " + (dir / "m").string() + " " + (dir / "s1").string() + " " +
                               (dir / "s0").string());

@@ -79,13 +79,23 @@ class SweepGrid {
   bool resolved_ = false;
 };
 
-// A share of the cells for one machine: cells whose index % count == index.
+// A share of the cells for one machine or job-array task, `index` of `count` (shard_cells says
+// which cells).
 struct Shard {
   std::size_t index = 0;
   std::size_t count = 1;
   // "i/N" with 0 <= i < N; throws ConfigError naming `--shard` and the text otherwise.
   static Shard parse(std::string_view text);
-  bool holds(std::size_t cell) const { return cell % count == index; }
 };
+
+// A cell's estimated cost, what shards balance: replicates x (generations + 1) x (loop.initial +
+// loop.synthetic), the samples its loops draw and fit.
+double estimated_cell_cost(const Config& cell);
+
+// The cells of `shard`, ascending. Every shard computes the same split from the grid alone: the
+// cells sorted by estimated cost, longest first (ties: lower index first), each given to the shard
+// whose cells cost least so far (ties: the lower shard), so that one slow cell does not hold a
+// job array back. A cell whose config cannot be built costs 0 (a sweep with --skip-invalid skips it).
+std::vector<std::size_t> shard_cells(const SweepGrid& grid, const Config& base, const Shard& shard);
 
 }  // namespace ouro
