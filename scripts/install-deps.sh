@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian packages ouroboros needs to build, test, benchmark and fuzz (LibTorch for the
 # neural families, with libopenblas0-pthread, which it must have to run at speed; clang and its
-# libFuzzer/sanitizer runtimes, libclang-rt-14-dev, for scripts/fuzz.sh; pybind11 and pytest for the
-# Python package), and the npm bundles the report draws its charts with.
+# libFuzzer/sanitizer runtimes, libclang-rt-14-dev, for scripts/fuzz.sh; pybind11, pytest, pandas
+# and matplotlib for the Python package; slurm-wlm and munge for the test of `ouro sweep --slurm`
+# against a real Slurm, which starts its own daemons), and the npm bundles the report draws its
+# charts with.
 #
 # Safe to run repeatedly: it asks dpkg which packages are missing and installs only those, so a
 # machine that already has everything does no network work at all. Runs as root directly, or
@@ -19,6 +21,7 @@ packages=(
   libtorch-dev python3-torch
   python3 python3-numpy python3-scipy python3-sklearn python3-pil python3-regex
   pybind11-dev python3-pytest python3-pandas python3-matplotlib
+  slurm-wlm munge
   chromium
   clang libclang-rt-14-dev
 )

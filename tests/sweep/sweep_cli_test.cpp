@@ -165,6 +165,46 @@ TEST(Sweep, CellsAreBuiltWhenReachedAndAFailingOneKeepsTheFinishedCells) {
   EXPECT_FALSE(fs::exists(dir / "s/sweep.json"));
 }
 
+// --slurm --dry-run writes the job array's and the merge job's scripts; run by hand as Slurm would
+// (task i with SLURM_ARRAY_TASK_ID=i, then the merge), they give the whole sweep. (The same against a
+// real Slurm: tests/slurm/slurm_sweep_test.sh.) Flags that cannot go together are refused by name.
+TEST(Sweep, SlurmScriptsRunByHandGiveTheWholeSweep) {
+  const fs::path dir = scratch("slurm");
+  const fs::path config = write_config(dir, std::string(kBase) + kGrid);
+  ASSERT_EQ(run_cli("sweep " + config.string() + " --quiet --no-report --out " + (dir / "whole").string()).exit_code, 0);
+  const std::string slurm = "sweep " + config.string() + " --slurm --set run.seed=7 --array-size 3 --out ";
+  const Outcome dry = run_cli(slurm + (dir / "jobs").string() + " --dry-run");
+  ASSERT_EQ(dry.exit_code, 0) << dry.output;
+  EXPECT_THAT(dry.output, HasSubstr("--dependency=afterok:$ARRAY_JOB"));
+  const std::string array = read_file(dir / "jobs/slurm/array.sh");
+  EXPECT_THAT(array, HasSubstr("#SBATCH --array=0-2\n"));
+  EXPECT_THAT(array, HasSubstr("#SBATCH --requeue\n"));
+  EXPECT_THAT(array, HasSubstr("'--set' 'run.seed=7'"));
+  EXPECT_THAT(array, HasSubstr("--shard \"${SLURM_ARRAY_TASK_ID}/3\" --resume"));
+  for (const char* task : {"0", "1", "2"}) {
+    const std::string command = std::string("SLURM_ARRAY_TASK_ID=") + task + " bash " + (dir / "jobs/slurm/array.sh").string();
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+  }
+  ASSERT_EQ(std::system(("bash " + (dir / "jobs/slurm/merge.sh").string()).c_str()), 0);
+  // run.seed=7 is the base config's seed in every cell, so the merged sweep is the whole one.
+  EXPECT_EQ(read_file(dir / "jobs/merged/sweep.csv"), read_file(dir / "whole/sweep.csv"));
+
+  struct Bad {
+    std::string flags, expected;
+  };
+  for (const Bad& bad : {Bad{"--slurm --shard 0/2", "--slurm and --shard cannot be combined"},
+                         Bad{"--slurm --array-size 5", "--array-size 5: the sweep has only 4 cells"},
+                         Bad{"--slurm --resume", "always resume"},
+                         Bad{"--dry-run", "go with --slurm"}}) {
+    const Outcome outcome = run_cli("sweep " + config.string() + " " + bad.flags + " --out " + (dir / "bad").string());
+    EXPECT_NE(outcome.exit_code, 0) << bad.flags;
+    EXPECT_THAT(outcome.output, HasSubstr(bad.expected)) << bad.flags;
+  }
+  const Outcome no_sbatch = run_cli(slurm + (dir / "nosbatch").string(), "PATH=/nonexistent");
+  EXPECT_NE(no_sbatch.exit_code, 0);
+  EXPECT_THAT(no_sbatch.output, HasSubstr("sbatch: not found"));
+}
+
 TEST(Sweep, ShardsMergedEqualTheWhole) {
   const fs::path dir = scratch("shards");
   const fs::path config = write_config(dir, std::string(kBase) + kGrid);
