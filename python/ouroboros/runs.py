@@ -183,7 +183,7 @@ def sweep(config, grid=None, out=None, *, shard=None, overrides=None, force=Fals
           checkpoint_every="30s", report=False, **keywords):
     """Runs a grid of experiments as `ouro sweep` does and returns its Sweep. `grid` maps dotted keys
     to lists of values (`{"loop.bias": [1.0, 0.8]}`), added to a config file's [sweep] table;
-    `shard=(i, n)` runs the cells whose index % n == i, as `--shard i/n`."""
+    `shard=(i, n)` runs shard i of n (a share of the cells balanced by cost), as `--shard i/n`."""
     folder, temporary = _output_folder(out, "ouroboros_sweep_")
     arguments = [f"{key}=" + ",".join(_toml_value(v, key) for v in values) for key, values in (grid or {}).items()]
     shard_text = "" if shard is None else f"{shard[0]}/{shard[1]}"
