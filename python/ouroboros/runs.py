@@ -68,8 +68,9 @@ def config_toml(config):
 def _source(config):
     if isinstance(config, dict):
         return _core.ConfigSource(config_toml(config), "")
+    # A one-line string naming an existing file or ending in .toml is a path; anything else is text.
     if isinstance(config, os.PathLike) or (isinstance(config, str) and "\n" not in config and
-                                           config.strip().endswith(".toml")):
+                                           (os.path.isfile(config) or config.strip().endswith(".toml"))):
         path = os.fspath(config)
         if not os.path.exists(path):
             raise OSError(f"'{path}': no such config file")
