@@ -72,6 +72,10 @@ def test_summary_and_report(tmp_path):
     assert os.path.getsize(path) > 10000
     loaded = ouroboros.load(tmp_path / "run")
     pd.testing.assert_frame_equal(loaded.metrics, run.metrics)
+    # report=True writes the folder's report.html with the run, as `ouro run` does by default.
+    assert not (tmp_path / "run" / "report.html").exists()
+    ouroboros.run({**CONFIG, "filter": []}, tmp_path / "with_report", report=True)
+    assert (tmp_path / "with_report" / "report.html").stat().st_size > 10000
 
 
 def test_a_sharded_sweep_is_the_clis_to_the_byte(tmp_path):

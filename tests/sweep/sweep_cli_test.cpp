@@ -173,9 +173,11 @@ TEST(Sweep, SlurmScriptsRunByHandGiveTheWholeSweep) {
   const fs::path config = write_config(dir, std::string(kBase) + kGrid);
   ASSERT_EQ(run_cli("sweep " + config.string() + " --quiet --no-report --out " + (dir / "whole").string()).exit_code, 0);
   const std::string slurm = "sweep " + config.string() + " --slurm --set run.seed=7 --array-size 3 --out ";
-  const Outcome dry = run_cli(slurm + (dir / "jobs").string() + " --dry-run");
+  const Outcome dry = run_cli(slurm + (dir / "jobs").string() + " --dry-run --sbatch \"--partition=long  --time=1:00:00\"");
   ASSERT_EQ(dry.exit_code, 0) << dry.output;
-  EXPECT_THAT(dry.output, HasSubstr("--dependency=afterok:$ARRAY_JOB"));
+  // --sbatch's words reach both sbatch commands, each quoted.
+  EXPECT_THAT(dry.output, HasSubstr("sbatch --parsable '--partition=long' '--time=1:00:00' '"));
+  EXPECT_THAT(dry.output, HasSubstr("--dependency=afterok:$ARRAY_JOB '--partition=long' '--time=1:00:00' '"));
   const std::string array = read_file(dir / "jobs/slurm/array.sh");
   EXPECT_THAT(array, HasSubstr("#SBATCH --array=0-2\n"));
   EXPECT_THAT(array, HasSubstr("#SBATCH --requeue\n"));
