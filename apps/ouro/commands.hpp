@@ -32,6 +32,7 @@ Subcommand add_watermark_command(CLI::App& app);
 Subcommand add_detector_command(CLI::App& app);
 Subcommand add_contamination_command(CLI::App& app);
 Subcommand add_ledger_command(CLI::App& app);
+Subcommand add_lm_command(CLI::App& app);
 Subcommand add_help_command(CLI::App& app);
 Subcommand add_version_command(CLI::App& app);
 

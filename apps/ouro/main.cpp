@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
       ouro::cli::add_detector_command(app),
       ouro::cli::add_contamination_command(app),
       ouro::cli::add_ledger_command(app),
+      ouro::cli::add_lm_command(app),
       ouro::cli::add_phase_command(app),
       ouro::cli::add_options_command(app),
       ouro::cli::add_metric_command(app),

@@ -127,19 +127,32 @@ std::optional<TokenScore> NgramModel::score_sentences(std::span<const std::vecto
   return TokenScore{score.log_prob, score.tokens};
 }
 
+const text::BackoffModel& NgramModel::backoff() const {
+  std::call_once(backoff_built_, [this] { backoff_ = std::make_unique<text::BackoffModel>(text::BackoffModel::from(lm_)); });
+  return *backoff_;
+}
+
 std::optional<std::vector<TokenScore>> NgramModel::score_sequences(const Samples& sequences) const {
-  const auto keep = static_cast<std::size_t>(settings_.order - 1);
+  const text::BackoffModel& scorer = backoff();
   std::vector<TokenScore> out;
   out.reserve(static_cast<std::size_t>(sequences.size()));
-  std::vector<TokenId> history;
+  text::BackoffModel::State state, next;
   for (Eigen::Index i = 0; i < sequences.size(); ++i) {
-    history.assign(1, kBos);
+    state = scorer.sentence_start();
     TokenScore score;
     for (const std::int32_t id : sequences.tokens(i)) {
       const auto t = static_cast<TokenId>(id);
-      score.log_prob += std::log(lm_.prob(history, t));
+      // An id outside the vocabulary has probability 0 and leaves no context, as in KneserNey::prob.
+      double p = 0.0;
+      if (t < scorer.vocab_size()) {
+        p = scorer.prob(state, t, next);
+      } else {
+        next.length = 0;
+      }
+      score.log_prob += std::log(p);
       ++score.tokens;
-      push(history, t, keep);
+      if (t == kEos) next = scorer.sentence_start();
+      std::swap(state, next);
     }
     out.push_back(score);
   }

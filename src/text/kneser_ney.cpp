@@ -118,8 +118,10 @@ KneserNey KneserNey::train(std::span<const std::vector<TokenId>> sentences, int 
   const auto n_orders = static_cast<std::size_t>(order);
 
   // Context nodes: the reversed trie. Node 0 is the empty context.
-  std::vector<std::uint32_t> parent{0};
-  std::vector<TokenId> edge_word{kBos};
+  std::vector<std::uint32_t>& parent = model.parent_;
+  std::vector<TokenId>& edge_word = model.edge_word_;
+  parent.assign(1, 0);
+  edge_word.assign(1, kBos);
   model.depth_.push_back(0);
   model.edges_ = U64Map(total_tokens);
   const auto child = [&](std::uint32_t node, TokenId word) {
@@ -239,6 +241,22 @@ int KneserNey::chain(std::span<const TokenId> history, std::array<std::uint32_t,
   return found;
 }
 
+void KneserNey::context_words(std::uint32_t node, std::span<TokenId> words) const {
+  for (TokenId& w : words) {
+    w = edge_word_[node];
+    node = parent_[node];
+  }
+}
+
+std::uint32_t KneserNey::context_node(std::span<const TokenId> words) const {
+  std::uint32_t node = 0;
+  for (std::size_t k = words.size(); k-- > 0;) {
+    node = edges_.find(pack(node, words[k]));
+    if (node == kNone || contexts_[node].total == 0.0) return kNone;
+  }
+  return node;
+}
+
 double KneserNey::alpha(std::uint32_t node, TokenId w) const {
   const Context& ctx = contexts_[node];
   const auto first = words_.begin() + static_cast<std::ptrdiff_t>(ctx.begin);
@@ -335,7 +353,7 @@ KneserNey::Score KneserNey::score(std::span<const std::vector<TokenId>> sentence
 }
 
 std::size_t KneserNey::memory_bytes() const {
-  return edges_.bytes() + depth_.capacity() + contexts_.capacity() * sizeof(Context) + words_.capacity() * 4 +
+  return edges_.bytes() + parent_.capacity() * 4 + edge_word_.capacity() * 4 + depth_.capacity() + contexts_.capacity() * sizeof(Context) + words_.capacity() * 4 +
          counts_.capacity() * 4 + cumulative_.capacity() * 8;
 }
 

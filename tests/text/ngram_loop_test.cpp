@@ -4,6 +4,7 @@
 // distribution, 5 standard errors), determinism, and configuration errors naming the key.
 #include <cmath>
 
+#include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -133,6 +134,58 @@ TEST(NgramFamily, LogProbAndBadRows) {
   bad << 3, 99, kEos;
   EXPECT_THAT([&] { try { NgramFamily(3, settings).fit(bad, rng); } catch (const DataError& e) { return std::string(e.what()); } return std::string(); }(),
               HasSubstr("row 0 column 1 holds 99"));
+}
+
+// score_sequences runs on the model's backoff form; it must give, bit for bit, what scoring each
+// token with KneserNey::prob and the full history gives (sentences restarted after </s>, an id
+// outside the vocabulary scored 0 and leaving no context), for sequences sampled at several
+// temperatures from models of orders 2 to 5.
+TEST(NgramFamily, ScoreSequencesEqualsTheHistoryComputationBitForBit) {
+  std::vector<std::string> train;
+  Rng words(7, {});
+  for (int s = 0; s < 300; ++s) {
+    std::string line;
+    for (std::size_t w = 0, n = 1 + words.below(10); w < n; ++w) line += fmt::format("w{} ", words.below(1 + words.below(40)));
+    train.push_back(line);
+  }
+  const auto t = truth_of(train, {"w1 w2"}, 16);
+  for (int order = 2; order <= 5; ++order) {
+    SCOPED_TRACE(order);
+    NgramSettings settings;
+    settings.vocab_size = t->vocabulary().size();
+    settings.order = order;
+    settings.generation = text::Generation::kUnconditional;
+    Rng rng(order, {});
+    const auto model = NgramFamily(16, settings).fit(t->sample(100, rng), rng);
+    const auto& lm = dynamic_cast<const NgramModel&>(*model).lm();
+    Samples sequences = model->draw(50, 0.7, rng);
+    std::vector<std::int32_t> odd{3, 4, static_cast<std::int32_t>(settings.vocab_size) + 5, 3, static_cast<std::int32_t>(kEos), 4};
+    std::vector<std::int32_t> ids;
+    std::vector<std::size_t> offsets{0};
+    for (Eigen::Index i = 0; i < sequences.size(); ++i) {
+      for (const auto id : sequences.tokens(i)) ids.push_back(id);
+      offsets.push_back(ids.size());
+    }
+    ids.insert(ids.end(), odd.begin(), odd.end());
+    offsets.push_back(ids.size());
+    const Samples all(std::move(ids), std::move(offsets));
+    const auto scores = model->score_sequences(all);
+    ASSERT_TRUE(scores);
+    for (Eigen::Index i = 0; i < all.size(); ++i) {
+      std::vector<text::TokenId> history{text::kBos};
+      double expected = 0.0;
+      for (const auto id : all.tokens(i)) {
+        const auto token = static_cast<text::TokenId>(id);
+        expected += std::log(lm.prob(history, token));
+        if (token == kEos) {
+          history.assign(1, text::kBos);
+        } else {
+          history.push_back(token);
+        }
+      }
+      EXPECT_EQ((*scores)[static_cast<std::size_t>(i)].log_prob, expected) << "sequence " << i;
+    }
+  }
 }
 
 TEST(NgramConfig, FamilyAndTruthErrorsNameTheKey) {

@@ -19,14 +19,20 @@
 // logits), then goes through the chain.
 //
 // score_sequences gives each sequence's natural-log probability as generated (start = <s>, history
-// restarted after </s>); log_prob(row) is the same for a row of ids padded with -1.
+// restarted after </s>); log_prob(row) is the same for a row of ids padded with -1. It scores with
+// the model's backoff form (text/backoff_model.hpp), built on its first call and kept: the loop
+// scores every generation's synthetic blocks with the generation-0 model (ppl_gen0), so the
+// conversion, which costs about as much as scoring the training set once, is paid once per model.
+// The backoff form's probabilities are the model's bit for bit, so the figures do not depend on it.
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <optional>
 
 #include "ouro/hygiene/watermark.hpp"
 #include "ouro/models/generative_model.hpp"
+#include "ouro/text/backoff_model.hpp"
 #include "ouro/text/kneser_ney.hpp"
 #include "ouro/text/sampler.hpp"
 
@@ -63,7 +69,12 @@ class NgramModel final : public GenerativeModel {
   const NgramSettings& settings() const { return settings_; }
 
  private:
+  // The backoff form of lm_, built on first use (thread-safe: replicates may share a model).
+  const text::BackoffModel& backoff() const;
+
   text::KneserNey lm_;
+  mutable std::once_flag backoff_built_;
+  mutable std::unique_ptr<text::BackoffModel> backoff_;
   Samples prompts_;  // the training blocks
   Eigen::Index length_;
   NgramSettings settings_;

@@ -106,6 +106,15 @@ class KneserNey {
   std::size_t ngrams(int n) const { return ngrams_.at(n - 1); }
   std::size_t memory_bytes() const;
 
+  // Every n-gram of the model in backoff form (ARPA's), order by order, each context's successors
+  // in id order: `words` oldest first, `prob` = p(last word | the others) computed exactly as
+  // prob() computes it, and `backoff` = gamma of the n-gram as a context (the weight an unseen
+  // successor's lower-order probability is multiplied by), or 1 when it is no context (never at
+  // the highest order). Unigrams are every id: those never seen get the uniform floor alone, and
+  // <s> gets probability 0.
+  template <typename Visit>  // void(int n, std::span<const TokenId> words, double prob, double backoff)
+  void for_each_ngram(Visit&& visit) const;
+
  private:
   struct Context {
     std::uint64_t begin = 0, end = 0;  // slice of the successor arrays
@@ -120,16 +129,49 @@ class KneserNey {
   double chain_prob(const std::array<std::uint32_t, kMaxOrder>& nodes, int levels, TokenId w) const;
   TokenId chain_sample(const std::array<std::uint32_t, kMaxOrder>& nodes, int levels, Rng& rng) const;
 
+  // The words of context `node`, oldest first, into words[0..depth).
+  void context_words(std::uint32_t node, std::span<TokenId> words) const;
+  // The context node of words[0..n) (oldest first), or ~0u when it is no context.
+  std::uint32_t context_node(std::span<const TokenId> words) const;
+
   int order_ = 0;
   std::size_t vocab_size_ = 0;
   std::vector<Discounts> discounts_;
   std::vector<std::size_t> ngrams_;
   U64Map edges_;                      // (parent node << 32 | word) -> child node
+  std::vector<std::uint32_t> parent_; // each node's context without its oldest word
+  std::vector<TokenId> edge_word_;    // each node's oldest word
   std::vector<std::uint8_t> depth_;   // context length of each node
   std::vector<Context> contexts_;     // per node
   std::vector<TokenId> words_;        // successor words, sorted within a context
   std::vector<std::uint32_t> counts_; // their (adjusted) counts
   std::vector<double> cumulative_;    // running sum of discounted counts within a context
 };
+
+template <typename Visit>
+void KneserNey::for_each_ngram(Visit&& visit) const {
+  std::array<TokenId, kMaxOrder> words{};
+  std::array<std::uint32_t, kMaxOrder> chain{};
+  for (TokenId w = 0; w < vocab_size_; ++w) {
+    words[0] = w;
+    const std::uint32_t self = context_node(std::span<const TokenId>(words.data(), 1));
+    visit(1, std::span<const TokenId>(words.data(), 1), chain_prob(chain, 0, w),
+          self == ~std::uint32_t{0} ? 1.0 : contexts_[self].gamma);
+  }
+  for (int n = 2; n <= order_; ++n) {
+    for (std::uint32_t node = 1; node < contexts_.size(); ++node) {
+      if (depth_[node] != n - 1) continue;
+      context_words(node, std::span<TokenId>(words.data(), static_cast<std::size_t>(n - 1)));
+      for (std::uint32_t up = node, l = static_cast<std::uint32_t>(n - 1); l > 0; up = parent_[up], --l) chain[l] = up;
+      const Context& ctx = contexts_[node];
+      for (std::uint64_t i = ctx.begin; i < ctx.end; ++i) {
+        words[static_cast<std::size_t>(n - 1)] = words_[i];
+        const std::span<const TokenId> gram(words.data(), static_cast<std::size_t>(n));
+        const std::uint32_t self = n < order_ ? context_node(gram) : ~std::uint32_t{0};
+        visit(n, gram, chain_prob(chain, n - 1, words_[i]), self == ~std::uint32_t{0} ? 1.0 : contexts_[self].gamma);
+      }
+    }
+  }
+}
 
 }  // namespace ouro::text
