@@ -248,13 +248,60 @@ void KneserNey::context_words(std::uint32_t node, std::span<TokenId> words) cons
   }
 }
 
-std::uint32_t KneserNey::context_node(std::span<const TokenId> words) const {
-  std::uint32_t node = 0;
-  for (std::size_t k = words.size(); k-- > 0;) {
-    node = edges_.find(pack(node, words[k]));
-    if (node == kNone || contexts_[node].total == 0.0) return kNone;
+KneserNey::BackoffForm KneserNey::backoff_form() const {
+  BackoffForm form;
+  const auto as_context = [&](std::uint32_t parent, TokenId word) {
+    if (parent == kNoContext) return kNoContext;
+    const std::uint32_t node = edges_.find(pack(parent, word));
+    return node == kNone || contexts_[node].total == 0.0 ? kNoContext : node;
+  };
+  const std::array<std::uint32_t, kMaxOrder> root{};
+  form.unigram_prob.resize(vocab_size_);
+  form.unigram_context.resize(vocab_size_);
+  for (TokenId w = 0; w < vocab_size_; ++w) {
+    form.unigram_prob[w] = chain_prob(root, 0, w);
+    form.unigram_context[w] = as_context(0, w);
   }
-  return node;
+  form.nodes_by_depth.resize(static_cast<std::size_t>(order_));
+  for (std::uint32_t node = 1; node < contexts_.size(); ++node) form.nodes_by_depth[depth_[node]].push_back(node);
+  form.entry_prob.resize(words_.size());
+  form.entry_context.resize(words_.size());
+  std::array<std::uint32_t, kMaxOrder> chain{};
+  for (std::size_t depth = 1; depth < form.nodes_by_depth.size(); ++depth) {
+    for (const std::uint32_t node : form.nodes_by_depth[depth]) {
+      const Context& ctx = contexts_[node];
+      const std::uint32_t suffix = parent_[node];
+      const Context& lower = contexts_[suffix];
+      for (std::uint64_t i = ctx.begin; i < ctx.end; ++i) {
+        const TokenId w = words_[i];
+        double lower_prob;
+        std::uint32_t lower_context;
+        const auto first = words_.begin() + static_cast<std::ptrdiff_t>(lower.begin);
+        const auto last = words_.begin() + static_cast<std::ptrdiff_t>(lower.end);
+        const auto it = suffix == 0 ? last : std::lower_bound(first, last, w);
+        if (suffix == 0) {
+          lower_prob = form.unigram_prob[w];
+          lower_context = form.unigram_context[w];
+        } else if (it != last && *it == w) {
+          const auto j = static_cast<std::size_t>(it - words_.begin());
+          lower_prob = form.entry_prob[j];
+          lower_context = form.entry_context[j];
+        } else {  // the suffix does not list w (Kneser-Ney's continuation counts make this rare)
+          for (std::uint32_t up = suffix, l = static_cast<std::uint32_t>(depth - 1); l > 0; up = parent_[up], --l)
+            chain[l] = up;
+          lower_prob = chain_prob(chain, static_cast<int>(depth - 1), w);
+          std::array<TokenId, kMaxOrder> words{};
+          context_words(suffix, std::span<TokenId>(words.data(), depth - 1));
+          lower_context = form.unigram_context[w];
+          for (std::size_t k = depth - 1; k-- > 0;) lower_context = as_context(lower_context, words[k]);
+        }
+        const std::uint32_t c = counts_[i];  // alpha(node, w), without its search
+        form.entry_prob[i] = std::max(c - discounts_[depth](c), 0.0) / ctx.total + ctx.gamma * lower_prob;
+        form.entry_context[i] = as_context(lower_context, edge_word_[node]);
+      }
+    }
+  }
+  return form;
 }
 
 double KneserNey::alpha(std::uint32_t node, TokenId w) const {

@@ -202,13 +202,23 @@ class BinaryWriter {
   CheckWordStream check_;
 };
 
+// Reads the binary form straight into its final buffers, check-wording the bytes on the way; the
+// trailing check word is compared before anything read is decoded (finish()).
 class BinaryReader {
  public:
-  BinaryReader(std::string_view bytes, std::string where) : bytes_(bytes), where_(std::move(where)) {}
+  explicit BinaryReader(const std::filesystem::path& path) : in_(path, std::ios::binary | std::ios::ate), where_(path.string()) {
+    OURO_CHECK(in_, IoError, "cannot read the language model '{}'", where_);
+    const auto size = static_cast<std::size_t>(in_.tellg());
+    in_.seekg(0);
+    OURO_CHECK(size >= kMagic.size() + 8, DataError, "{}: not a binary language model (too short)", where_);
+    left_ = size - 8;
+  }
   void read(void* data, std::size_t size) {
-    OURO_CHECK(size <= bytes_.size() - pos_, DataError, "{}: the file ends inside its data", where_);
-    std::memcpy(data, bytes_.data() + pos_, size);
-    pos_ += size;
+    OURO_CHECK(size <= left_, DataError, "{}: the file ends inside its data; it is truncated or damaged", where_);
+    in_.read(static_cast<char*>(data), static_cast<std::streamsize>(size));
+    OURO_CHECK(in_.gcount() == static_cast<std::streamsize>(size), IoError, "reading '{}' failed", where_);
+    check_.add(data, size);
+    left_ -= size;
   }
   template <typename T>
   T value() {
@@ -216,12 +226,21 @@ class BinaryReader {
     read(&v, sizeof v);
     return v;
   }
-  std::size_t left() const { return bytes_.size() - pos_; }
+  std::size_t left() const { return left_; }
+  // DataError unless every byte was read and the trailing check word matches them.
+  void finish() {
+    OURO_CHECK(left_ == 0, DataError, "{}: {} bytes follow the tables", where_, left_);
+    std::uint64_t stored = 0;
+    in_.read(reinterpret_cast<char*>(&stored), sizeof stored);
+    OURO_CHECK(stored == check_.word(), DataError,
+               "{}: the check word does not match its contents; the file is damaged or truncated", where_);
+  }
 
  private:
-  std::string_view bytes_;
+  std::ifstream in_;
   std::string where_;
-  std::size_t pos_ = 0;
+  std::size_t left_ = 0;
+  CheckWordStream check_;
 };
 
 }  // namespace
@@ -332,23 +351,19 @@ void write_binary_lm(const WordModel& model, const std::filesystem::path& path) 
 }
 
 WordModel read_binary_lm(const std::filesystem::path& path) {
-  const std::string bytes = read_whole_file(path);
-  OURO_CHECK(bytes.size() >= kMagic.size() + 8 && std::string_view(bytes).starts_with(kMagic), DataError,
-             "{}: not a binary language model of this version (expected it to start with {})", path.string(), kMagic);
-  std::uint64_t stored_check = 0;
-  std::memcpy(&stored_check, bytes.data() + bytes.size() - 8, 8);
-  const std::string_view body(bytes.data(), bytes.size() - 8);
-  OURO_CHECK(check_word(body) == stored_check, DataError,
-             "{}: the check word does not match its contents; the file is damaged or truncated", path.string());
-
-  BinaryReader r(body.substr(kMagic.size()), path.string());
+  BinaryReader r(path);
+  std::string magic(kMagic.size(), '\0');
+  r.read(magic.data(), magic.size());
+  OURO_CHECK(magic == kMagic, DataError, "{}: not a binary language model of this version (expected it to start with {})",
+             path.string(), kMagic);
   const auto order = r.value<std::uint32_t>();
   OURO_CHECK(order >= static_cast<std::uint32_t>(kMinOrder) && order <= static_cast<std::uint32_t>(kMaxOrder), DataError,
              "{}: order {} is not supported", path.string(), order);
   std::vector<std::size_t> counts(order);
   for (auto& c : counts) c = r.value<std::uint64_t>();
-  OURO_CHECK(counts[0] > kBos && counts[0] <= r.left(), DataError, "{}: {} unigrams cannot be right", path.string(),
-             counts[0]);
+  OURO_CHECK(counts[0] > kBos, DataError, "{}: {} unigrams cannot hold <unk>, </s> and <s>", path.string(), counts[0]);
+  OURO_CHECK(counts[0] <= r.left(), DataError, "{}: the file ends inside its vocabulary of {} words; it is truncated or damaged",
+             path.string(), counts[0]);
   std::vector<std::string> tokens(counts[0] - (kBos + 1));
   for (auto& token : tokens) {
     const auto size = r.value<std::uint32_t>();
@@ -356,8 +371,6 @@ WordModel read_binary_lm(const std::filesystem::path& path) {
     token.resize(size);
     r.read(token.data(), size);
   }
-  WordModel out;
-  out.vocabulary = Vocabulary::from_list(tokens);
   const auto entries = [&]<typename Vector>(Vector& e, std::size_t n) {
     OURO_CHECK(n <= r.left() / sizeof(BackoffModel::Entry), DataError, "{}: the file ends inside its tables",
                path.string());
@@ -368,8 +381,10 @@ WordModel read_binary_lm(const std::filesystem::path& path) {
   entries(unigrams, counts[0]);
   std::vector<BackoffModel::Table> tables(order - 1);
   for (std::size_t n = 2; n <= order; ++n) entries(tables[n - 2], backoff_table_slots(counts[n - 1]));
-  OURO_CHECK(r.left() == 0, DataError, "{}: {} bytes follow the tables", path.string(), r.left());
+  r.finish();
+  WordModel out;
   try {
+    out.vocabulary = Vocabulary::from_list(tokens);
     out.model = BackoffModel::from_layout(std::move(unigrams), std::move(tables), counts);
   } catch (const DataError& e) {
     throw DataError(fmt::format("{}: {}", path.string(), e.what()));

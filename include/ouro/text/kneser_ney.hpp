@@ -131,8 +131,19 @@ class KneserNey {
 
   // The words of context `node`, oldest first, into words[0..depth).
   void context_words(std::uint32_t node, std::span<TokenId> words) const;
-  // The context node of words[0..n) (oldest first), or ~0u when it is no context.
-  std::uint32_t context_node(std::span<const TokenId> words) const;
+
+  // What for_each_ngram visits, computed order by order: each n-gram's probability from its
+  // suffix's (p = alpha + gamma * p(suffix), the recursion chain_prob unrolls, so the same bits)
+  // and its node as a context (kNoContext when it is none), found from its suffix's in one probe.
+  static constexpr std::uint32_t kNoContext = ~std::uint32_t{0};
+  struct BackoffForm {
+    std::vector<double> unigram_prob;              // by id
+    std::vector<std::uint32_t> unigram_context;    // by id
+    std::vector<double> entry_prob;                // by successor entry
+    std::vector<std::uint32_t> entry_context;      // by successor entry
+    std::vector<std::vector<std::uint32_t>> nodes_by_depth;
+  };
+  BackoffForm backoff_form() const;
 
   int order_ = 0;
   std::size_t vocab_size_ = 0;
@@ -150,25 +161,20 @@ class KneserNey {
 
 template <typename Visit>
 void KneserNey::for_each_ngram(Visit&& visit) const {
+  const BackoffForm form = backoff_form();
+  const auto gamma_of = [&](std::uint32_t node) { return node == kNoContext ? 1.0 : contexts_[node].gamma; };
   std::array<TokenId, kMaxOrder> words{};
-  std::array<std::uint32_t, kMaxOrder> chain{};
   for (TokenId w = 0; w < vocab_size_; ++w) {
     words[0] = w;
-    const std::uint32_t self = context_node(std::span<const TokenId>(words.data(), 1));
-    visit(1, std::span<const TokenId>(words.data(), 1), chain_prob(chain, 0, w),
-          self == ~std::uint32_t{0} ? 1.0 : contexts_[self].gamma);
+    visit(1, std::span<const TokenId>(words.data(), 1), form.unigram_prob[w], gamma_of(form.unigram_context[w]));
   }
   for (int n = 2; n <= order_; ++n) {
-    for (std::uint32_t node = 1; node < contexts_.size(); ++node) {
-      if (depth_[node] != n - 1) continue;
+    for (const std::uint32_t node : form.nodes_by_depth[static_cast<std::size_t>(n - 1)]) {
       context_words(node, std::span<TokenId>(words.data(), static_cast<std::size_t>(n - 1)));
-      for (std::uint32_t up = node, l = static_cast<std::uint32_t>(n - 1); l > 0; up = parent_[up], --l) chain[l] = up;
-      const Context& ctx = contexts_[node];
-      for (std::uint64_t i = ctx.begin; i < ctx.end; ++i) {
+      for (std::uint64_t i = contexts_[node].begin; i < contexts_[node].end; ++i) {
         words[static_cast<std::size_t>(n - 1)] = words_[i];
-        const std::span<const TokenId> gram(words.data(), static_cast<std::size_t>(n));
-        const std::uint32_t self = n < order_ ? context_node(gram) : ~std::uint32_t{0};
-        visit(n, gram, chain_prob(chain, n - 1, words_[i]), self == ~std::uint32_t{0} ? 1.0 : contexts_[self].gamma);
+        visit(n, std::span<const TokenId>(words.data(), static_cast<std::size_t>(n)), form.entry_prob[i],
+              n < order_ ? gamma_of(form.entry_context[i]) : 1.0);
       }
     }
   }
