@@ -16,6 +16,7 @@
 #include "ouro/core/error.hpp"
 #include "ouro/io/atomic_file.hpp"
 #include "ouro/io/check_word.hpp"
+#include "ouro/text/tokenizer.hpp"
 
 namespace ouro::text {
 namespace {
@@ -94,17 +95,6 @@ std::size_t parse_count(std::string_view field, const LineReader& lines) {
   return value;
 }
 
-void split_fields(std::string_view line, std::vector<std::string_view>& fields) {
-  fields.clear();
-  std::size_t i = 0;
-  while (i < line.size()) {
-    while (i < line.size() && is_space(line[i])) ++i;
-    const std::size_t start = i;
-    while (i < line.size() && !is_space(line[i])) ++i;
-    if (i > start) fields.push_back(line.substr(start, i - start));
-  }
-}
-
 double from_log10(double value) { return value == -std::numeric_limits<double>::infinity() ? 0.0 : std::pow(10.0, value); }
 
 // The `\data\` header: counts per order.
@@ -163,7 +153,7 @@ void read_section(LineReader& lines, std::size_t n, std::size_t count, Visit&& v
   for (std::size_t i = 0; i < count; ++i) {
     OURO_CHECK(lines.next(line), DataError, "{}: the file ends after {} of the {} {}-grams the header counts",
                lines.where(), i, count, n);
-    split_fields(line, fields);
+    split_words(line, fields);
     OURO_CHECK(!fields.empty() && !fields[0].starts_with("\\"), DataError,
                "{}: the {}-gram section ends after {} entries; the header counts {}", lines.where(), n, i, count);
     OURO_CHECK(fields.size() == n + 1 || fields.size() == n + 2, DataError,

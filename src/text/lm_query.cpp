@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "ouro/io/check_word.hpp"
+#include "ouro/text/tokenizer.hpp"
 
 namespace ouro::text {
 namespace {
@@ -12,8 +13,6 @@ std::uint64_t word_hash(std::string_view word) {
   const std::uint64_t h = check_word(word);
   return h == 0 ? 1 : h;  // 0 marks an empty slot
 }
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 }  // namespace
 
@@ -54,13 +53,9 @@ TokenId LmQuery::id(std::string_view word) const {
 }
 
 QueryScore LmQuery::score(std::string_view document) {
+  split_words(document, words_);
   ids_.clear();
-  for (std::size_t i = 0; i < document.size();) {
-    while (i < document.size() && is_space(document[i])) ++i;
-    const std::size_t start = i;
-    while (i < document.size() && !is_space(document[i])) ++i;
-    if (i > start) ids_.push_back(id(document.substr(start, i - start)));
-  }
+  for (const std::string_view word : words_) ids_.push_back(id(word));
   model_.model.sentence_probs(ids_, probs_);
   QueryScore score;
   score.sentences = 1;

@@ -10,16 +10,21 @@ bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' |
 
 }  // namespace
 
-std::vector<std::string> WordTokenizer::tokenize(std::string_view document) const {
-  std::vector<std::string> tokens;
+void split_words(std::string_view text, std::vector<std::string_view>& words) {
+  words.clear();
   std::size_t i = 0;
-  while (i < document.size()) {
-    while (i < document.size() && is_space(document[i])) ++i;
+  while (i < text.size()) {
+    while (i < text.size() && is_space(text[i])) ++i;
     const std::size_t start = i;
-    while (i < document.size() && !is_space(document[i])) ++i;
-    if (i > start) tokens.emplace_back(document.substr(start, i - start));
+    while (i < text.size() && !is_space(text[i])) ++i;
+    if (i > start) words.push_back(text.substr(start, i - start));
   }
-  return tokens;
+}
+
+std::vector<std::string> WordTokenizer::tokenize(std::string_view document) const {
+  std::vector<std::string_view> words;
+  split_words(document, words);
+  return {words.begin(), words.end()};
 }
 
 std::string WordTokenizer::detokenize(const std::vector<std::string>& tokens) const {

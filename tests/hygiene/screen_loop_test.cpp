@@ -18,7 +18,6 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <ranges>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -261,8 +260,9 @@ TEST(ScreenLoop, TheDetectorScreenKeepsExactlyWhatTheDetectorPassesAndContaminat
     ++documents;
   }
   long generation0 = 0;
-  for (const auto& line : std::views::split(testing::read_file(out / "samples.jsonl"), '\n'))
-    generation0 += std::string_view(line.begin(), line.end()).find("\"generation\":0,") != std::string_view::npos;
+  std::istringstream samples(testing::read_file(out / "samples.jsonl"));
+  for (std::string line; std::getline(samples, line);)
+    generation0 += line.find("\"generation\":0,") != std::string::npos;
   EXPECT_EQ(generation0, row.count);
 
   // The ledger's detector scores: the kept candidates of S_0, in order, are samples.jsonl's first

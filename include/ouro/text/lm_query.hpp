@@ -46,6 +46,7 @@ class LmQuery {
   const WordModel& model_;
   std::vector<std::pair<std::uint64_t, TokenId>> slots_;  // (hash, id); hash 0 = empty
   std::uint64_t mask_ = 0;
+  std::vector<std::string_view> words_;  // scratch: the document's words
   std::vector<TokenId> ids_;    // scratch: the document's ids
   std::vector<double> probs_;   // scratch: their probabilities
 };

@@ -41,6 +41,10 @@ class CharTokenizer final : public Tokenizer {
   std::string detokenize(const std::vector<std::string>& tokens) const override;
 };
 
+// The white-space separated words of `text` (space, tab, line breaks, form feed, vertical tab), as
+// views into it, replacing the contents of `words`: what WordTokenizer returns as strings.
+void split_words(std::string_view text, std::vector<std::string_view>& words);
+
 // "word" or "char"; ConfigError-free: returns nullptr for an unknown name (callers name the key).
 std::unique_ptr<Tokenizer> make_tokenizer(std::string_view name);
 
