@@ -40,7 +40,10 @@ CovarianceFactor::CovarianceFactor(const Matrix& cov) {
 
 Vector CovarianceFactor::log_density(const Matrix& x, const Vector& mean) const {
   const Matrix delta = x.rowwise() - mean.transpose();
-  Vector out = ((-0.5 * (delta * whitener_.transpose()).rowwise().squaredNorm()).array() + log_norm()).matrix();
+  Vector out = Vector::Constant(x.rows(), log_norm());
+  // A point mass has rank 0: its whitened coordinates are an n x 0 matrix, whose row-wise reduction
+  // Eigen 3.4 computes by offsetting a null data pointer (undefined behaviour). Its norms are 0.
+  if (whitener_.rows() > 0) out -= 0.5 * (delta * whitener_.transpose()).rowwise().squaredNorm();
   if (singular()) {
     const Matrix off = delta * null_basis_.transpose();
     const double mean_norm = mean.norm();

@@ -84,7 +84,9 @@ GaussianLaw::GaussianLaw(Vector mean, Matrix cov) : mean_(std::move(mean)), cov_
 Vector GaussianLaw::log_density(const Matrix& x) const {
   OURO_CHECK(x.cols() == dim(), DataError, "gaussian truth log_prob: expected {} columns, got {}", dim(), x.cols());
   const Matrix delta = x.rowwise() - mean_.transpose();
-  Vector out = (log_norm_ - 0.5 * (delta * whitener_.transpose()).rowwise().squaredNorm().array()).matrix();
+  Vector out = Vector::Constant(x.rows(), log_norm_);
+  // A zero covariance has rank 0; see CovarianceFactor::log_density for why the guard.
+  if (whitener_.rows() > 0) out -= 0.5 * (delta * whitener_.transpose()).rowwise().squaredNorm();
   if (null_basis_.rows() > 0) {
     const Matrix off = delta * null_basis_.transpose();
     for (Eigen::Index i = 0; i < x.rows(); ++i) {

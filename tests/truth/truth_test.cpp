@@ -122,6 +122,29 @@ cov = [[1.0, 1.0], [1.0, 1.0]]
   EXPECT_EQ((*lp)(1), -std::numeric_limits<double>::infinity());
 }
 
+// A zero covariance is a point mass: every draw is the mean, whose log mass is 0, and any other
+// point has log mass -inf.
+TEST(GaussianTruth, ZeroCovarianceIsAPointMass) {
+  const auto truth = truth_from(R"(
+[truth]
+kind = "gaussian"
+mean = [0.5, -1.0]
+cov = [[0.0, 0.0], [0.0, 0.0]]
+)");
+  Rng rng(3, {Purpose::kUser, 0, 0, 0});
+  const Matrix x = truth->sample(100, rng);
+  for (Eigen::Index i = 0; i < x.rows(); ++i) {
+    ASSERT_EQ(x(i, 0), 0.5);
+    ASSERT_EQ(x(i, 1), -1.0);
+  }
+  Matrix points(2, 2);
+  points << 0.5, -1.0, 0.5, -0.75;
+  const auto lp = truth->log_prob(points);
+  ASSERT_TRUE(lp);
+  EXPECT_EQ((*lp)(0), 0.0);
+  EXPECT_EQ((*lp)(1), -std::numeric_limits<double>::infinity());
+}
+
 TEST(GaussianTruth, SameStreamSameSamples) {
   const auto truth = truth_from(kGaussian2d);
   Rng a(9, {Purpose::kInitialData, 2, 0, 0}), b(9, {Purpose::kInitialData, 2, 0, 0});
