@@ -121,6 +121,28 @@ TEST(Manifold, ManyDuplicatesAndGridTiesMatchBruteForce) {
   EXPECT_EQ(knn_radii(real, 5)(0), 0.0);
 }
 
+// Each within-set pair is computed once and offered to both of its rows, from tasks that run in any
+// order: over several row blocks and column blocks, with duplicates and ties scattered through them
+// (rows drawn from a 6 x 6 grid), the radii must equal brute force for every thread count.
+TEST(Manifold, RadiiFromSharedTilesMatchBruteForceAcrossBlocks) {
+  Rng rng = dist_rng(8);
+  const Matrix noise = gaussian_rows(1500, 2, rng);
+  Matrix grid_points(1500, 2);
+  for (Eigen::Index i = 0; i < 1500; ++i)
+    for (Eigen::Index j = 0; j < 2; ++j) grid_points(i, j) = std::floor(std::abs(noise(i, j)) * 3.0);
+  Matrix mixed = gaussian_rows(1500, 2, rng);
+  mixed.bottomRows(700) = grid_points.bottomRows(700);  // ties in the later blocks only
+  for (const Matrix* set : {&grid_points, &mixed}) {
+    const auto expected = testing::brute_radii_sq(*set, 7);
+    for (const int threads : {1, 2, 5}) {
+      const Vector radii = knn_radii(*set, 7, threads);
+      for (Eigen::Index i = 0; i < set->rows(); ++i)
+        ASSERT_EQ(radii(i), std::sqrt(expected[static_cast<std::size_t>(i)])) << "row " << i << ", " << threads
+                                                                                << " threads";
+    }
+  }
+}
+
 // Centred values beyond float's safe range take the double-precision path, with the same results.
 TEST(Manifold, HugeValuesUseDoublePrecisionAndMatchBruteForce) {
   Rng rng = dist_rng(7);

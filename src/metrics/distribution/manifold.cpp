@@ -6,9 +6,11 @@
 #include <type_traits>
 #include <cmath>
 #include <limits>
+#include <mutex>
 #include <vector>
 
 #include "ouro/core/error.hpp"
+#include "ouro/core/parallel.hpp"
 #include "ouro/metrics/distribution/sample_checks.hpp"
 #include "pairwise.hpp"
 
@@ -24,12 +26,49 @@ std::string radii_need(int k) {
 // Candidates kept per row beyond k, so that the k-th distance can be certified from the list.
 constexpr Index kExtraCandidates = 8;
 
+// Each row's k + kExtraCandidates nearest other rows by their GEMM values: a sorted list per row,
+// filled from the within-set tiles. Every pair is offered to both of its rows exactly once, in an
+// order that depends on the threads; only the lists' certified use below must not.
+class CandidateLists {
+ public:
+  CandidateLists(Index rows, std::size_t keep)
+      : keep_(keep),
+        values_(static_cast<std::size_t>(rows) * keep, std::numeric_limits<double>::infinity()),
+        indices_(static_cast<std::size_t>(rows) * keep, -1) {}
+
+  // Keeps `other` in `row`'s list if its value is below the list's largest.
+  void offer(Index row, double value, Index other) {
+    double* values = values_.data() + static_cast<std::size_t>(row) * keep_;
+    if (value >= values[keep_ - 1]) return;
+    Index* indices = indices_.data() + static_cast<std::size_t>(row) * keep_;
+    std::size_t pos = keep_ - 1;
+    while (pos > 0 && values[pos - 1] > value) {
+      values[pos] = values[pos - 1];
+      indices[pos] = indices[pos - 1];
+      --pos;
+    }
+    values[pos] = value;
+    indices[pos] = other;
+  }
+
+  double largest(Index row) const { return values_[static_cast<std::size_t>(row) * keep_ + keep_ - 1]; }
+  Index candidate(Index row, std::size_t t) const { return indices_[static_cast<std::size_t>(row) * keep_ + t]; }
+
+ private:
+  std::size_t keep_;
+  std::vector<double> values_;
+  std::vector<Index> indices_;
+};
+
 // Squared distance from every row to its k-th nearest other row, exactly (as a direct sum). The
 // tiles give approximate values; each row keeps its k + kExtraCandidates smallest, recomputes them
 // as direct sums and takes the k-th, R. A row left out of the list has a GEMM value >= the list's
-// last one, a_last, so its exact value is >= a_last - bound; when that is >= R the list holds the
-// k nearest and R is exact. Otherwise (many near-equal distances, e.g. grids or duplicates) the row
-// is redone with direct sums to every other row.
+// last one, a_last (the list's largest only falls as it fills, whatever the order of offers), so its
+// exact value is >= a_last - bound; when that is >= R the list holds the k nearest and R is exact.
+// Otherwise (many near-equal distances, e.g. grids or duplicates) the row is redone with direct sums
+// to every other row. Either way R is the exact k-th smallest direct sum, so the radii do not depend
+// on the tiles' values or order, and each within-set tile is computed once for both of its rows
+// (pairwise::for_each_upper_tile), the lists of a row block guarded by that block's lock.
 template <typename Scalar>
 Vector squared_radii(const pairwise::Prepared& set, const Vector& centre, int k, int threads) {
   const Index n = set.x.rows();
@@ -37,45 +76,47 @@ Vector squared_radii(const pairwise::Prepared& set, const Vector& centre, int k,
   const auto keep = static_cast<std::size_t>(std::min<Index>(k + kExtraCandidates, n - 1));
   const bool whole_set_kept = static_cast<Index>(keep) == n - 1;
   const double factor = pairwise::bound_factor<Scalar>(d);
-  Vector radii(n);
-  pairwise::for_each_row_block<Scalar>(set, set, centre, threads, [&](Index r0, Index rows, auto&& tiles) {
-    std::vector<double> best(static_cast<std::size_t>(rows) * keep, std::numeric_limits<double>::infinity());
-    std::vector<Index> best_index(static_cast<std::size_t>(rows) * keep, -1);
-    tiles([&](Index c0, Index cols, const double* d2) {
+  CandidateLists lists(n, keep);
+  std::vector<std::mutex> block_locks(static_cast<std::size_t>((n + pairwise::kRowBlock - 1) / pairwise::kRowBlock));
+  auto lock_of = [&](Index row) -> std::mutex& {
+    return block_locks[static_cast<std::size_t>(row / pairwise::kRowBlock)];
+  };
+  pairwise::for_each_upper_tile<Scalar>(set, centre, threads,
+                                        [&](Index r0, Index rows, Index c0, Index cols, const double* d2) {
+    {
+      const std::lock_guard guard(lock_of(r0));
       for (Index i = 0; i < rows; ++i) {
-        double* values = best.data() + static_cast<std::size_t>(i) * keep;
-        Index* indices = best_index.data() + static_cast<std::size_t>(i) * keep;
-        double worst = values[keep - 1];
         const Index self = r0 + i;
         const double* row = d2 + i * cols;
-        for (Index j = 0; j < cols; ++j) {
-          const double v = row[j];
-          if (v >= worst || c0 + j == self) continue;
-          std::size_t pos = keep - 1;
-          while (pos > 0 && values[pos - 1] > v) {
-            values[pos] = values[pos - 1];
-            indices[pos] = indices[pos - 1];
-            --pos;
-          }
-          values[pos] = v;
-          indices[pos] = c0 + j;
-          worst = values[keep - 1];
-        }
+        for (Index j = std::max<Index>(0, self + 1 - c0); j < cols; ++j) lists.offer(self, row[j], c0 + j);
       }
-    });
+    }
+    // The same pairs offered to their column rows, one row block (and its lock) at a time.
+    for (Index b0 = c0; b0 < c0 + cols; b0 += pairwise::kRowBlock) {
+      const Index b1 = std::min(b0 + pairwise::kRowBlock, c0 + cols);
+      const std::lock_guard guard(lock_of(b0));
+      for (Index i = 0; i < rows; ++i) {
+        const Index self = r0 + i;
+        const double* row = d2 + i * cols;
+        for (Index c = std::max(b0, self + 1); c < b1; ++c) lists.offer(c, row[c - c0], self);
+      }
+    }
+  });
+
+  Vector radii(n);
+  const auto blocks = static_cast<std::size_t>((n + pairwise::kRowBlock - 1) / pairwise::kRowBlock);
+  parallel_for(blocks, threads, [&](std::size_t block) {
+    const Index r0 = static_cast<Index>(block) * pairwise::kRowBlock;
+    const Index r1 = std::min(n, r0 + pairwise::kRowBlock);
     std::vector<double> exact(keep);
     std::vector<double> all;
-    for (Index i = 0; i < rows; ++i) {
-      const Index self = r0 + i;
+    for (Index self = r0; self < r1; ++self) {
       const double* x = set.x.row(self).data();
-      for (std::size_t t = 0; t < keep; ++t) {
-        const Index other = best_index[static_cast<std::size_t>(i) * keep + t];
-        exact[t] = pairwise::squared_distance(x, set.x.row(other).data(), d);
-      }
+      for (std::size_t t = 0; t < keep; ++t)
+        exact[t] = pairwise::squared_distance(x, set.x.row(lists.candidate(self, t)).data(), d);
       std::nth_element(exact.begin(), exact.begin() + (k - 1), exact.end());
       double radius = exact[static_cast<std::size_t>(k - 1)];
-      const double last = best[static_cast<std::size_t>(i) * keep + keep - 1];
-      if (!whole_set_kept && last - factor * (set.norms(self) + set.max_norm) < radius) {
+      if (!whole_set_kept && lists.largest(self) - factor * (set.norms(self) + set.max_norm) < radius) {
         all.clear();
         for (Index j = 0; j < n; ++j)
           if (j != self) all.push_back(pairwise::squared_distance(x, set.x.row(j).data(), d));

@@ -26,6 +26,8 @@ using Index = Eigen::Index;
 
 inline constexpr Index kRowBlock = 256;
 inline constexpr Index kColBlock = 1024;
+// for_each_upper_tile's column blocks then start at row-block boundaries.
+static_assert(kColBlock % kRowBlock == 0);
 
 // sum_k (x_k - y_k)^2 over d coordinates: the reference value every close comparison falls back to.
 inline double squared_distance(const double* x, const double* y, Index d) {
@@ -100,40 +102,78 @@ Prepared prepare(const Matrix& x, const Vector& centre, int threads) {
   return out;
 }
 
+// Scratch and the tile computation shared by the two visitors below: the rows x cols row-major tile
+// of squared distances between rows r0.. of a (centred into `left` by the caller) and rows c0.. of
+// b (GEMM values, clamped at 0).
+template <typename Scalar>
+struct TileScratch {
+  std::vector<Scalar> left;
+  std::vector<Scalar> right;
+  std::vector<Scalar> products;
+  std::vector<double> tile;
+
+  const double* compute(const Prepared& a, Index r0, Index rows, const Prepared& b, Index c0, Index cols,
+                        const Vector& centre) {
+    const Index d = a.x.cols();
+    const auto size = static_cast<std::size_t>(rows * cols);
+    if (products.size() < size) {
+      products.resize(size);
+      tile.resize(size);
+    }
+    centre_rows(b.x, c0, cols, centre, right);
+    dense::gemm_abt(rows, cols, d, left.data(), d, right.data(), d, products.data(), cols);
+    for (Index i = 0; i < rows; ++i) {
+      const double ni = a.norms(r0 + i);
+      const Scalar* g = products.data() + i * cols;
+      double* t = tile.data() + i * cols;
+      for (Index j = 0; j < cols; ++j) t[j] = std::max(0.0, ni + b.norms(c0 + j) - 2.0 * static_cast<double>(g[j]));
+    }
+    return tile.data();
+  }
+};
+
 // For every row block of a (one task each, on up to `threads` threads) calls
 // visit(r0, rows, tiles); calling tiles(fn) then calls fn(c0, cols, d2) for every column block of b
 // in order, d2 being the rows x cols row-major tile of squared distances (GEMM values, clamped at 0).
 template <typename Scalar, typename Visit>
 void for_each_row_block(const Prepared& a, const Prepared& b, const Vector& centre, int threads, Visit&& visit) {
-  const Index d = a.x.cols();
   const Index n = a.x.rows();
   const Index m = b.x.rows();
   const auto blocks = static_cast<std::size_t>((n + kRowBlock - 1) / kRowBlock);
   parallel_for(blocks, threads, [&](std::size_t block) {
     const Index r0 = static_cast<Index>(block) * kRowBlock;
     const Index rows = std::min(kRowBlock, n - r0);
-    std::vector<Scalar> left;
-    std::vector<Scalar> right;
-    const auto tile_size = static_cast<std::size_t>(rows * std::min(kColBlock, m));
-    std::vector<Scalar> products(tile_size);
-    std::vector<double> tile(tile_size);
-    centre_rows(a.x, r0, rows, centre, left);
+    TileScratch<Scalar> scratch;
+    centre_rows(a.x, r0, rows, centre, scratch.left);
     auto tiles = [&](auto&& fn) {
       for (Index c0 = 0; c0 < m; c0 += kColBlock) {
         const Index cols = std::min(kColBlock, m - c0);
-        centre_rows(b.x, c0, cols, centre, right);
-        dense::gemm_abt(rows, cols, d, left.data(), d, right.data(), d, products.data(), cols);
-        for (Index i = 0; i < rows; ++i) {
-          const double ni = a.norms(r0 + i);
-          const Scalar* g = products.data() + i * cols;
-          double* t = tile.data() + i * cols;
-          for (Index j = 0; j < cols; ++j)
-            t[j] = std::max(0.0, ni + b.norms(c0 + j) - 2.0 * static_cast<double>(g[j]));
-        }
-        fn(c0, cols, static_cast<const double*>(tile.data()));
+        fn(c0, cols, scratch.compute(a, r0, rows, b, c0, cols, centre));
       }
     };
     visit(r0, rows, tiles);
+  });
+}
+
+// The within-set distances of a, each pair once: for every row block (one task each) calls
+// fn(r0, rows, c0, cols, d2) for the column blocks from the block's own first row to the last row,
+// so that every pair i < j lies in exactly one tile with i among its rows (the tiles starting at r0
+// also hold pairs with j <= i, which the caller skips). Half the GEMM work of for_each_row_block(a,
+// a); tasks run concurrently and in any order, so a caller that records a pair for both rows must
+// make the result independent of that order.
+template <typename Scalar, typename Visit>
+void for_each_upper_tile(const Prepared& a, const Vector& centre, int threads, Visit&& fn) {
+  const Index n = a.x.rows();
+  const auto blocks = static_cast<std::size_t>((n + kRowBlock - 1) / kRowBlock);
+  parallel_for(blocks, threads, [&](std::size_t block) {
+    const Index r0 = static_cast<Index>(block) * kRowBlock;
+    const Index rows = std::min(kRowBlock, n - r0);
+    TileScratch<Scalar> scratch;
+    centre_rows(a.x, r0, rows, centre, scratch.left);
+    for (Index c0 = r0; c0 < n; c0 += kColBlock) {
+      const Index cols = std::min(kColBlock, n - c0);
+      fn(r0, rows, c0, cols, scratch.compute(a, r0, rows, a, c0, cols, centre));
+    }
   });
 }
 
