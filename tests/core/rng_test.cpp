@@ -38,6 +38,19 @@ TEST(Rng, KnownAnswerPinsTheStreamAcrossBuilds) {
   EXPECT_EQ(rng.next_u64(), 0x7e68b68aec7ba23bULL);
 }
 
+// The stream is Random123's Philox4x64-10 block after block, the counter's first word counting the
+// blocks, however many blocks a refill computes at once.
+TEST(Rng, StreamIsPhiloxBlocksInCounterOrder) {
+  const StreamKey key{Purpose::kSample, 3, 7, 2};
+  Rng rng(42, key);
+  const r123::Philox4x64::key_type philox_key{{42, static_cast<std::uint64_t>(Purpose::kSample)}};
+  for (std::uint64_t block = 0; block < 1000; ++block) {
+    const r123::Philox4x64::ctr_type counter{{block, key.block, key.generation, key.replicate}};
+    const auto expected = r123::Philox4x64()(counter, philox_key);
+    for (std::size_t i = 0; i < 4; ++i) ASSERT_EQ(rng.next_u64(), expected.v[i]) << "block " << block << " word " << i;
+  }
+}
+
 TEST(Rng, UniformIsOpenIntervalWithExactMoments) {
   Rng rng(1, {Purpose::kUser, 0, 0, 0});
   const int n = 1'000'000;

@@ -132,11 +132,13 @@ struct TileScratch {
   }
 };
 
-// For every row block of a (one task each, on up to `threads` threads) calls
-// visit(r0, rows, tiles); calling tiles(fn) then calls fn(c0, cols, d2) for every column block of b
-// in order, d2 being the rows x cols row-major tile of squared distances (GEMM values, clamped at 0).
-template <typename Scalar, typename Visit>
-void for_each_row_block(const Prepared& a, const Prepared& b, const Vector& centre, int threads, Visit&& visit) {
+// For every row block of a (one task each, on up to `threads` threads) calls visit(r0, rows, tiles);
+// calling tiles(fn) then calls fn(c0, cols, d2) for the column blocks of b from first_column(r0) to
+// the last, in order, d2 being the rows x cols row-major tile of squared distances (GEMM values,
+// clamped at 0).
+template <typename Scalar, typename FirstColumn, typename Visit>
+void visit_row_blocks(const Prepared& a, const Prepared& b, const Vector& centre, int threads,
+                      FirstColumn&& first_column, Visit&& visit) {
   const Index n = a.x.rows();
   const Index m = b.x.rows();
   const auto blocks = static_cast<std::size_t>((n + kRowBlock - 1) / kRowBlock);
@@ -146,13 +148,19 @@ void for_each_row_block(const Prepared& a, const Prepared& b, const Vector& cent
     TileScratch<Scalar> scratch;
     centre_rows(a.x, r0, rows, centre, scratch.left);
     auto tiles = [&](auto&& fn) {
-      for (Index c0 = 0; c0 < m; c0 += kColBlock) {
+      for (Index c0 = first_column(r0); c0 < m; c0 += kColBlock) {
         const Index cols = std::min(kColBlock, m - c0);
         fn(c0, cols, scratch.compute(a, r0, rows, b, c0, cols, centre));
       }
     };
     visit(r0, rows, tiles);
   });
+}
+
+// Every tile of a against b: visit(r0, rows, tiles) per row block of a, tiles(fn) over all of b.
+template <typename Scalar, typename Visit>
+void for_each_row_block(const Prepared& a, const Prepared& b, const Vector& centre, int threads, Visit&& visit) {
+  visit_row_blocks<Scalar>(a, b, centre, threads, [](Index) { return Index{0}; }, visit);
 }
 
 // The within-set distances of a, each pair once: for every row block (one task each) calls
@@ -163,17 +171,8 @@ void for_each_row_block(const Prepared& a, const Prepared& b, const Vector& cent
 // make the result independent of that order.
 template <typename Scalar, typename Visit>
 void for_each_upper_tile(const Prepared& a, const Vector& centre, int threads, Visit&& fn) {
-  const Index n = a.x.rows();
-  const auto blocks = static_cast<std::size_t>((n + kRowBlock - 1) / kRowBlock);
-  parallel_for(blocks, threads, [&](std::size_t block) {
-    const Index r0 = static_cast<Index>(block) * kRowBlock;
-    const Index rows = std::min(kRowBlock, n - r0);
-    TileScratch<Scalar> scratch;
-    centre_rows(a.x, r0, rows, centre, scratch.left);
-    for (Index c0 = r0; c0 < n; c0 += kColBlock) {
-      const Index cols = std::min(kColBlock, n - c0);
-      fn(r0, rows, c0, cols, scratch.compute(a, r0, rows, a, c0, cols, centre));
-    }
+  visit_row_blocks<Scalar>(a, a, centre, threads, [](Index r0) { return r0; }, [&](Index r0, Index rows, auto&& tiles) {
+    tiles([&](Index c0, Index cols, const double* d2) { fn(r0, rows, c0, cols, d2); });
   });
 }
 
