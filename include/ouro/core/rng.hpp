@@ -140,9 +140,8 @@ class Rng {
   }
 
   // Blocks computed per refill. A Philox4x64-10 block is a chain of ten dependent rounds, so one
-  // block at a time waits on multiply latency; four independent blocks keep the multipliers busy
-  // (measured in a contended micro-benchmark: 16.7 to 13 ns per normal). The stream is the same for any value: block after block
-  // by counter.
+  // block at a time waits on multiply latency; four independent blocks keep the multipliers busy.
+  // The stream is the same for any value: block after block by counter.
   static constexpr std::size_t kBlocks = 4;
   static constexpr std::size_t kBuffered = 4 * kBlocks;
 

@@ -77,7 +77,7 @@ Vector squared_radii(const pairwise::Prepared& set, const Vector& centre, int k,
   const bool whole_set_kept = static_cast<Index>(keep) == n - 1;
   const double factor = pairwise::bound_factor<Scalar>(d);
   CandidateLists lists(n, keep);
-  std::vector<std::mutex> block_locks(static_cast<std::size_t>((n + pairwise::kRowBlock - 1) / pairwise::kRowBlock));
+  std::vector<std::mutex> block_locks(pairwise::row_blocks(n));
   auto lock_of = [&](Index row) -> std::mutex& {
     return block_locks[static_cast<std::size_t>(row / pairwise::kRowBlock)];
   };
@@ -104,8 +104,7 @@ Vector squared_radii(const pairwise::Prepared& set, const Vector& centre, int k,
   });
 
   Vector radii(n);
-  const auto blocks = static_cast<std::size_t>((n + pairwise::kRowBlock - 1) / pairwise::kRowBlock);
-  parallel_for(blocks, threads, [&](std::size_t block) {
+  parallel_for(pairwise::row_blocks(n), threads, [&](std::size_t block) {
     const Index r0 = static_cast<Index>(block) * pairwise::kRowBlock;
     const Index r1 = std::min(n, r0 + pairwise::kRowBlock);
     std::vector<double> exact(keep);

@@ -29,6 +29,9 @@ inline constexpr Index kColBlock = 1024;
 // for_each_upper_tile's column blocks then start at row-block boundaries.
 static_assert(kColBlock % kRowBlock == 0);
 
+// Row blocks of a set of `rows` rows: the tasks of every pass over it.
+inline std::size_t row_blocks(Index rows) { return static_cast<std::size_t>((rows + kRowBlock - 1) / kRowBlock); }
+
 // sum_k (x_k - y_k)^2 over d coordinates: the reference value every close comparison falls back to.
 inline double squared_distance(const double* x, const double* y, Index d) {
   double sum = 0;
@@ -83,7 +86,7 @@ struct Prepared {
 template <typename Scalar>
 Prepared prepare(const Matrix& x, const Vector& centre, int threads) {
   Prepared out{x, Vector(x.rows())};
-  const auto blocks = static_cast<std::size_t>((x.rows() + kRowBlock - 1) / kRowBlock);
+  const std::size_t blocks = row_blocks(x.rows());
   parallel_for(blocks, threads, [&](std::size_t b) {
     const Index r0 = static_cast<Index>(b) * kRowBlock;
     const Index rows = std::min(kRowBlock, x.rows() - r0);
@@ -141,7 +144,7 @@ void visit_row_blocks(const Prepared& a, const Prepared& b, const Vector& centre
                       FirstColumn&& first_column, Visit&& visit) {
   const Index n = a.x.rows();
   const Index m = b.x.rows();
-  const auto blocks = static_cast<std::size_t>((n + kRowBlock - 1) / kRowBlock);
+  const std::size_t blocks = row_blocks(n);
   parallel_for(blocks, threads, [&](std::size_t block) {
     const Index r0 = static_cast<Index>(block) * kRowBlock;
     const Index rows = std::min(kRowBlock, n - r0);
