@@ -13,7 +13,7 @@ KenLM refuses `<unk>` in training text, so both tools read copies of train.txt a
 which wikitext-2's `<unk>` is spelled `@unk@`, an ordinary word (wikitext-2 has no such token).
 
 Without --kenlm it prints ouroboros's figures alone. KenLM is not a dependency of the project;
-README.md (section "n-gram models") says how to build its three programs from source.
+README.md (section "Speed", n-gram models against KenLM) says how to build its three programs from source.
 
   /usr/bin/python3 bench/kenlm_compare.py [--kenlm DIR] [--orders 3 5] [--repeat 20] [--runs 3]
 
