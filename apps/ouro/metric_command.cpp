@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/core.h>
@@ -72,13 +73,13 @@ int run_metric(const MetricOptions& options) {
   configure_logging("", false);  // warnings as every command prints them ("ouro: warning: ...")
   std::string warned;  // the same file given twice is warned about once
   const auto read = [&](const std::string& path) {
-    const ArrayTable table = read_array_table(path);
-    DataColumns data = select_columns(table, options.columns, path, "--columns");
-    if (const auto id = id_like_column(table); id && options.columns.empty()) {
-      const std::string warning = id_column_warning(table, *id, path, "--columns");
-      if (warning != warned) spdlog::warn("{}", warning);
-      warned = warning;
-    }
+    ArrayTable table = read_array_table(path);
+    std::string warning;
+    if (const auto id = id_like_column(table); id && options.columns.empty())
+      warning = id_column_warning(table, *id, path, "--columns");
+    DataColumns data = select_columns(std::move(table), options.columns, path, "--columns");
+    if (!warning.empty() && warning != warned) spdlog::warn("{}", warning);
+    if (!warning.empty()) warned = warning;
     return data;
   };
   DataColumns real_data, generated_data;

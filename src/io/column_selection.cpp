@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <utility>
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -47,8 +48,8 @@ std::string quoted_names(const std::vector<std::string>& names) {
 
 }  // namespace
 
-DataColumns select_columns(const ArrayTable& table, const std::vector<std::string>& wanted,
-                           const std::filesystem::path& file, std::string_view setting) {
+DataColumns select_columns(ArrayTable table, const std::vector<std::string>& wanted, const std::filesystem::path& file,
+                           std::string_view setting) {
   const auto columns = static_cast<std::size_t>(table.values.cols());
   DataColumns data;
   data.file = file;
@@ -87,9 +88,19 @@ DataColumns select_columns(const ArrayTable& table, const std::vector<std::strin
   if (!table.header.empty()) {
     for (const std::size_t k : data.indices) data.names.push_back(table.header[k]);
   }
+  bool every_column_in_order = data.indices.size() == columns;
+  for (std::size_t j = 0; j < data.indices.size(); ++j) every_column_in_order &= data.indices[j] == j;
+  if (every_column_in_order) {
+    data.values = std::move(table.values);  // no copy of what may be gigabytes
+    return data;
+  }
+  // Row by row: the values are row-major, so a column at a time would stride through all of them.
   data.values.resize(table.values.rows(), static_cast<Eigen::Index>(data.indices.size()));
-  for (std::size_t j = 0; j < data.indices.size(); ++j)
-    data.values.col(static_cast<Eigen::Index>(j)) = table.values.col(static_cast<Eigen::Index>(data.indices[j]));
+  for (Eigen::Index i = 0; i < table.values.rows(); ++i) {
+    const double* from = table.values.row(i).data();
+    double* to = data.values.row(i).data();
+    for (std::size_t j = 0; j < data.indices.size(); ++j) to[j] = from[data.indices[j]];
+  }
   return data;
 }
 

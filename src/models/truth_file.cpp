@@ -14,6 +14,7 @@
 // touch the holdout. moments() are the pool's mean and (1/n) covariance.
 #include <numeric>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -87,13 +88,15 @@ std::unique_ptr<Truth> make_file_truth(const Config& config, std::uint64_t seed)
   DataColumns data;
   // The reader's message names the file; the prefix says which setting pointed at it.
   try {
-    const ArrayTable table = read_array_table(path);
+    ArrayTable table = read_array_table(path);
     const std::vector<std::string> wanted =
         config.has("truth.columns") ? config.texts("truth.columns") : std::vector<std::string>();
-    data = select_columns(table, wanted, path, "truth.columns");
+    std::string warning;
     if (wanted.empty()) {
-      if (const auto id = id_like_column(table)) data.warning = id_column_warning(table, *id, path, "truth.columns");
+      if (const auto id = id_like_column(table)) warning = id_column_warning(table, *id, path, "truth.columns");
     }
+    data = select_columns(std::move(table), wanted, path, "truth.columns");
+    data.warning = std::move(warning);
   } catch (const IoError& e) {
     throw IoError(fmt::format("{}: truth.path: {}", config.where("truth.path"), e.what()));
   } catch (const DataError& e) {

@@ -38,9 +38,10 @@ struct DataColumns {
 // Resolves `wanted` (header names or indices counting from 0; empty: every column) against
 // `table`. Throws ConfigError naming `setting` (e.g. "truth.columns", "--columns"), the file and,
 // for an unknown name, the header's names; an index past the last column, a name in a file without
-// header and a column chosen twice are refused too.
-DataColumns select_columns(const ArrayTable& table, const std::vector<std::string>& wanted,
-                           const std::filesystem::path& file, std::string_view setting);
+// header and a column chosen twice are refused too. Every column in order takes the table's values
+// without a copy (pass the table as an rvalue to give them up).
+DataColumns select_columns(ArrayTable table, const std::vector<std::string>& wanted, const std::filesystem::path& file,
+                           std::string_view setting);
 
 // read_array_table then select_columns.
 DataColumns read_columns(const std::filesystem::path& file, const std::vector<std::string>& wanted,

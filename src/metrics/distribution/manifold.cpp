@@ -7,6 +7,7 @@
 #include <cmath>
 #include <limits>
 #include <mutex>
+#include <utility>
 #include <vector>
 
 #include "ouro/core/error.hpp"
@@ -52,7 +53,8 @@ class CandidateLists {
   }
 
   double largest(Index row) const { return values_[static_cast<std::size_t>(row) * keep_ + keep_ - 1]; }
-  Index candidate(Index row, std::size_t t) const { return indices_[static_cast<std::size_t>(row) * keep_ + t]; }
+  // The row's candidates (all `keep` of them once every pair has been offered).
+  const Index* candidates(Index row) const { return indices_.data() + static_cast<std::size_t>(row) * keep_; }
 
  private:
   std::size_t keep_;
@@ -70,7 +72,7 @@ class CandidateLists {
 // on the tiles' values or order, and each within-set tile is computed once for both of its rows
 // (pairwise::for_each_upper_tile), the lists of a row block guarded by that block's lock.
 template <typename Scalar>
-Vector squared_radii(const pairwise::Prepared& set, const Vector& centre, int k, int threads) {
+Vector squared_radii(const pairwise::Prepared<Scalar>& set, int k, int threads) {
   const Index n = set.x.rows();
   const Index d = set.x.cols();
   const auto keep = static_cast<std::size_t>(std::min<Index>(k + kExtraCandidates, n - 1));
@@ -81,8 +83,7 @@ Vector squared_radii(const pairwise::Prepared& set, const Vector& centre, int k,
   auto lock_of = [&](Index row) -> std::mutex& {
     return block_locks[static_cast<std::size_t>(row / pairwise::kRowBlock)];
   };
-  pairwise::for_each_upper_tile<Scalar>(set, centre, threads,
-                                        [&](Index r0, Index rows, Index c0, Index cols, const double* d2) {
+  pairwise::for_each_upper_tile(set, threads, [&](Index r0, Index rows, Index c0, Index cols, const double* d2) {
     {
       const std::lock_guard guard(lock_of(r0));
       for (Index i = 0; i < rows; ++i) {
@@ -107,20 +108,25 @@ Vector squared_radii(const pairwise::Prepared& set, const Vector& centre, int k,
   parallel_for(pairwise::row_blocks(n), threads, [&](std::size_t block) {
     const Index r0 = static_cast<Index>(block) * pairwise::kRowBlock;
     const Index r1 = std::min(n, r0 + pairwise::kRowBlock);
-    std::vector<double> exact(keep);
-    std::vector<double> all;
-    for (Index self = r0; self < r1; ++self) {
-      const double* x = set.x.row(self).data();
-      for (std::size_t t = 0; t < keep; ++t)
-        exact[t] = pairwise::squared_distance(x, set.x.row(lists.candidate(self, t)).data(), d);
+    std::vector<pairwise::RowPair> pairs;
+    std::vector<double> exact;
+    // The direct sums from `self` to each row of `others` (the k-th smallest is the radius).
+    auto kth_direct = [&](Index self, const Index* others, std::size_t count) {
+      pairs.clear();
+      for (std::size_t t = 0; t < count; ++t) pairs.push_back({set.x.row(self).data(), set.x.row(others[t]).data()});
+      exact.resize(count);
+      pairwise::squared_distances(pairs, d, exact.data());
       std::nth_element(exact.begin(), exact.begin() + (k - 1), exact.end());
-      double radius = exact[static_cast<std::size_t>(k - 1)];
+      return exact[static_cast<std::size_t>(k - 1)];
+    };
+    std::vector<Index> others;
+    for (Index self = r0; self < r1; ++self) {
+      double radius = kth_direct(self, lists.candidates(self), keep);
       if (!whole_set_kept && lists.largest(self) - factor * (set.norms(self) + set.max_norm) < radius) {
-        all.clear();
+        others.clear();
         for (Index j = 0; j < n; ++j)
-          if (j != self) all.push_back(pairwise::squared_distance(x, set.x.row(j).data(), d));
-        std::nth_element(all.begin(), all.begin() + (k - 1), all.end());
-        radius = all[static_cast<std::size_t>(k - 1)];
+          if (j != self) others.push_back(j);
+        radius = kth_direct(self, others.data(), others.size());
       }
       radii(self) = radius;
     }
@@ -137,8 +143,8 @@ Vector knn_radii(const Matrix& x, int k, int threads) {
   check_samples(x, "sample set", static_cast<Index>(k) + 1, radii_need(k));
   const Vector centre = x.colwise().mean().transpose();
   if (pairwise::max_centred_magnitude(x, centre) <= pairwise::kFloatLimit)
-    return squared_radii<float>(pairwise::prepare<float>(x, centre, threads), centre, k, threads).cwiseSqrt();
-  return squared_radii<double>(pairwise::prepare<double>(x, centre, threads), centre, k, threads).cwiseSqrt();
+    return squared_radii(pairwise::prepare<float>(x, centre, threads), k, threads).cwiseSqrt();
+  return squared_radii(pairwise::prepare<double>(x, centre, threads), k, threads).cwiseSqrt();
 }
 
 namespace {
@@ -149,8 +155,8 @@ ManifoldMetrics manifold_in(const Matrix& real, const Matrix& generated, const V
   const Index n = real.rows();
   const Index m = generated.rows();
   const Index d = real.cols();
-  const pairwise::Prepared real_set = pairwise::prepare<Scalar>(real, centre, threads);
-  const pairwise::Prepared generated_set = pairwise::prepare<Scalar>(generated, centre, threads);
+  const pairwise::Prepared<Scalar> real_set = pairwise::prepare<Scalar>(real, centre, threads);
+  const pairwise::Prepared<Scalar> generated_set = pairwise::prepare<Scalar>(generated, centre, threads);
   Vector computed_r2;
   Vector* cached_r2 = nullptr;
   if (cache) {
@@ -158,11 +164,11 @@ ManifoldMetrics manifold_in(const Matrix& real, const Matrix& generated, const V
     cached_r2 = std::is_same_v<Scalar, float> ? &cache->real_r2_float : &cache->real_r2_double;
   }
   if (!cached_r2 || cached_r2->size() == 0) {
-    computed_r2 = squared_radii<Scalar>(real_set, centre, k, threads);
+    computed_r2 = squared_radii(real_set, k, threads);
     if (cached_r2) *cached_r2 = computed_r2;
   }
   const Vector& real_r2 = cached_r2 ? *cached_r2 : computed_r2;
-  const Vector generated_r2 = with_recall ? squared_radii<Scalar>(generated_set, centre, k, threads) : Vector();
+  const Vector generated_r2 = with_recall ? squared_radii(generated_set, k, threads) : Vector();
   const double factor = pairwise::bound_factor<Scalar>(d);
 
   std::vector<Index> counts(static_cast<std::size_t>(m), 0);
@@ -173,36 +179,43 @@ ManifoldMetrics manifold_in(const Matrix& real, const Matrix& generated, const V
     if (flag.load(std::memory_order_relaxed) == 0) flag.store(1, std::memory_order_relaxed);
   };
 
-  pairwise::for_each_row_block<Scalar>(generated_set, real_set, centre, threads, [&](Index r0, Index rows, auto&& tiles) {
+  // Each pair asks two questions: is it within the real row's radius (precision, density, coverage)
+  // and within the generated row's (recall)? Each is decided from the GEMM value when that is
+  // farther from the radius than its rounding bound; the pairs left undecided get their direct sums
+  // once the tile has been read, four side by side (pairwise::squared_distances).
+  pairwise::for_each_row_block(generated_set, real_set, threads, [&](Index r0, Index rows, auto&& tiles) {
+    std::vector<std::pair<Index, Index>> undecided;  // (generated row, real row)
+    std::vector<pairwise::RowPair> pairs;
+    std::vector<double> exact;
+    auto record = [&](Index j, Index r, double value) {
+      if (value <= real_r2(r)) {
+        ++counts[static_cast<std::size_t>(j)];
+        mark(covered[static_cast<std::size_t>(r)]);
+      }
+      if (with_recall && value <= generated_r2(j)) mark(recalled[static_cast<std::size_t>(r)]);
+    };
     tiles([&](Index c0, Index cols, const double* d2) {
+      undecided.clear();
       for (Index i = 0; i < rows; ++i) {
         const Index j = r0 + i;  // generated row
-        const double* y = generated.row(j).data();
         const double s2 = with_recall ? generated_r2(j) : -1.0;
         const double norm_y = generated_set.norms(j);
-        Index count = 0;
         const double* row = d2 + i * cols;
         for (Index c = 0; c < cols; ++c) {
           const Index r = c0 + c;  // real row
           const double v = row[c];
           const double bound = factor * (norm_y + real_set.norms(r));
-          double exact = -1;
-          // Is the squared distance <= limit? Decided from the GEMM value when it is farther from the
-          // limit than its rounding bound, otherwise from the direct sum.
-          auto within = [&](double limit) {
-            if (v + bound < limit) return true;
-            if (v - bound > limit) return false;
-            if (exact < 0) exact = pairwise::squared_distance(y, real.row(r).data(), d);
-            return exact <= limit;
-          };
-          if (within(real_r2(r))) {
-            ++count;
-            mark(covered[static_cast<std::size_t>(r)]);
-          }
-          if (with_recall && within(s2)) mark(recalled[static_cast<std::size_t>(r)]);
+          if (std::abs(v - real_r2(r)) <= bound || (with_recall && std::abs(v - s2) <= bound))
+            undecided.emplace_back(j, r);
+          else
+            record(j, r, v);
         }
-        counts[static_cast<std::size_t>(j)] += count;
       }
+      pairs.clear();
+      for (const auto& [j, r] : undecided) pairs.push_back({generated.row(j).data(), real.row(r).data()});
+      exact.resize(pairs.size());
+      pairwise::squared_distances(pairs, d, exact.data());
+      for (std::size_t t = 0; t < undecided.size(); ++t) record(undecided[t].first, undecided[t].second, exact[t]);
     });
   });
 

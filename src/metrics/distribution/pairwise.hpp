@@ -42,6 +42,35 @@ inline double squared_distance(const double* x, const double* y, Index d) {
   return sum;
 }
 
+// Two rows whose squared distance is wanted.
+struct RowPair {
+  const double* x;
+  const double* y;
+};
+
+// squared_distance of each pair, into out[0..pairs.size()): each value is the same sequential sum,
+// bit for bit, but four run side by side, so that the additions of one sum do not wait on those
+// before them (a single sum is bound by the latency of its additions).
+inline void squared_distances(const std::vector<RowPair>& pairs, Index d, double* out) {
+  std::size_t t = 0;
+  for (; t + 4 <= pairs.size(); t += 4) {
+    const RowPair p = pairs[t], q = pairs[t + 1], u = pairs[t + 2], v = pairs[t + 3];
+    double sp = 0, sq = 0, su = 0, sv = 0;
+    for (Index k = 0; k < d; ++k) {
+      const double tp = p.x[k] - p.y[k], tq = q.x[k] - q.y[k], tu = u.x[k] - u.y[k], tv = v.x[k] - v.y[k];
+      sp += tp * tp;
+      sq += tq * tq;
+      su += tu * tu;
+      sv += tv * tv;
+    }
+    out[t] = sp;
+    out[t + 1] = sq;
+    out[t + 2] = su;
+    out[t + 3] = sv;
+  }
+  for (; t < pairs.size(); ++t) out[t] = squared_distance(pairs[t].x, pairs[t].y, d);
+}
+
 // Single precision is used when every centred value is at most this large in magnitude (so that
 // no product or sum of d of them can overflow a float).
 inline constexpr double kFloatLimit = 1e12;
@@ -64,67 +93,58 @@ double bound_factor(Index d) {
   return 2.0 * static_cast<double>(2 * d + 8) * unit;
 }
 
+// One set prepared for tiling: its rows, the same rows centred and rounded to Scalar (computed once,
+// since every row block of the other set meets them; n * d Scalars beside the n * d doubles of the
+// rows), and the squared norms of the centred rows, summed in double from those rounded values.
 template <typename Scalar>
-void centre_rows(const Matrix& x, Index r0, Index rows, const Vector& centre, std::vector<Scalar>& out) {
-  const Index d = x.cols();
-  out.resize(static_cast<std::size_t>(rows * d));
-  for (Index i = 0; i < rows; ++i) {
-    const double* row = x.row(r0 + i).data();
-    Scalar* dst = out.data() + i * d;
-    for (Index k = 0; k < d; ++k) dst[k] = static_cast<Scalar>(row[k] - centre(k));
-  }
-}
-
-// One set prepared for tiling: its rows and the squared norms of its centred rows, summed in double
-// from the same rounded Scalar values the tiles use.
 struct Prepared {
   const Matrix& x;
+  std::vector<Scalar> centred;
   Vector norms;
   double max_norm = 0;
+
+  const Scalar* centred_row(Index row) const { return centred.data() + row * x.cols(); }
 };
 
 template <typename Scalar>
-Prepared prepare(const Matrix& x, const Vector& centre, int threads) {
-  Prepared out{x, Vector(x.rows())};
-  const std::size_t blocks = row_blocks(x.rows());
-  parallel_for(blocks, threads, [&](std::size_t b) {
+Prepared<Scalar> prepare(const Matrix& x, const Vector& centre, int threads) {
+  const Index d = x.cols();
+  Prepared<Scalar> out{x, std::vector<Scalar>(static_cast<std::size_t>(x.rows() * d)), Vector(x.rows())};
+  parallel_for(row_blocks(x.rows()), threads, [&](std::size_t b) {
     const Index r0 = static_cast<Index>(b) * kRowBlock;
     const Index rows = std::min(kRowBlock, x.rows() - r0);
-    std::vector<Scalar> centred;
-    centre_rows(x, r0, rows, centre, centred);
-    for (Index i = 0; i < rows; ++i) {
+    for (Index i = r0; i < r0 + rows; ++i) {
+      const double* row = x.row(i).data();
+      Scalar* centred = out.centred.data() + i * d;
       double sum = 0;
-      for (Index k = 0; k < x.cols(); ++k) {
-        const auto v = static_cast<double>(centred[static_cast<std::size_t>(i * x.cols() + k)]);
+      for (Index k = 0; k < d; ++k) {
+        centred[k] = static_cast<Scalar>(row[k] - centre(k));
+        const auto v = static_cast<double>(centred[k]);
         sum += v * v;
       }
-      out.norms(r0 + i) = sum;
+      out.norms(i) = sum;
     }
   });
   out.max_norm = x.rows() > 0 ? out.norms.maxCoeff() : 0.0;
   return out;
 }
 
-// Scratch and the tile computation shared by the two visitors below: the rows x cols row-major tile
-// of squared distances between rows r0.. of a (centred into `left` by the caller) and rows c0.. of
-// b (GEMM values, clamped at 0).
+// The rows x cols row-major tile of squared distances between rows r0.. of a and rows c0.. of b
+// (GEMM values, clamped at 0), and the products it is made from.
 template <typename Scalar>
 struct TileScratch {
-  std::vector<Scalar> left;
-  std::vector<Scalar> right;
   std::vector<Scalar> products;
   std::vector<double> tile;
 
-  const double* compute(const Prepared& a, Index r0, Index rows, const Prepared& b, Index c0, Index cols,
-                        const Vector& centre) {
+  const double* compute(const Prepared<Scalar>& a, Index r0, Index rows, const Prepared<Scalar>& b, Index c0,
+                        Index cols) {
     const Index d = a.x.cols();
     const auto size = static_cast<std::size_t>(rows * cols);
     if (products.size() < size) {
       products.resize(size);
       tile.resize(size);
     }
-    centre_rows(b.x, c0, cols, centre, right);
-    dense::gemm_abt(rows, cols, d, left.data(), d, right.data(), d, products.data(), cols);
+    dense::gemm_abt(rows, cols, d, a.centred_row(r0), d, b.centred_row(c0), d, products.data(), cols);
     for (Index i = 0; i < rows; ++i) {
       const double ni = a.norms(r0 + i);
       const Scalar* g = products.data() + i * cols;
@@ -140,8 +160,8 @@ struct TileScratch {
 // the last, in order, d2 being the rows x cols row-major tile of squared distances (GEMM values,
 // clamped at 0).
 template <typename Scalar, typename FirstColumn, typename Visit>
-void visit_row_blocks(const Prepared& a, const Prepared& b, const Vector& centre, int threads,
-                      FirstColumn&& first_column, Visit&& visit) {
+void visit_row_blocks(const Prepared<Scalar>& a, const Prepared<Scalar>& b, int threads, FirstColumn&& first_column,
+                      Visit&& visit) {
   const Index n = a.x.rows();
   const Index m = b.x.rows();
   const std::size_t blocks = row_blocks(n);
@@ -149,11 +169,10 @@ void visit_row_blocks(const Prepared& a, const Prepared& b, const Vector& centre
     const Index r0 = static_cast<Index>(block) * kRowBlock;
     const Index rows = std::min(kRowBlock, n - r0);
     TileScratch<Scalar> scratch;
-    centre_rows(a.x, r0, rows, centre, scratch.left);
     auto tiles = [&](auto&& fn) {
       for (Index c0 = first_column(r0); c0 < m; c0 += kColBlock) {
         const Index cols = std::min(kColBlock, m - c0);
-        fn(c0, cols, scratch.compute(a, r0, rows, b, c0, cols, centre));
+        fn(c0, cols, scratch.compute(a, r0, rows, b, c0, cols));
       }
     };
     visit(r0, rows, tiles);
@@ -162,8 +181,8 @@ void visit_row_blocks(const Prepared& a, const Prepared& b, const Vector& centre
 
 // Every tile of a against b: visit(r0, rows, tiles) per row block of a, tiles(fn) over all of b.
 template <typename Scalar, typename Visit>
-void for_each_row_block(const Prepared& a, const Prepared& b, const Vector& centre, int threads, Visit&& visit) {
-  visit_row_blocks<Scalar>(a, b, centre, threads, [](Index) { return Index{0}; }, visit);
+void for_each_row_block(const Prepared<Scalar>& a, const Prepared<Scalar>& b, int threads, Visit&& visit) {
+  visit_row_blocks(a, b, threads, [](Index) { return Index{0}; }, visit);
 }
 
 // The within-set distances of a, each pair once: for every row block (one task each) calls
@@ -173,8 +192,8 @@ void for_each_row_block(const Prepared& a, const Prepared& b, const Vector& cent
 // a); tasks run concurrently and in any order, so a caller that records a pair for both rows must
 // make the result independent of that order.
 template <typename Scalar, typename Visit>
-void for_each_upper_tile(const Prepared& a, const Vector& centre, int threads, Visit&& fn) {
-  visit_row_blocks<Scalar>(a, a, centre, threads, [](Index r0) { return r0; }, [&](Index r0, Index rows, auto&& tiles) {
+void for_each_upper_tile(const Prepared<Scalar>& a, int threads, Visit&& fn) {
+  visit_row_blocks(a, a, threads, [](Index r0) { return r0; }, [&](Index r0, Index rows, auto&& tiles) {
     tiles([&](Index c0, Index cols, const double* d2) { fn(r0, rows, c0, cols, d2); });
   });
 }

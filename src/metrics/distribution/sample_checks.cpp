@@ -12,6 +12,8 @@ void check_samples(const Matrix& x, std::string_view label, Eigen::Index min_row
              x.cols());
   OURO_CHECK(x.rows() >= min_rows, DataError, "{}: {} rows, but {}", label, x.rows(),
              need.empty() ? fmt::format("at least {} are needed", min_rows) : std::string(need));
+  // The common case at vector speed, over the values in memory order; otherwise find the first offender.
+  if (Eigen::Map<const Eigen::ArrayXd>(x.data(), x.size()).allFinite()) return;
   for (Eigen::Index i = 0; i < x.rows(); ++i) {
     for (Eigen::Index j = 0; j < x.cols(); ++j) {
       const double v = x(i, j);
